@@ -1,0 +1,127 @@
+/**
+ * Wire protocol v1: every frame is defined here once. The zod schemas validate at runtime
+ * and the TypeScript types are inferred from them, so the two cannot drift apart.
+ * Unknown fields are stripped, so older peers keep working when fields are added.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, LIMITS } from './limits';
+
+const seq = z.number().int().nonnegative();
+const userName = z.string().min(1).max(LIMITS.nameMaxLength);
+const messageId = z.string().min(1).max(LIMITS.messageIdMaxLength);
+
+// ---- client to server ----
+
+export const helloFrame = z.object({
+  type: z.literal('hello'),
+  name: z.string(),
+  session: z.string().min(1).max(LIMITS.sessionMaxLength).optional(),
+  resume: seq.optional(),
+});
+
+export const sayFrame = z.object({
+  type: z.literal('say'),
+  id: messageId,
+  text: z.string(),
+  to: z.string().optional(),
+});
+
+export const historyRequestFrame = z.object({
+  type: z.literal('history'),
+  with: z.string().optional(),
+  before: seq.optional(),
+  limit: z.number().int().positive().optional(),
+});
+
+export const typingRequestFrame = z.object({
+  type: z.literal('typing'),
+  to: z.string().optional(),
+});
+
+export const clientFrame = z.discriminatedUnion('type', [
+  helloFrame,
+  sayFrame,
+  historyRequestFrame,
+  typingRequestFrame,
+]);
+
+// ---- server to client ----
+
+export const chatMessage = z.object({
+  type: z.literal('message'),
+  seq,
+  id: messageId,
+  from: userName,
+  to: userName.optional(),
+  text: z.string(),
+  ts: z.number(),
+});
+
+export const welcomeFrame = z.object({
+  type: z.literal('welcome'),
+  name: userName,
+  session: z.string(),
+  users: z.array(userName),
+  messages: z.array(chatMessage),
+  seq,
+  gap: z.boolean().optional(),
+});
+
+export const ackFrame = z.object({
+  type: z.literal('ack'),
+  id: messageId,
+  seq,
+  ts: z.number(),
+});
+
+export const presenceFrame = z.object({
+  type: z.literal('presence'),
+  name: userName,
+  online: z.boolean(),
+});
+
+export const typingFrame = z.object({
+  type: z.literal('typing'),
+  from: userName,
+  to: userName.optional(),
+});
+
+export const historyFrame = z.object({
+  type: z.literal('history'),
+  with: userName.optional(),
+  before: seq.optional(),
+  messages: z.array(chatMessage),
+  more: z.boolean(),
+});
+
+export const errorFrame = z.object({
+  type: z.literal('error'),
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  id: z.string().optional(),
+});
+
+export const serverFrame = z.discriminatedUnion('type', [
+  welcomeFrame,
+  chatMessage,
+  ackFrame,
+  presenceFrame,
+  typingFrame,
+  historyFrame,
+  errorFrame,
+]);
+
+export type HelloFrame = z.infer<typeof helloFrame>;
+export type SayFrame = z.infer<typeof sayFrame>;
+export type HistoryRequestFrame = z.infer<typeof historyRequestFrame>;
+export type TypingRequestFrame = z.infer<typeof typingRequestFrame>;
+export type ClientFrame = z.infer<typeof clientFrame>;
+
+export type ChatMessage = z.infer<typeof chatMessage>;
+export type WelcomeFrame = z.infer<typeof welcomeFrame>;
+export type AckFrame = z.infer<typeof ackFrame>;
+export type PresenceFrame = z.infer<typeof presenceFrame>;
+export type TypingFrame = z.infer<typeof typingFrame>;
+export type HistoryFrame = z.infer<typeof historyFrame>;
+export type ErrorFrame = z.infer<typeof errorFrame>;
+export type ServerFrame = z.infer<typeof serverFrame>;

@@ -1,0 +1,29 @@
+// Bundles every runnable piece with esbuild. Type checking is `npm run typecheck` (tsc).
+import { build } from 'esbuild';
+
+const production = process.argv.includes('--production');
+
+/** Native or optional modules that must stay outside the bundles. */
+const nodeExternals = ['better-sqlite3', 'bufferutil', 'utf-8-validate'];
+
+const targets = [
+  // The server and the terminal client are CLIs run with `node`.
+  { entryPoints: ['server/cli.ts'], outfile: 'dist/server/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
+];
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  target: 'node20',
+  format: 'cjs',
+  logLevel: 'warning',
+  external: nodeExternals,
+};
+
+await Promise.all(
+  targets.map(({ banner, ...target }) =>
+    build({ ...common, ...target, ...(banner ? { banner: { js: banner } } : {}) }),
+  ),
+);
+console.log(`built ${targets.length} bundles`);
