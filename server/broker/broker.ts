@@ -1,0 +1,35 @@
+/**
+ * The fan-out seam, split the way Centrifuge splits its engine: a Broker carries events to
+ * wherever the recipients are connected, a PresenceManager knows who is online. Both live in
+ * memory today; a Redis implementation lets several servers share them later.
+ */
+
+/** Who an event is for, by name key (lower-cased name). */
+export type Audience =
+  | { kind: 'everyone'; except?: string }
+  | { kind: 'users'; keys: readonly string[] };
+
+export interface BrokerEvent {
+  audience: Audience;
+  /** The server-to-client frame, already serialised: it is serialised once for all recipients. */
+  payload: string;
+  /** The seq of a chat message, so a connection still being welcomed can skip what its welcome holds. */
+  seq?: number;
+}
+
+export interface Broker {
+  publish(event: BrokerEvent): void;
+  /** Every event published anywhere reaches every subscriber (one per server process). */
+  subscribe(handler: (event: BrokerEvent) => void): () => void;
+}
+
+export interface PresenceManager {
+  /** Marks a user online. Resolves true when they were offline before. */
+  join(key: string, name: string): Promise<boolean>;
+  /** Marks a user offline. Resolves true when they were online before. */
+  leave(key: string): Promise<boolean>;
+  /** Display names of everyone online. */
+  online(): Promise<string[]>;
+  isOnline(key: string): Promise<boolean>;
+  count(): Promise<number>;
+}

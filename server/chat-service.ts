@@ -1,0 +1,159 @@
+/**
+ * What each client frame means: names and sessions, storing and relaying messages, history,
+ * typing and presence. Storage, fan-out and presence go through their seams.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  LIMITS,
+  nameKey,
+  type HelloFrame,
+  type HistoryRequestFrame,
+  type SayFrame,
+  type ServerFrame,
+  type TypingRequestFrame,
+  type WelcomeFrame,
+} from '../protocol';
+import type { Broker, PresenceManager } from './broker/broker';
+import type { Connection, FrameHandler } from './connection';
+import type { Hub } from './hub';
+import type { Logger } from './options';
+import type { MessageStore } from './store/message-store';
+
+function newSession(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export class ChatService implements FrameHandler {
+  /** Set while shutting down: connections then close without telling the others. */
+  private stopping = false;
+
+  constructor(
+    private readonly store: MessageStore,
+    private readonly broker: Broker,
+    private readonly presence: PresenceManager,
+    private readonly hub: Hub,
+    private readonly logger: Logger,
+  ) {}
+
+  stop(): void {
+    this.stopping = true;
+  }
+
+  async hello(connection: Connection, frame: HelloFrame): Promise<void> {
+    const claim = await this.store.claimName(frame.name, frame.session, newSession);
+    if (!connection.isOpen) return;
+    if (claim.status === 'taken') {
+      connection.refuseHello(
+        'NAME_TAKEN',
+        `the name "${frame.name}" belongs to someone else; pick another or connect with its session`,
+      );
+      return;
+    }
+    const user = claim.user;
+    const key = nameKey(user.name);
+    connection.beginWelcome(user, key);
+    const replaced = this.hub.register(key, connection);
+    if (!replaced && (await this.presence.join(key, user.name))) {
+      this.publish({ type: 'presence', name: user.name, online: true }, { kind: 'everyone', except: key });
+    }
+    const snapshot = await this.store.welcomeSnapshot(
+      user,
+      frame.resume,
+      frame.resume === undefined ? LIMITS.welcomeRecentMessages : LIMITS.resumeMaxMessages,
+    );
+    const users = await this.presence.online();
+    const welcome: WelcomeFrame = {
+      type: 'welcome',
+      name: user.name,
+      session: user.session,
+      users,
+      messages: snapshot.messages,
+      seq: snapshot.latestSeq,
+    };
+    if (snapshot.gap) welcome.gap = true;
+    connection.finishWelcome(welcome, snapshot.latestSeq);
+    this.logger.info(`${user.name} ${claim.status === 'created' ? 'registered and ' : ''}connected`);
+  }
+
+  say(connection: Connection, frame: SayFrame): void {
+    const sender = connection.user!;
+    this.store.append({ sender, clientId: frame.id, text: frame.text, ...(frame.to !== undefined ? { to: frame.to } : {}) }).then(
+      (result) => {
+        if (result.status === 'unknown_recipient') {
+          connection.sendError('UNKNOWN_USER', `no user is named "${frame.to}"`, frame.id);
+          return;
+        }
+        const message = result.message;
+        connection.send({ type: 'ack', id: message.id, seq: message.seq, ts: message.ts });
+        if (result.duplicate) return;
+        if (result.recipient === undefined) {
+          this.publish(message, { kind: 'everyone', except: connection.key! }, message.seq);
+        } else if (result.recipient.id !== sender.id) {
+          this.publish(message, { kind: 'users', keys: [nameKey(result.recipient.name)] }, message.seq);
+        }
+      },
+      (error: unknown) => {
+        this.logger.warn(`storing a message failed: ${String(error)}`);
+        connection.sendError('INTERNAL', 'the message could not be stored; send it again', frame.id);
+      },
+    );
+  }
+
+  history(connection: Connection, frame: HistoryRequestFrame): void {
+    const limit = Math.min(frame.limit ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
+    this.store
+      .history({
+        viewer: connection.user!,
+        limit,
+        ...(frame.with !== undefined ? { with: frame.with } : {}),
+        ...(frame.before !== undefined ? { before: frame.before } : {}),
+      })
+      .then(
+        (result) => {
+          if (result.status === 'unknown_user') {
+            connection.sendError('UNKNOWN_USER', `no user is named "${frame.with}"`);
+            return;
+          }
+          connection.send({
+            type: 'history',
+            ...(result.with !== undefined ? { with: result.with } : {}),
+            ...(frame.before !== undefined ? { before: frame.before } : {}),
+            messages: result.messages,
+            more: result.more,
+          });
+        },
+        (error: unknown) => {
+          this.logger.warn(`reading history failed: ${String(error)}`);
+          connection.sendError('INTERNAL', 'history could not be read; try again');
+        },
+      );
+  }
+
+  /** Typing is ephemeral: to someone offline (or to oneself) it is dropped. */
+  typing(connection: Connection, frame: TypingRequestFrame): void {
+    const from = connection.user!.name;
+    if (frame.to === undefined) {
+      this.publish({ type: 'typing', from }, { kind: 'everyone', except: connection.key! });
+      return;
+    }
+    const key = nameKey(frame.to);
+    const recipient = this.hub.get(key)?.user;
+    if (recipient && key !== connection.key) {
+      this.publish({ type: 'typing', from, to: recipient.name }, { kind: 'users', keys: [key] });
+    }
+  }
+
+  closed(connection: Connection): void {
+    const key = connection.key!;
+    if (!this.hub.unregister(key, connection) || this.stopping) return;
+    const name = connection.user!.name;
+    this.presence.leave(key).then((wasOnline) => {
+      if (wasOnline) this.publish({ type: 'presence', name, online: false }, { kind: 'everyone', except: key });
+    });
+    this.logger.info(`${name} disconnected`);
+  }
+
+  private publish(frame: ServerFrame, audience: Parameters<Broker['publish']>[0]['audience'], seq?: number): void {
+    this.broker.publish({ audience, payload: JSON.stringify(frame), ...(seq !== undefined ? { seq } : {}) });
+  }
+}

@@ -1,0 +1,78 @@
+/** `relay-chat-server`: the command line over the server library. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { version } from '../package.json';
+import { parseCli, UsageError, USAGE, type ServeCommand } from './cli-args';
+import type { Logger } from './options';
+import { startRelayServer } from './relay-server';
+import { DATABASE_FILE, SqliteStore } from './store/sqlite-store';
+
+const logger: Logger = {
+  info: (message) => console.log(`${new Date().toISOString()} ${message}`),
+  warn: (message) => console.error(`${new Date().toISOString()} warning: ${message}`),
+};
+
+async function serve(command: ServeCommand): Promise<void> {
+  const dataDir = path.resolve(command.dataDir);
+  const server = await startRelayServer({
+    host: command.host,
+    port: command.port,
+    dataDir,
+    synchronous: command.synchronous,
+    rateLimit: command.rateLimit,
+    maxBufferedBytes: command.maxBufferedBytes,
+    perMessageDeflate: command.perMessageDeflate,
+    logger,
+  });
+  console.log(`Relay Chat server listening on ${server.url} (data in ${dataDir})`);
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: closing connections and flushing the store`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.warn(`shutdown failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  const command = parseCli(process.argv.slice(2), process.env);
+  switch (command.command) {
+    case 'help':
+      console.log(USAGE);
+      return;
+    case 'version':
+      console.log(version);
+      return;
+    case 'release': {
+      const dataDir = path.resolve(command.dataDir);
+      if (!existsSync(path.join(dataDir, DATABASE_FILE))) throw new UsageError(`no Relay Chat store in ${dataDir}; pass --data`);
+      const store = new SqliteStore({ dataDir });
+      const released = await store.releaseName(command.name);
+      await store.close();
+      if (!released) throw new UsageError(`no user is named "${command.name}" in ${dataDir}`);
+      console.log(`released "${command.name}": the name is free and its private history is deleted`);
+      return;
+    }
+    case 'serve':
+      await serve(command);
+  }
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    console.error(`relay-chat-server: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') console.error('relay-chat-server: the port is already in use; pick another with --port');
+  else console.error(`relay-chat-server: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,244 @@
+/**
+ * One client connection: the transport side. It enforces the rate limit, validates every frame,
+ * keeps frames in order while `hello` is being answered, and writes through the outbound queue.
+ * What a frame means is the ChatService's business.
+ */
+import type { Duplex } from 'node:stream';
+import type WebSocket from 'ws';
+import {
+  CloseCode,
+  parseClientFrame,
+  type ErrorCode,
+  type HelloFrame,
+  type HistoryRequestFrame,
+  type SayFrame,
+  type ServerFrame,
+  type TypingRequestFrame,
+} from '../protocol';
+import type { BrokerEvent } from './broker/broker';
+import { encodeTextFrame, FlushScheduler, OutboundQueue } from './outbound';
+import { TokenBucket, type RateLimit } from './rate-limiter';
+import type { UserRecord } from './store/message-store';
+
+export interface FrameHandler {
+  hello(connection: Connection, frame: HelloFrame): Promise<void>;
+  say(connection: Connection, frame: SayFrame): void;
+  history(connection: Connection, frame: HistoryRequestFrame): void;
+  typing(connection: Connection, frame: TypingRequestFrame): void;
+  closed(connection: Connection): void;
+}
+
+export interface ConnectionSettings {
+  rateLimit: RateLimit;
+  maxBufferedBytes: number;
+  helloTimeoutMs: number;
+  scheduler: FlushScheduler;
+  onOverflow: (connection: Connection) => void;
+}
+
+type State = 'awaiting-hello' | 'hello-pending' | 'welcoming' | 'live' | 'closed';
+
+interface HeldEvent {
+  frame: Buffer;
+  seq: number | undefined;
+}
+
+export class Connection {
+  user: UserRecord | undefined;
+  /** Lower-cased name, set once the hello is accepted. */
+  key: string | undefined;
+  private state: State = 'awaiting-hello';
+  /** Frames received while the hello is answered, processed after it in order. */
+  private heldFrames: string[] = [];
+  /** Broker events that arrive while the welcome snapshot is read. */
+  private heldEvents: HeldEvent[] = [];
+  private readonly bucket: TokenBucket;
+  private rateLimitedInARow = 0;
+  private alive = true;
+  private readonly helloTimer: NodeJS.Timeout;
+  private readonly outbound: OutboundQueue;
+
+  constructor(
+    private readonly ws: WebSocket,
+    socket: Duplex,
+    private readonly settings: ConnectionSettings,
+    private readonly handler: FrameHandler,
+  ) {
+    this.bucket = new TokenBucket(settings.rateLimit);
+    this.outbound = new OutboundQueue(socket, settings.scheduler, settings.maxBufferedBytes, () =>
+      settings.onOverflow(this),
+    );
+    this.helloTimer = setTimeout(() => {
+      this.sendError('BAD_FRAME', `no hello within ${settings.helloTimeoutMs / 1000} s`);
+      this.close(CloseCode.HelloTimeout, 'no hello in time');
+    }, settings.helloTimeoutMs);
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    // ws answers protocol violations (1007 invalid UTF-8, 1009 too big) by closing; the error is only informative.
+    ws.on('error', () => {});
+    ws.on('close', () => this.onClose());
+  }
+
+  get isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    this.alive = true;
+    if (this.state === 'closed') return;
+    if (!this.bucket.take()) {
+      this.rateLimitedInARow++;
+      if (this.rateLimitedInARow > this.settings.rateLimit.burst) {
+        this.sendError('RATE_LIMITED', 'too many frames; closing the connection');
+        this.close(CloseCode.Flooding, 'kept flooding');
+      } else {
+        this.sendError('RATE_LIMITED', `slow down: at most ${this.settings.rateLimit.perSecond} frames per second`);
+      }
+      return;
+    }
+    this.rateLimitedInARow = 0;
+    if (isBinary) {
+      this.sendError('BAD_FRAME', 'binary frames are not accepted; send JSON text frames');
+      return;
+    }
+    const text = data.toString('utf8');
+    if (this.state === 'hello-pending' || this.state === 'welcoming') {
+      this.heldFrames.push(text);
+      return;
+    }
+    this.process(text);
+  }
+
+  private process(text: string): void {
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) {
+      if (parsed.code === 'BAD_NAME' && this.state === 'awaiting-hello') {
+        this.refuseHello('BAD_NAME', parsed.message);
+      } else {
+        this.sendError(parsed.code, parsed.message, parsed.id);
+      }
+      return;
+    }
+    const frame = parsed.frame;
+    if (this.state === 'awaiting-hello') {
+      if (frame.type !== 'hello') {
+        this.sendError('NOT_WELCOMED', 'send hello first', frame.type === 'say' ? frame.id : undefined);
+        return;
+      }
+      clearTimeout(this.helloTimer);
+      this.state = 'hello-pending';
+      this.handler.hello(this, frame).then(
+        () => this.releaseHeldFrames(),
+        () => {
+          this.sendError('INTERNAL', 'the server could not answer hello; try again');
+          this.close(1011, 'internal error');
+        },
+      );
+      return;
+    }
+    switch (frame.type) {
+      case 'hello':
+        this.sendError('BAD_FRAME', 'already welcomed: hello is only the first frame');
+        return;
+      case 'say':
+        this.handler.say(this, frame);
+        return;
+      case 'history':
+        this.handler.history(this, frame);
+        return;
+      case 'typing':
+        this.handler.typing(this, frame);
+        return;
+    }
+  }
+
+  private releaseHeldFrames(): void {
+    const held = this.heldFrames;
+    this.heldFrames = [];
+    for (const text of held) {
+      if (this.state === 'closed') return;
+      this.process(text);
+    }
+  }
+
+  /** Registered with the hub: live events now wait until the welcome is out. */
+  beginWelcome(user: UserRecord, key: string): void {
+    this.user = user;
+    this.key = key;
+    this.state = 'welcoming';
+  }
+
+  /** Sends the welcome, then the events held meanwhile that it does not already hold. */
+  finishWelcome(welcome: ServerFrame, snapshotSeq: number): void {
+    if (this.state !== 'welcoming') return;
+    this.send(welcome);
+    for (const event of this.heldEvents) {
+      // Presence and typing from before the welcome are already reflected in its user list.
+      if (event.seq !== undefined && event.seq > snapshotSeq) this.outbound.enqueue(event.frame);
+    }
+    this.heldEvents = [];
+    this.state = 'live';
+  }
+
+  /** A broker event for this user; `frame` is shared by all recipients and must not be changed. */
+  deliver(frame: Buffer, event: BrokerEvent): void {
+    if (this.state === 'live') this.outbound.enqueue(frame);
+    else if (this.state === 'welcoming') this.heldEvents.push({ frame, seq: event.seq });
+  }
+
+  send(frame: ServerFrame): void {
+    if (this.state === 'closed') return;
+    this.outbound.enqueue(encodeTextFrame(JSON.stringify(frame)));
+  }
+
+  sendError(code: ErrorCode, message: string, id?: string): void {
+    this.send({ type: 'error', code, message, ...(id !== undefined ? { id } : {}) });
+  }
+
+  refuseHello(code: 'BAD_NAME' | 'NAME_TAKEN', message: string): void {
+    this.sendError(code, message);
+    this.close(CloseCode.HelloRefused, code === 'BAD_NAME' ? 'bad name' : 'name taken');
+  }
+
+  /** Sends what is queued, then a close frame. */
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.outbound.flush();
+    this.markClosed();
+    this.ws.close(code, reason);
+  }
+
+  onceClosed(listener: () => void): void {
+    if (this.ws.readyState === this.ws.CLOSED) listener();
+    else this.ws.once('close', listener);
+  }
+
+  terminate(): void {
+    this.markClosed();
+    this.ws.terminate();
+  }
+
+  /** Called on every heartbeat: a peer that did not answer the previous ping is dropped. */
+  heartbeat(): void {
+    if (!this.alive) {
+      this.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  private markClosed(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    clearTimeout(this.helloTimer);
+    this.heldFrames = [];
+    this.heldEvents = [];
+  }
+
+  private onClose(): void {
+    const wasRegistered = this.key !== undefined;
+    this.markClosed();
+    if (wasRegistered) this.handler.closed(this);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The connections of this server process, by user, and the local half of fan-out: every
+ * broker event is framed once here and the same buffer is queued on each recipient's socket.
+ */
+import { CloseCode } from '../protocol';
+import type { BrokerEvent } from './broker/broker';
+import type { Connection } from './connection';
+import { encodeTextFrame } from './outbound';
+
+export class Hub {
+  private readonly byKey = new Map<string, Connection>();
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** Makes `connection` the user's only one. Returns true when it replaced another. */
+  register(key: string, connection: Connection): boolean {
+    const previous = this.byKey.get(key);
+    this.byKey.set(key, connection);
+    if (previous && previous !== connection) {
+      previous.close(CloseCode.Replaced, 'replaced by a newer connection');
+      return true;
+    }
+    return false;
+  }
+
+  /** Removes the user's connection if it is still this one. Returns true when it was. */
+  unregister(key: string, connection: Connection): boolean {
+    if (this.byKey.get(key) !== connection) return false;
+    this.byKey.delete(key);
+    return true;
+  }
+
+  get(key: string): Connection | undefined {
+    return this.byKey.get(key);
+  }
+
+  all(): IterableIterator<Connection> {
+    return this.byKey.values();
+  }
+
+  readonly deliver = (event: BrokerEvent): void => {
+    const frame = encodeTextFrame(event.payload);
+    const audience = event.audience;
+    if (audience.kind === 'everyone') {
+      for (const [key, connection] of this.byKey) {
+        if (key !== audience.except) connection.deliver(frame, event);
+      }
+    } else {
+      for (const key of audience.keys) this.byKey.get(key)?.deliver(frame, event);
+    }
+  };
+}
