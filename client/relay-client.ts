@@ -1,0 +1,494 @@
+/**
+ * The reusable, reconnecting Relay Chat protocol client, shared by the terminal client and the
+ * VS Code extension. Plain Node (no `vscode`): it turns the wire protocol into events, queues
+ * what is sent while offline, re-sends what was not acknowledged after a drop (same id, so the
+ * server stores it once) and resumes from the highest seq seen so nothing is lost or doubled.
+ */
+import {
+  isValidName,
+  nameKey,
+  parseClientFrame,
+  parseServerFrame,
+  type AckFrame,
+  type ChatMessage,
+  type ClientFrame,
+  type ErrorFrame,
+  type HelloFrame,
+  type HistoryFrame,
+  type HistoryRequestFrame,
+  type WelcomeFrame,
+} from '../protocol';
+import { Backoff, type BackoffOptions } from './backoff';
+import { Outbox, type OutgoingMessage } from './outbox';
+import { SendPacer, type RateLimit } from './send-pacer';
+import { createNodeSocket, describeClose, type WebSocketLike } from './socket';
+import { TypedEmitter } from './typed-emitter';
+
+export type { OutgoingMessage, OutgoingStatus } from './outbox';
+export type { RateLimit } from './send-pacer';
+export type { WebSocketLike } from './socket';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline' | 'closed';
+
+export interface StateDetail {
+  /** With 'offline': when the next attempt starts. */
+  retryInMs?: number;
+  /** Why the connection ended or failed. */
+  error?: string;
+}
+
+export interface RelayClientOptions {
+  /** ws://host:port or wss://host:port */
+  url: string;
+  name: string;
+  /** The secret from a previous welcome, if any. */
+  session?: string;
+  /** The highest seq already seen, to resume from after a process restart. */
+  lastSeq?: number;
+  /** Exponential backoff with jitter; defaults 500 ms .. 30 s. */
+  reconnect?: BackoffOptions;
+  /** Defaults to the `ws` package; lets tests inject their own sockets. */
+  createSocket?: (url: string) => WebSocketLike;
+  /** The pace the client keeps to; defaults to the server's default limit (burst 30, 10/s). */
+  rateLimit?: RateLimit;
+  /** A connection that has not been welcomed this long after it started is dropped and retried. */
+  connectTimeoutMs?: number;
+}
+
+export type RefusalCode = 'BAD_NAME' | 'NAME_TAKEN';
+
+export type RelayClientEvents = {
+  state: [state: ConnectionState, detail?: StateDetail];
+  welcome: [welcome: WelcomeFrame, info: { resumed: boolean }];
+  session: [session: string];
+  message: [message: ChatMessage];
+  sent: [message: OutgoingMessage];
+  failed: [message: OutgoingMessage];
+  presence: [name: string, online: boolean];
+  typing: [from: string, to?: string];
+  refused: [code: RefusalCode, message: string];
+  error: [error: { code: string; message: string }];
+};
+
+/** Rejects requestHistory; `code` is a protocol error code or OFFLINE / DISCONNECTED / CLOSED. */
+export class RelayError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RelayError';
+  }
+}
+
+/** At most one typing notice per conversation this often, as the protocol asks. */
+const TYPING_INTERVAL_MS = 2000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+/** Error codes the server may answer a history request with (they carry no id). */
+const HISTORY_ERROR_CODES = new Set(['UNKNOWN_USER', 'BAD_FRAME', 'RATE_LIMITED', 'NOT_WELCOMED', 'INTERNAL']);
+
+interface HistoryWaiter {
+  resolve: (frame: HistoryFrame) => void;
+  reject: (error: RelayError) => void;
+}
+
+export class RelayClient extends TypedEmitter<RelayClientEvents> {
+  readonly url: string;
+  private readonly createSocket: (url: string) => WebSocketLike;
+  private readonly connectTimeoutMs: number;
+  private readonly backoff: Backoff;
+  private readonly pacer: SendPacer;
+  private readonly outbox = new Outbox();
+  private readonly users = new Set<string>();
+  private readonly historyWaiters: HistoryWaiter[] = [];
+  /** Seqs of our own acked messages not yet passed by the resume point: a resume welcome repeats them. */
+  private readonly ownAckedSeqs = new Set<number>();
+  private readonly typingSentAt = new Map<string, number>();
+  private readonly closeWaiters: Array<() => void> = [];
+
+  private currentState: ConnectionState = 'offline';
+  private displayName: string;
+  private sessionSecret: string | undefined;
+  private highestSeq: number | undefined;
+  private socket: WebSocketLike | undefined;
+  private socketError: string | undefined;
+  private welcomed = false;
+  private helloResumed = false;
+  /** Set by close(), a refused hello or a takeover: no more reconnects. */
+  private stopped = false;
+  private refusal: string | undefined;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(options: RelayClientOptions) {
+    super();
+    let protocol: string;
+    try {
+      protocol = new URL(options.url).protocol;
+    } catch {
+      throw new TypeError(`not a valid server URL: ${JSON.stringify(options.url)} (expected ws://host:port)`);
+    }
+    if (protocol !== 'ws:' && protocol !== 'wss:') {
+      throw new TypeError(`the server URL must start with ws:// or wss:// (got ${JSON.stringify(options.url)})`);
+    }
+    if (options.lastSeq !== undefined && !(Number.isInteger(options.lastSeq) && options.lastSeq >= 0)) {
+      throw new RangeError(`lastSeq must be a non-negative integer (got ${options.lastSeq})`);
+    }
+    this.url = options.url;
+    this.displayName = options.name;
+    this.sessionSecret = options.session;
+    this.highestSeq = options.lastSeq;
+    this.createSocket = options.createSocket ?? ((url) => createNodeSocket(url));
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    this.backoff = new Backoff(options.reconnect);
+    this.pacer = new SendPacer(options.rateLimit);
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** The name as the server shows it (after a welcome; before it, the name asked for). */
+  get name(): string {
+    return this.displayName;
+  }
+
+  get session(): string | undefined {
+    return this.sessionSecret;
+  }
+
+  /** Display names of the users online, self included, as of the last welcome and presence. */
+  get onlineUsers(): ReadonlySet<string> {
+    return this.users;
+  }
+
+  /** The highest seq seen: persist it and pass it as `lastSeq` to resume after a restart. */
+  get lastSeq(): number | undefined {
+    return this.highestSeq;
+  }
+
+  /** Messages queued or waiting for their ack, oldest first. */
+  get pending(): readonly OutgoingMessage[] {
+    return this.outbox.pending;
+  }
+
+  connect(): void {
+    if (this.stopped) throw new Error('this client was closed; create a new RelayClient to connect again');
+    if (this.socket || this.reconnectTimer) return;
+    this.openSocket();
+  }
+
+  async close(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.rejectHistory(new RelayError('CLOSED', 'the client was closed'));
+    const socket = this.socket;
+    if (!socket) {
+      this.setState('closed');
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      this.closeWaiters.push(resolve);
+      socket.close(1000, 'client closing');
+    });
+  }
+
+  /** Sends (or queues, when offline) a message to the group, or privately to `to`. */
+  send(text: string, to?: string): OutgoingMessage {
+    const message: OutgoingMessage = {
+      id: globalThis.crypto.randomUUID(),
+      text,
+      ...(to !== undefined ? { to } : {}),
+      status: 'queued',
+    };
+    this.enqueue(message);
+    return message;
+  }
+
+  /** Sends a failed message again, with the same id. Throws if `id` is not a failed message. */
+  retry(id: string): void {
+    this.enqueue(this.outbox.takeFailed(id));
+  }
+
+  requestHistory(request: { with?: string; before?: number; limit?: number }): Promise<HistoryFrame> {
+    return new Promise((resolve, reject) => {
+      const frame: HistoryRequestFrame = { type: 'history', ...request };
+      const problem = checkHistoryRequest(frame);
+      if (problem) return reject(new RelayError(problem.code, problem.message));
+      if (!this.welcomed) return reject(new RelayError('OFFLINE', 'not connected to the server'));
+      this.historyWaiters.push({ resolve, reject });
+      this.pacer.consume();
+      this.transmit(frame);
+    });
+  }
+
+  /** Tells the conversation that we are typing; throttled, and dropped when offline. */
+  sendTyping(to?: string): void {
+    if (to !== undefined && !isValidName(to)) {
+      throw new RelayError('UNKNOWN_USER', `no user can be named ${JSON.stringify(to)}`);
+    }
+    if (!this.welcomed) return;
+    const conversation = to === undefined ? '' : nameKey(to);
+    const now = Date.now();
+    const last = this.typingSentAt.get(conversation);
+    if (last !== undefined && now - last < TYPING_INTERVAL_MS) return;
+    if (!this.pacer.tryTake()) return;
+    this.typingSentAt.set(conversation, now);
+    this.transmit({ type: 'typing', ...(to !== undefined ? { to } : {}) });
+  }
+
+  // ---- connection lifecycle ----
+
+  private openSocket(): void {
+    this.reconnectTimer = undefined;
+    this.socketError = undefined;
+    this.setState('connecting');
+    let socket: WebSocketLike;
+    try {
+      socket = this.createSocket(this.url);
+    } catch (error) {
+      this.scheduleReconnect(error instanceof Error ? error.message : String(error));
+      return;
+    }
+    this.socket = socket;
+    this.connectTimer = setTimeout(() => {
+      this.lost(socket, undefined, `the server did not welcome us within ${this.connectTimeoutMs / 1000} s`);
+      socket.close();
+    }, this.connectTimeoutMs);
+    // A replaced socket may still report events; only the current one counts.
+    socket.addEventListener('open', () => {
+      if (socket === this.socket) this.sendHello();
+    });
+    socket.addEventListener('message', (event) => {
+      if (socket === this.socket) this.receive(event.data);
+    });
+    socket.addEventListener('error', (event) => {
+      if (socket === this.socket) this.socketError = event.message;
+    });
+    socket.addEventListener('close', (event) => {
+      this.lost(socket, event.code, describeClose(event.code, event.reason, this.socketError));
+    });
+  }
+
+  private sendHello(): void {
+    const hello: HelloFrame = { type: 'hello', name: this.displayName };
+    if (this.sessionSecret !== undefined) {
+      hello.session = this.sessionSecret;
+      if (this.highestSeq !== undefined) hello.resume = this.highestSeq;
+    }
+    this.helloResumed = hello.resume !== undefined;
+    this.pacer.reset();
+    this.pacer.consume();
+    this.transmit(hello);
+  }
+
+  /** The socket ended (closeCode undefined: we gave up on it). Decides whether to come back. */
+  private lost(socket: WebSocketLike, closeCode: number | undefined, reason: string): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    this.welcomed = false;
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.outbox.requeueSending();
+    this.rejectHistory(new RelayError('DISCONNECTED', `the connection ended before the server answered: ${reason}`));
+    if (this.stopped) {
+      this.setState('closed');
+      for (const resolve of this.closeWaiters.splice(0)) resolve();
+      return;
+    }
+    if (closeCode === 4001) {
+      this.stopped = true;
+      this.setState('closed', { error: this.refusal ?? 'the server refused our hello' });
+      return;
+    }
+    if (closeCode === 4002) {
+      // Reconnecting would fight the newer connection of the same user, so stay away.
+      this.stopped = true;
+      this.setState('closed', { error: 'replaced by a newer connection of the same user' });
+      return;
+    }
+    this.scheduleReconnect(reason);
+  }
+
+  private scheduleReconnect(error: string): void {
+    const delay = this.backoff.next();
+    this.setState('offline', { retryInMs: delay, error });
+    this.reconnectTimer = setTimeout(() => this.openSocket(), delay);
+  }
+
+  private setState(state: ConnectionState, detail?: StateDetail): void {
+    if (state === this.currentState && !detail) return;
+    this.currentState = state;
+    this.emit('state', state, detail);
+  }
+
+  // ---- frames ----
+
+  private transmit(frame: ClientFrame): void {
+    this.socket?.send(JSON.stringify(frame));
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') {
+      this.emit('error', { code: 'BAD_FRAME', message: 'ignored a binary frame from the server' });
+      return;
+    }
+    const parsed = parseServerFrame(data);
+    if (!parsed.ok) {
+      this.emit('error', { code: parsed.code, message: `ignored an invalid frame from the server: ${parsed.message}` });
+      return;
+    }
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case 'welcome':
+        return this.onWelcome(frame);
+      case 'message':
+        return this.deliver(frame);
+      case 'ack':
+        return this.onAck(frame);
+      case 'presence':
+        if (frame.online) this.users.add(frame.name);
+        else this.users.delete(frame.name);
+        return this.emit('presence', frame.name, frame.online);
+      case 'typing':
+        return this.emit('typing', frame.from, frame.to);
+      case 'history':
+        return this.historyWaiters.shift()?.resolve(frame);
+      case 'error':
+        return this.onError(frame);
+    }
+  }
+
+  private onWelcome(welcome: WelcomeFrame): void {
+    clearTimeout(this.connectTimer);
+    this.welcomed = true;
+    this.backoff.reset();
+    this.displayName = welcome.name;
+    this.sessionSecret = welcome.session;
+    this.users.clear();
+    for (const user of welcome.users) this.users.add(user);
+    this.setState('online');
+    this.emit('session', welcome.session);
+    this.emit('welcome', welcome, { resumed: this.helloResumed });
+    for (const message of [...welcome.messages].sort((a, b) => a.seq - b.seq)) this.deliver(message);
+    this.advanceTo(welcome.seq);
+    this.flush();
+  }
+
+  /** Emits a message once: anything at or below the highest seq seen was already delivered. */
+  private deliver(message: ChatMessage): void {
+    if (this.highestSeq !== undefined && message.seq <= this.highestSeq) return;
+    const ours = nameKey(message.from) === nameKey(this.displayName);
+    const alreadyReported = ours && this.ownAckedSeqs.has(message.seq);
+    this.advanceTo(message.seq);
+    if (alreadyReported) return;
+    // Our own message whose ack was lost in a drop: the welcome tells us it was stored.
+    const pending = ours ? this.outbox.acknowledge(message.id, message.seq, message.ts) : undefined;
+    if (pending) {
+      this.emit('sent', pending);
+      return;
+    }
+    this.emit('message', message);
+  }
+
+  private advanceTo(seq: number): void {
+    if (this.highestSeq !== undefined && seq <= this.highestSeq) return;
+    this.highestSeq = seq;
+    for (const own of this.ownAckedSeqs) if (own <= seq) this.ownAckedSeqs.delete(own);
+  }
+
+  private onAck(ack: AckFrame): void {
+    const message = this.outbox.acknowledge(ack.id, ack.seq, ack.ts);
+    if (!message) return;
+    if (this.highestSeq === undefined || ack.seq > this.highestSeq) this.ownAckedSeqs.add(ack.seq);
+    this.emit('sent', message);
+    this.flush();
+  }
+
+  private onError(error: ErrorFrame): void {
+    if ((error.code === 'BAD_NAME' || error.code === 'NAME_TAKEN') && !this.welcomed) {
+      this.refusal = `${error.code}: ${error.message}`;
+      this.emit('refused', error.code, error.message);
+      return;
+    }
+    const message = error.id === undefined ? undefined : this.outbox.pendingById(error.id);
+    if (message && error.code === 'RATE_LIMITED') {
+      // The server is stricter than our pace: wait for a fresh token, then send it again.
+      this.outbox.requeueSending();
+      this.pacer.drain();
+      this.flush();
+      return;
+    }
+    if (message) {
+      this.outbox.refuse(message, { code: error.code, message: error.message });
+      this.emit('failed', message);
+      this.flush();
+      return;
+    }
+    // Errors without an id answer the oldest history request, since the server answers in order.
+    if (error.id === undefined && this.historyWaiters.length > 0 && HISTORY_ERROR_CODES.has(error.code)) {
+      this.historyWaiters.shift()?.reject(new RelayError(error.code, error.message));
+      return;
+    }
+    this.emit('error', { code: error.code, message: error.message });
+  }
+
+  // ---- sending ----
+
+  private enqueue(message: OutgoingMessage): void {
+    const problem = this.stopped
+      ? { code: 'CLOSED', message: 'the client was closed; the message was not sent' }
+      : checkSay(message);
+    if (problem) {
+      this.outbox.refuse(message, problem);
+      // Reported after send() returns, like a refusal from the server, so the caller can listen first.
+      queueMicrotask(() => this.emit('failed', message));
+      return;
+    }
+    this.outbox.add(message);
+    this.flush();
+  }
+
+  /** Puts the oldest pending message on the wire when online, the last one is answered and the pace allows. */
+  private flush(): void {
+    if (!this.welcomed || this.flushTimer) return;
+    const next = this.outbox.nextToSend();
+    if (!next) return;
+    const waitMs = this.pacer.waitMs();
+    if (waitMs > 0) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        this.flush();
+      }, waitMs);
+      return;
+    }
+    this.pacer.consume();
+    this.outbox.markSending(next);
+    this.transmit({ type: 'say', id: next.id, text: next.text, ...(next.to !== undefined ? { to: next.to } : {}) });
+  }
+
+  private rejectHistory(error: RelayError): void {
+    for (const waiter of this.historyWaiters.splice(0)) waiter.reject(error);
+  }
+}
+
+/** The server's own checks, run before queueing so bad input fails at once, even offline. */
+function checkSay(message: OutgoingMessage): { code: string; message: string } | undefined {
+  if (message.to !== undefined && !isValidName(message.to)) {
+    return { code: 'UNKNOWN_USER', message: `no user can be named ${JSON.stringify(message.to)}` };
+  }
+  const frame = { type: 'say', id: message.id, text: message.text, to: message.to };
+  const parsed = parseClientFrame(JSON.stringify(frame));
+  return parsed.ok ? undefined : { code: parsed.code, message: parsed.message };
+}
+
+function checkHistoryRequest(frame: HistoryRequestFrame): { code: string; message: string } | undefined {
+  if (frame.with !== undefined && !isValidName(frame.with)) {
+    return { code: 'UNKNOWN_USER', message: `no user can be named ${JSON.stringify(frame.with)}` };
+  }
+  const parsed = parseClientFrame(JSON.stringify(frame));
+  return parsed.ok ? undefined : { code: parsed.code, message: parsed.message };
+}
