@@ -74,6 +74,12 @@ export class OutboundQueue {
     this.frames = [];
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return;
+    // What is still unsent from earlier turns is what the peer has not read: a reader that keeps
+    // up drains it between turns, however large one burst was.
+    if (socket.writableLength > this.maxBufferedBytes) {
+      this.onOverflow();
+      return;
+    }
     if (frames.length === 1) {
       socket.write(frames[0]!);
     } else {
@@ -81,6 +87,5 @@ export class OutboundQueue {
       for (const frame of frames) socket.write(frame);
       socket.uncork();
     }
-    if (socket.writableLength > this.maxBufferedBytes) this.onOverflow();
   }
 }

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { parseCli, UsageError } from '../../../server/cli-args';
+
+describe('server: command line', () => {
+  it('uses the documented defaults', () => {
+    assert.deepEqual(parseCli([], {}), {
+      command: 'serve',
+      host: '127.0.0.1',
+      port: 4446,
+      dataDir: 'relay-chat-data',
+      synchronous: 'normal',
+      rateLimit: { burst: 30, perSecond: 10 },
+      maxBufferedBytes: 1024 * 1024,
+      perMessageDeflate: false,
+    });
+  });
+
+  it('takes flags over environment variables', () => {
+    const env = { RELAY_CHAT_PORT: '5000', RELAY_CHAT_HOST: '0.0.0.0', RELAY_CHAT_RATE_BURST: '100' };
+    const fromEnv = parseCli([], env);
+    assert.equal(fromEnv.command === 'serve' && fromEnv.port, 5000);
+    assert.equal(fromEnv.command === 'serve' && fromEnv.host, '0.0.0.0');
+    assert.equal(fromEnv.command === 'serve' && fromEnv.rateLimit.burst, 100);
+    const fromFlags = parseCli(['--port', '0', '--data', '/tmp/x'], env);
+    assert.equal(fromFlags.command === 'serve' && fromFlags.port, 0);
+    assert.equal(fromFlags.command === 'serve' && fromFlags.dataDir, '/tmp/x');
+  });
+
+  it('parses release, help and version', () => {
+    assert.deepEqual(parseCli(['release', 'alice', '--data', 'd'], {}), { command: 'release', name: 'alice', dataDir: 'd' });
+    assert.deepEqual(parseCli(['--help'], {}), { command: 'help' });
+    assert.deepEqual(parseCli(['--version'], {}), { command: 'version' });
+  });
+
+  it('rejects bad input with a clear message', () => {
+    assert.throws(() => parseCli(['--port', 'x'], {}), /port must be a whole number/);
+    assert.throws(() => parseCli(['--port', '70000'], {}), /between 0 and 65535/);
+    assert.throws(() => parseCli(['--sync', 'sometimes'], {}), /normal or full/);
+    assert.throws(() => parseCli(['--bogus'], {}), UsageError);
+    assert.throws(() => parseCli(['release'], {}), /exactly one NAME/);
+    assert.throws(() => parseCli(['serve-please'], {}), /unknown command/);
+  });
+});
