@@ -13,7 +13,7 @@ import {
   type TypingRequestFrame,
   type WelcomeFrame,
 } from '../protocol';
-import type { Broker, PresenceManager } from './broker/broker';
+import type { Audience, Broker, PresenceManager } from './broker/broker';
 import type { Connection, FrameHandler } from './connection';
 import type { Hub } from './hub';
 import type { Logger } from './options';
@@ -153,7 +153,7 @@ export class ChatService implements FrameHandler {
     this.logger.info(`${name} disconnected`);
   }
 
-  private publish(frame: ServerFrame, audience: Parameters<Broker['publish']>[0]['audience'], seq?: number): void {
+  private publish(frame: ServerFrame, audience: Audience, seq?: number): void {
     this.broker.publish({ audience, payload: JSON.stringify(frame), ...(seq !== undefined ? { seq } : {}) });
   }
 }
