@@ -1,0 +1,42 @@
+/**
+ * What the load generator needs from a target: open one client, send a chat message, hear
+ * deliveries. Each target gets one small adapter; everything else in the generator is shared.
+ */
+export interface ClientEvents {
+  /**
+   * The target accepted the client and it may send (Relay: welcome; minimal relay: open;
+   * Socket.IO: connect). `requestSentAt` is when the target-specific join request left (Relay:
+   * the hello); without it the join is measured from the start of the connection.
+   */
+  ready(requestSentAt?: number): void;
+  /** Any frame arrived (used to tell when the traffic has settled). */
+  frame(): void;
+  /** A chat message from another client arrived; `text` contains the stamp. */
+  delivery(text: string): void;
+  /** Something a well-behaved target never does (an error frame, a malformed frame). */
+  problem(description: string): void;
+  /** The connection ended (or could not be made); `description` says how. */
+  closed(description: string): void;
+}
+
+export interface OpenOptions {
+  url: string;
+  client: number;
+  /** In the private-pairs scenario, the one client this one talks to. */
+  peer: number | undefined;
+}
+
+export interface BenchClient {
+  /** Sends a chat message with the client's own unique `id`, to `to` only when given. */
+  say(id: string, text: string, to: number | undefined): void;
+  close(): void;
+}
+
+export interface TargetAdapter {
+  open(options: OpenOptions, events: ClientEvents): BenchClient;
+}
+
+/** Client names are unique per benchmark run and valid Relay names. */
+export function clientName(client: number): string {
+  return `u${client}`;
+}

@@ -1,0 +1,79 @@
+/**
+ * Relay Chat: hello with a unique name, wait for welcome; send with `say` (its own unique id,
+ * `to` for private); receive `message` frames. The sender gets an `ack`, never a copy.
+ */
+import WebSocket from 'ws';
+import type { ClientFrame, ServerFrame } from '../../protocol';
+import { nowMs } from '../clock';
+import { clientName, type BenchClient, type ClientEvents, type OpenOptions, type TargetAdapter } from './adapter';
+
+// Cheap test for the two frames that arrive in bulk, so the generator stays light: only a
+// `message` carries the benchmark's stamp (`~`, which no name, id or protocol word contains),
+// and presence changes need no parsing at all.
+const STAMP_MARK = '~';
+const PRESENCE_MARK = '"type":"presence"';
+
+function open({ url, client }: OpenOptions, events: ClientEvents): BenchClient {
+  const name = clientName(client);
+  const socket = new WebSocket(url, { perMessageDeflate: false });
+  const send = (frame: ClientFrame): void => socket.send(JSON.stringify(frame));
+  let helloSentAt = 0;
+
+  socket.on('open', () => {
+    helloSentAt = nowMs();
+    send({ type: 'hello', name });
+  });
+  socket.on('message', (data) => {
+    events.frame();
+    // binaryType is the default 'nodebuffer', so every frame arrives as one Buffer.
+    const text = (data as Buffer).toString();
+    if (text.includes(STAMP_MARK)) {
+      events.delivery(text);
+      return;
+    }
+    if (text.includes(PRESENCE_MARK)) return;
+    handleFrame(text);
+  });
+  socket.on('error', (error) => events.problem(`socket error: ${error.message}`));
+  socket.on('close', (code, reason) => events.closed(`closed ${code}${reason.length ? ` ${reason.toString()}` : ''}`));
+
+  function handleFrame(text: string): void {
+    let frame: ServerFrame;
+    try {
+      frame = JSON.parse(text) as ServerFrame;
+    } catch {
+      events.problem(`frame is not JSON: ${text.slice(0, 80)}`);
+      return;
+    }
+    switch (frame.type) {
+      case 'welcome':
+        if (frame.name !== name) events.problem(`welcomed as ${frame.name}, expected ${name}`);
+        events.ready(helloSentAt);
+        return;
+      case 'error':
+        events.problem(`error ${frame.code}: ${frame.message}`);
+        return;
+      case 'message':
+        events.problem(`message without a benchmark stamp: ${text.slice(0, 80)}`);
+        return;
+      case 'ack':
+      case 'presence':
+      case 'typing':
+      case 'history':
+        return;
+      default:
+        events.problem(`unknown frame: ${text.slice(0, 80)}`);
+    }
+  }
+
+  return {
+    say(id, text, to) {
+      send(to === undefined ? { type: 'say', id, text } : { type: 'say', id, text, to: clientName(to) });
+    },
+    close() {
+      socket.close();
+    },
+  };
+}
+
+export const relayChatAdapter: TargetAdapter = { open };

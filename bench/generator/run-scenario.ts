@@ -1,0 +1,214 @@
+/**
+ * Runs one scenario against one target from the generator's main thread: tells the workers when
+ * to connect and send, and samples the server's and its own CPU at the edges of each
+ * measurement window.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { nowMs, sleepUntil } from '../clock';
+import { cpuSeconds, memoryKiB } from '../proc-stats';
+import type { IdleSpec, MaxClientsSpec, ScenarioSpec, SendMode, StormSpec, TrafficSpec } from '../scenarios';
+import type { Audience } from './delivery-tracker';
+import type { GeneratorJob, IdleFigures, MaxClientsFigures, MaxClientsStep, ScenarioFigures, StormFigures, TrafficFigures } from './job';
+import { describeProblems } from './problem-log';
+import { WorkerGroup } from './worker-group';
+
+/** Time for every worker to receive a plan before the plan's start instant. */
+const START_DELAY_MS = 250;
+/** Joins in flight while setting up (the storm scenario has no such limit). */
+const SETUP_MAX_PENDING = 100;
+const JOIN_TIMEOUT_MS = 60_000;
+const DRAIN_QUIET_MS = 1000;
+const DRAIN_MAX_MS = 15_000;
+const SETTLE_QUIET_MS = 500;
+const SETTLE_POLL_MS = 100;
+const SETTLE_MAX_MS = 180_000;
+
+interface TrafficPhase {
+  clients: number;
+  senders: number[];
+  audience: Audience;
+  send: SendMode;
+  warmupMs: number;
+  measureMs: number;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
+
+class ScenarioRunner {
+  private phase = 0;
+
+  constructor(
+    private readonly group: WorkerGroup,
+    private readonly serverPid: number,
+  ) {}
+
+  private problems(): string[] {
+    return describeProblems(this.group.problems.take());
+  }
+
+  /** Connects clients for a measurement (not itself measured); fails loudly if any cannot join. */
+  private async setUp(clients: number[], audience: Audience): Promise<void> {
+    const outcome = await this.group.connect(clients, { audience, maxPending: SETUP_MAX_PENDING, startAt: 0, timeoutMs: JOIN_TIMEOUT_MS });
+    if (outcome.failed > 0) {
+      throw new Error(`${outcome.failed} of ${clients.length} clients could not join: ${this.problems().join('; ')}`);
+    }
+  }
+
+  /** Waits until no frame has arrived anywhere for a while (e.g. Relay's presence changes after joins). */
+  private async settle(): Promise<void> {
+    const deadline = nowMs() + SETTLE_MAX_MS;
+    let last = await this.group.frames();
+    let quietSince = nowMs();
+    while (nowMs() - quietSince < SETTLE_QUIET_MS) {
+      if (nowMs() > deadline) throw new Error(`traffic did not settle within ${SETTLE_MAX_MS / 1000} s`);
+      await sleep(SETTLE_POLL_MS);
+      const frames = await this.group.frames();
+      if (frames !== last) {
+        last = frames;
+        quietSince = nowMs();
+      }
+    }
+  }
+
+  private async measure(phase: TrafficPhase): Promise<TrafficFigures> {
+    this.phase += 1;
+    const startAt = nowMs() + START_DELAY_MS;
+    const measureStart = startAt + phase.warmupMs;
+    const measureEnd = measureStart + phase.measureMs;
+    await this.group.startTraffic({ phase: this.phase, audience: phase.audience, senders: phase.senders, send: phase.send, startAt, measureStart, measureEnd });
+    await sleepUntil(measureStart);
+    const serverCpuBefore = cpuSeconds(this.serverPid);
+    const generatorCpuBefore = process.cpuUsage();
+    await sleepUntil(measureEnd);
+    const serverCpuSec = cpuSeconds(this.serverPid) - serverCpuBefore;
+    const generatorCpu = process.cpuUsage(generatorCpuBefore);
+    const sent = await this.group.stopTraffic();
+    const outcome = await this.group.finishTraffic(sent, DRAIN_QUIET_MS, DRAIN_MAX_MS);
+    const measureSec = phase.measureMs / 1000;
+    const generatorCpuSec = (generatorCpu.user + generatorCpu.system) / 1e6;
+    const deliveries = outcome.deliveriesInWindow;
+    const { lost, duplicated, unexpected, expected } = outcome.counts;
+    if (outcome.stale > 0) this.group.problems.record(`deliveries of an earlier phase arrived after it ended`, outcome.stale);
+    if (unexpected > 0) this.group.problems.record('deliveries to a client that should not get the message', unexpected);
+    return {
+      kind: 'traffic',
+      clients: phase.clients,
+      senders: phase.senders.length,
+      messagesSent: sent.reduce((sum, [, count]) => sum + count, 0),
+      measureSec,
+      deliveries,
+      deliveriesPerSec: deliveries / measureSec,
+      latency: outcome.latency.summary(),
+      expected,
+      lost,
+      duplicated,
+      unexpected,
+      serverCpuSec,
+      cpuUsPerDelivery: deliveries > 0 ? (serverCpuSec * 1e6) / deliveries : 0,
+      generatorCpuSec,
+      generatorCpuPercent: (generatorCpuSec / measureSec) * 100,
+      problems: this.problems(),
+    };
+  }
+
+  async traffic(spec: TrafficSpec): Promise<TrafficFigures> {
+    await this.setUp(range(0, spec.clients), spec.audience);
+    await this.settle();
+    return this.measure({ ...spec, senders: range(0, spec.senders) });
+  }
+
+  async storm(spec: StormSpec): Promise<StormFigures> {
+    const startAt = nowMs() + START_DELAY_MS;
+    const serverCpuBefore = cpuSeconds(this.serverPid);
+    const generatorCpuBefore = process.cpuUsage();
+    const outcome = await this.group.connect(range(0, spec.clients), { audience: 'group', maxPending: spec.clients, startAt, timeoutMs: JOIN_TIMEOUT_MS });
+    const serverCpuSec = cpuSeconds(this.serverPid) - serverCpuBefore;
+    const generatorCpu = process.cpuUsage(generatorCpuBefore);
+    return {
+      kind: 'storm',
+      clients: spec.clients,
+      ready: outcome.ready,
+      failed: outcome.failed,
+      allReadySec: outcome.ready > 0 ? (outcome.lastReadyAt - startAt) / 1000 : 0,
+      connectToReady: outcome.connectToReady.summary(),
+      requestToReady: outcome.requestToReady.summary(),
+      serverCpuSec,
+      generatorCpuSec: (generatorCpu.user + generatorCpu.system) / 1e6,
+      problems: this.problems(),
+    };
+  }
+
+  async maxClients(spec: MaxClientsSpec): Promise<MaxClientsFigures> {
+    const steps: MaxClientsStep[] = [];
+    let connected = 0;
+    for (const clients of spec.steps) {
+      const outcome = await this.group.connect(range(connected, clients), { audience: 'group', maxPending: SETUP_MAX_PENDING, startAt: 0, timeoutMs: JOIN_TIMEOUT_MS });
+      connected = clients;
+      if (outcome.failed > 0) {
+        steps.push({ clients, held: false, failure: `${outcome.failed} clients could not join` });
+        break;
+      }
+      await this.settle();
+      const traffic = await this.measure({
+        clients,
+        senders: range(0, spec.senders),
+        audience: 'group',
+        send: { kind: 'rate', perSecond: spec.perSecond },
+        warmupMs: spec.warmupMs,
+        measureMs: spec.measureMs,
+      });
+      const failure =
+        traffic.latency.p95 > spec.p95LimitMs
+          ? `p95 ${traffic.latency.p95.toFixed(0)} ms > ${spec.p95LimitMs} ms`
+          : traffic.lost > 0
+            ? `${traffic.lost} deliveries lost`
+            : undefined;
+      steps.push({ clients, held: failure === undefined, ...(failure ? { failure } : {}), traffic });
+      if (failure) break;
+    }
+    const held = steps.filter((step) => step.held);
+    return { kind: 'maxclients', p95LimitMs: spec.p95LimitMs, steps, maxClients: held.at(-1)?.clients ?? 0, problems: this.problems() };
+  }
+
+  async idle(spec: IdleSpec): Promise<IdleFigures> {
+    await sleep(spec.settleMs);
+    const baselineRssKiB = memoryKiB(this.serverPid).rss;
+    const serverCpuBefore = cpuSeconds(this.serverPid);
+    const startedAt = nowMs();
+    const outcome = await this.group.connect(range(0, spec.connections), { audience: 'group', maxPending: SETUP_MAX_PENDING, startAt: 0, timeoutMs: JOIN_TIMEOUT_MS });
+    const connectSec = (nowMs() - startedAt) / 1000;
+    await this.settle();
+    const serverCpuSec = cpuSeconds(this.serverPid) - serverCpuBefore;
+    await sleep(spec.settleMs);
+    const idleRssKiB = memoryKiB(this.serverPid).rss;
+    return {
+      kind: 'idle',
+      connections: outcome.ready,
+      failed: outcome.failed,
+      baselineRssKiB,
+      idleRssKiB,
+      bytesPerConnection: outcome.ready > 0 ? ((idleRssKiB - baselineRssKiB) * 1024) / outcome.ready : 0,
+      connectSec,
+      serverCpuSec,
+      problems: this.problems(),
+    };
+  }
+}
+
+export async function runScenario(job: GeneratorJob): Promise<ScenarioFigures> {
+  const group = await WorkerGroup.start({ target: job.target, url: job.url }, job.workers);
+  const runner = new ScenarioRunner(group, job.serverPid);
+  const spec: ScenarioSpec = job.scenario;
+  switch (spec.kind) {
+    case 'traffic':
+      return runner.traffic(spec);
+    case 'storm':
+      return runner.storm(spec);
+    case 'maxclients':
+      return runner.maxClients(spec);
+    case 'idle':
+      return runner.idle(spec);
+  }
+}

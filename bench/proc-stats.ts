@@ -1,0 +1,38 @@
+/** CPU time and memory of another process, read from Linux's /proc. */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+let clockTicks: number | undefined;
+
+/** Clock ticks per second that /proc/<pid>/stat counts CPU time in (almost always 100). */
+function ticksPerSecond(): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return clockTicks;
+}
+
+/** User plus system CPU seconds the process (all its threads) has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may contain spaces, so count fields from after its ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const userTicks = Number(fields[11]);
+  const systemTicks = Number(fields[12]);
+  return (userTicks + systemTicks) / ticksPerSecond();
+}
+
+export interface MemoryKiB {
+  /** Resident set size now (VmRSS). */
+  rss: number;
+  /** Peak resident set size over the process's life (VmHWM). */
+  peak: number;
+}
+
+export function memoryKiB(pid: number): MemoryKiB {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string): number => {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status);
+    if (!match) throw new Error(`/proc/${pid}/status has no ${name}`);
+    return Number(match[1]);
+  };
+  return { rss: field('VmRSS'), peak: field('VmHWM') };
+}

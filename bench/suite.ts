@@ -1,0 +1,129 @@
+/**
+ * Runs the chosen scenarios against the chosen targets, each (scenario, target, run) on a fresh
+ * server process and a fresh generator process, and collects the figures.
+ */
+import { cpus, release, totalmem } from 'node:os';
+import { existsSync } from 'node:fs';
+import { bundleBenchPrograms } from './bundle';
+import { startGenerator } from './generator-process';
+import type { ScenarioFigures } from './generator/job';
+import { RELAY_CLI } from './paths';
+import { pinningCores } from './placement';
+import { defaultRuns, peakClients, scenarioSpec, type ScenarioName, type ScenarioOverrides, type ScenarioSpec } from './scenarios';
+import { startTarget } from './targets/launch-target';
+import type { TargetName } from './targets/names';
+
+export interface SuiteOptions {
+  scenarios: ScenarioName[];
+  targets: TargetName[];
+  /** Runs per scenario; by default 2 (3 for saturation), 1 with `quick`. */
+  runs?: number;
+  quick: boolean;
+  overrides: ScenarioOverrides;
+  /** Worker threads in the generator. */
+  workers: number;
+  pin: boolean;
+  /** Folder for V8 CPU profiles of the servers, when wanted. */
+  profileDir?: string;
+  log(line: string): void;
+}
+
+export interface RunRecord {
+  scenario: ScenarioName;
+  target: TargetName;
+  run: number;
+  figures?: ScenarioFigures;
+  /** Server peak RSS (VmHWM) over the whole run, setup included. */
+  peakRssKiB?: number;
+  error?: string;
+}
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  kernel: string;
+  node: string;
+  /** How server and generator were placed on cores. */
+  placement: string;
+}
+
+export interface SuiteResults {
+  startedAt: string;
+  quick: boolean;
+  workers: number;
+  machine: MachineInfo;
+  specs: Partial<Record<ScenarioName, ScenarioSpec>>;
+  records: RunRecord[];
+}
+
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
+  if (options.targets.includes('relay') && !existsSync(RELAY_CLI)) {
+    throw new Error(`${RELAY_CLI} is missing: run \`npm run build\` first (npm run bench does)`);
+  }
+  await bundleBenchPrograms();
+  const cores = options.pin ? pinningCores() : { unavailable: 'pinning turned off (--no-pin)' };
+  const pinned = 'server' in cores;
+  const placement = pinned
+    ? `server pinned to CPU ${cores.server}, generator (${options.workers} worker threads) pinned to CPU ${cores.generator} (taskset)`
+    : `not pinned: ${cores.unavailable}`;
+  options.log(`placement: ${placement}`);
+  const results: SuiteResults = {
+    startedAt: new Date().toISOString(),
+    quick: options.quick,
+    workers: options.workers,
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      kernel: release(),
+      node: process.version,
+      placement,
+    },
+    specs: {},
+    records: [],
+  };
+
+  for (const scenario of options.scenarios) {
+    const spec = scenarioSpec(scenario, options.quick, options.overrides);
+    results.specs[scenario] = spec;
+    const openFiles = peakClients(spec);
+    const runs = options.runs ?? defaultRuns(scenario, options.quick);
+    for (let run = 1; run <= runs; run++) {
+      // A different target goes first in each run, so slow drift on the machine hits each alike.
+      for (const target of rotate(options.targets, run - 1)) {
+        const record: RunRecord = { scenario, target, run };
+        const server = await startTarget(target, {
+          placement: { core: pinned ? cores.server : undefined, openFiles },
+          ...(options.profileDir ? { profile: { dir: options.profileDir, name: `${target}-${scenario}-run${run}` } } : {}),
+        }).catch((error: unknown) => {
+          record.error = error instanceof Error ? error.message : String(error);
+          return undefined;
+        });
+        if (server) {
+          const generator = startGenerator(
+            { target, url: server.url, serverPid: server.pid, workers: options.workers, scenario: spec },
+            { core: pinned ? cores.generator : undefined, openFiles },
+          );
+          try {
+            record.figures = await generator.figures;
+            record.peakRssKiB = server.peakRssKiB();
+          } catch (error) {
+            record.error = error instanceof Error ? error.message : String(error);
+          } finally {
+            await server.stop();
+            await generator.exit();
+          }
+        }
+        results.records.push(record);
+        options.log(`[${scenario} run ${run}/${runs}] ${target}: ${record.error ? `FAILED: ${record.error}` : 'done'}`);
+      }
+    }
+  }
+  return results;
+}

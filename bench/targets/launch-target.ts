@@ -1,0 +1,103 @@
+/**
+ * Starts a target server as its own child process (so its CPU seconds and peak RSS can be read
+ * from /proc), waits for the line with its ws:// URL, and stops it cleanly.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { benchBundle, RELAY_CLI } from '../paths';
+import { placedCommand, type Placement } from '../placement';
+import { memoryKiB } from '../proc-stats';
+import type { TargetName } from './names';
+
+/**
+ * Relay's per-connection limiter (default burst 30, 10/s) would cap every sender long before the
+ * server is busy; raising it through the documented CLI option makes the benchmark measure
+ * relaying, not the limiter.
+ */
+export const RELAY_RATE_LIMIT = { burst: 1_000_000, perSecond: 1_000_000 };
+
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 15_000;
+const STDERR_TAIL_LINES = 20;
+
+export interface TargetLaunch {
+  placement: Placement;
+  /** Write a V8 CPU profile of the server into this folder when it exits. */
+  profile?: { dir: string; name: string };
+}
+
+export interface RunningTarget {
+  pid: number;
+  url: string;
+  peakRssKiB(): number;
+  stop(): Promise<void>;
+}
+
+function programArgs(target: TargetName, dataDir: string | undefined): string[] {
+  const listen = ['--host', '127.0.0.1', '--port', '0'];
+  switch (target) {
+    case 'relay':
+      return [RELAY_CLI, ...listen, '--data', dataDir!, '--rate-burst', String(RELAY_RATE_LIMIT.burst), '--rate-per-second', String(RELAY_RATE_LIMIT.perSecond)];
+    case 'minimal':
+      return [benchBundle('minimal-relay'), ...listen];
+    case 'socketio':
+      return [benchBundle('socketio-server'), ...listen];
+  }
+}
+
+export async function startTarget(target: TargetName, launch: TargetLaunch): Promise<RunningTarget> {
+  const dataDir = target === 'relay' ? mkdtempSync(path.join(tmpdir(), 'relay-bench-')) : undefined;
+  const removeDataDir = (): void => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const profileArgs = launch.profile ? ['--cpu-prof', '--cpu-prof-dir', launch.profile.dir, '--cpu-prof-name', `${launch.profile.name}.cpuprofile`] : [];
+  const [command, ...args] = placedCommand([process.execPath, ...profileArgs, ...programArgs(target, dataDir)], launch.placement);
+  const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderrTail: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let running = true;
+  void exited.then(() => (running = false));
+
+  const describeExit = (what: string): string => `${target} server ${what}${stderrTail.length ? `:\n${stderrTail.join('\n')}` : ''}`;
+  let url: string;
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(describeExit(`printed no ws:// URL within ${START_TIMEOUT_MS / 1000} s`))), START_TIMEOUT_MS);
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const match = /ws:\/\/[^\s"')]+/.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[0]);
+        }
+      });
+      child.once('error', (error) => reject(new Error(describeExit(`could not start: ${error.message}`))));
+      void exited.then((code) => reject(new Error(describeExit(`exited with code ${code} before listening`))));
+    });
+  } catch (error) {
+    child.kill('SIGKILL');
+    removeDataDir();
+    throw error;
+  }
+
+  return {
+    pid: child.pid!,
+    url,
+    peakRssKiB: () => memoryKiB(child.pid!).peak,
+    async stop() {
+      if (running) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await exited;
+        clearTimeout(timer);
+      }
+      removeDataDir();
+    },
+  };
+}
