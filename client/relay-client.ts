@@ -84,10 +84,11 @@ export class RelayError extends Error {
 /** At most one typing notice per conversation this often, as the protocol asks. */
 const TYPING_INTERVAL_MS = 2000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
-/** Error codes the server may answer a history request with (they carry no id). */
-const HISTORY_ERROR_CODES = new Set(['UNKNOWN_USER', 'BAD_FRAME', 'RATE_LIMITED', 'NOT_WELCOMED', 'INTERNAL']);
 
 interface HistoryWaiter {
+  request: HistoryRequestFrame;
+  /** False until it is on the wire, and again if the server may have dropped it (RATE_LIMITED). */
+  sent: boolean;
   resolve: (frame: HistoryFrame) => void;
   reject: (error: RelayError) => void;
 }
@@ -218,9 +219,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       const problem = checkHistoryRequest(frame);
       if (problem) return reject(new RelayError(problem.code, problem.message));
       if (!this.welcomed) return reject(new RelayError('OFFLINE', 'not connected to the server'));
-      this.historyWaiters.push({ resolve, reject });
-      this.pacer.consume();
-      this.transmit(frame);
+      this.historyWaiters.push({ request: frame, sent: false, resolve, reject });
+      this.flush();
     });
   }
 
@@ -356,7 +356,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       case 'typing':
         return this.emit('typing', frame.from, frame.to);
       case 'history':
-        return this.historyWaiters.shift()?.resolve(frame);
+        return this.takeHistoryWaiter(frame)?.resolve(frame);
       case 'error':
         return this.onError(frame);
     }
@@ -414,23 +414,26 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.emit('refused', error.code, error.message);
       return;
     }
-    const message = error.id === undefined ? undefined : this.outbox.pendingById(error.id);
-    if (message && error.code === 'RATE_LIMITED') {
-      // The server is stricter than our pace: wait for a fresh token, then send it again.
+    if (error.code === 'RATE_LIMITED') {
+      // The server is stricter than our pace, and refused a frame it does not name. Whatever was
+      // unanswered goes again, slower: a say that did get through is deduplicated by its id, and
+      // a second answer to a history request finds no one waiting.
+      this.pacer.slowDown();
       this.outbox.requeueSending();
-      this.pacer.drain();
+      for (const waiter of this.historyWaiters) waiter.sent = false;
       this.flush();
       return;
     }
+    const message = error.id === undefined ? undefined : this.outbox.pendingById(error.id);
     if (message) {
       this.outbox.refuse(message, { code: error.code, message: error.message });
       this.emit('failed', message);
       this.flush();
       return;
     }
-    // Errors without an id answer the oldest history request, since the server answers in order.
-    if (error.id === undefined && this.historyWaiters.length > 0 && HISTORY_ERROR_CODES.has(error.code)) {
-      this.historyWaiters.shift()?.reject(new RelayError(error.code, error.message));
+    const waiter = error.id === undefined ? this.takeHistoryWaiterFor(error.code) : undefined;
+    if (waiter) {
+      waiter.reject(new RelayError(error.code, error.message));
       return;
     }
     this.emit('error', { code: error.code, message: error.message });
@@ -452,22 +455,55 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.flush();
   }
 
-  /** Puts the oldest pending message on the wire when online, the last one is answered and the pace allows. */
+  /**
+   * Puts what is waiting on the wire as fast as the pace allows: history requests first (someone
+   * is looking at the screen for them), then the oldest pending message once the last is answered.
+   */
   private flush(): void {
-    if (!this.welcomed || this.flushTimer) return;
-    const next = this.outbox.nextToSend();
-    if (!next) return;
-    const waitMs = this.pacer.waitMs();
-    if (waitMs > 0) {
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = undefined;
-        this.flush();
-      }, waitMs);
-      return;
+    while (this.welcomed && !this.flushTimer) {
+      const history = this.historyWaiters.find((waiter) => !waiter.sent);
+      const message = history ? undefined : this.outbox.nextToSend();
+      if (!history && !message) return;
+      const waitMs = this.pacer.waitMs();
+      if (waitMs > 0) {
+        this.flushTimer = setTimeout(() => {
+          this.flushTimer = undefined;
+          this.flush();
+        }, waitMs);
+        return;
+      }
+      this.pacer.consume();
+      if (history) {
+        history.sent = true;
+        this.transmit(history.request);
+      } else if (message) {
+        this.outbox.markSending(message);
+        this.transmit({ type: 'say', id: message.id, text: message.text, ...(message.to !== undefined ? { to: message.to } : {}) });
+      }
     }
-    this.pacer.consume();
-    this.outbox.markSending(next);
-    this.transmit({ type: 'say', id: next.id, text: next.text, ...(next.to !== undefined ? { to: next.to } : {}) });
+  }
+
+  /** The request a history frame answers: the frame echoes `with` and `before`. */
+  private takeHistoryWaiter(frame: HistoryFrame): HistoryWaiter | undefined {
+    const conversation = frame.with === undefined ? undefined : nameKey(frame.with);
+    return this.removeHistoryWaiter(
+      (waiter) =>
+        waiter.sent &&
+        (waiter.request.with === undefined ? undefined : nameKey(waiter.request.with)) === conversation &&
+        waiter.request.before === frame.before,
+    );
+  }
+
+  /** The request an error without an id answers: UNKNOWN_USER names a conversation, INTERNAL any. */
+  private takeHistoryWaiterFor(code: string): HistoryWaiter | undefined {
+    if (code === 'UNKNOWN_USER') return this.removeHistoryWaiter((waiter) => waiter.sent && waiter.request.with !== undefined);
+    if (code === 'INTERNAL') return this.removeHistoryWaiter((waiter) => waiter.sent);
+    return undefined;
+  }
+
+  private removeHistoryWaiter(matches: (waiter: HistoryWaiter) => boolean): HistoryWaiter | undefined {
+    const index = this.historyWaiters.findIndex(matches);
+    return index < 0 ? undefined : this.historyWaiters.splice(index, 1)[0];
   }
 
   private rejectHistory(error: RelayError): void {

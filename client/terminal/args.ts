@@ -1,0 +1,87 @@
+/** The `relay-chat` command line: flags, their environment variables and defaults, checked. */
+import { parseArgs } from 'node:util';
+import { isValidName, LIMITS } from '../../protocol';
+
+export const DEFAULT_URL = 'ws://127.0.0.1:4446';
+
+export const USAGE = `Usage: relay-chat [--url ws://HOST:PORT] [--name NAME] [--batch]
+
+Chat from a terminal with a Relay Chat server.
+
+Options:
+  --url URL     server to connect to (env RELAY_CHAT_URL; default ${DEFAULT_URL})
+  --name NAME   name to chat as: 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-", "."
+                (env RELAY_CHAT_NAME; default your user name)
+  --batch       for scripts: send each line of stdin (a line "/msg NAME text" is private),
+                print messages that arrive to stdout, and exit once stdin ends and every
+                line is stored. On automatically when stdin is not a terminal.
+  -h, --help    show this help
+  -v, --version show the version
+
+The session secret that owns your name is kept in $RELAY_CHAT_CONFIG_DIR, else
+$XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
+
+Exit status: 0 done; 1 a message was refused; 2 bad usage; 3 could not connect,
+the name was refused, or the name connected from elsewhere.`;
+
+export class UsageError extends Error {}
+
+export interface ChatOptions {
+  url: string;
+  name: string;
+  batch: boolean;
+}
+
+export type TerminalCommand = { command: 'chat'; options: ChatOptions } | { command: 'help' } | { command: 'version' };
+
+export interface ArgDefaults {
+  /** The OS user name, the name used when none is given. */
+  userName: string;
+  /** Without a terminal on stdin there is no one to type: batch mode. */
+  stdinIsTTY: boolean;
+}
+
+export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaults: ArgDefaults): TerminalCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        url: { type: 'string' },
+        name: { type: 'string' },
+        batch: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+
+  const url = values.url ?? (env.RELAY_CHAT_URL || DEFAULT_URL);
+  checkUrl(url);
+  const name = values.name ?? (env.RELAY_CHAT_NAME || defaults.userName);
+  if (!isValidName(name)) {
+    const given = values.name !== undefined || env.RELAY_CHAT_NAME ? 'the name' : 'your user name';
+    throw new UsageError(
+      `${given} ${JSON.stringify(name)} cannot be used in chat: a name is 1 to ${LIMITS.nameMaxLength} ASCII letters, digits, "_", "-" and "."; pick one with --name`,
+    );
+  }
+  return { command: 'chat', options: { url, name, batch: values.batch === true || !defaults.stdinIsTTY } };
+}
+
+function checkUrl(url: string): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`${JSON.stringify(url)} is not a URL; the server URL looks like ${DEFAULT_URL}`);
+  }
+  if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
+    throw new UsageError(`the server URL must start with ws:// or wss:// (got ${JSON.stringify(url)})`);
+  }
+}

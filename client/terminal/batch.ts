@@ -1,0 +1,104 @@
+/**
+ * `relay-chat --batch`, for scripts: every line of input is sent (`/msg NAME text` privately),
+ * messages that arrive are printed plainly to the output, problems go to the error stream, and
+ * it ends once the input has ended and every line is stored. The exit code says how it went.
+ */
+import readline from 'node:readline';
+import type { RelayClient } from '../relay-client';
+import { EXIT } from './exit-codes';
+import { parseBatchLine } from './commands';
+import { formatDelay, formatMessage, formatPreview } from './format';
+
+export interface BatchIO {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  errors: NodeJS.WritableStream;
+}
+
+/** Reading stops while this many lines wait for their ack, so a huge input is not held in memory. */
+const PAUSE_AT = 200;
+const RESUME_AT = 50;
+
+export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
+  return new Promise((resolve) => {
+    const lines = readline.createInterface({ input: io.input, crlfDelay: Infinity });
+    const unacked = new Set<string>();
+    let welcomed = false;
+    /** Messages up to this seq came with the first welcome: history, not news. */
+    let historyUpTo = -1;
+    let inputEnded = false;
+    let refused = 0;
+    let finished = false;
+
+    const report = (text: string): void => {
+      io.errors.write(`relay-chat: ${text}\n`);
+    };
+    const finish = (code: number): void => {
+      if (finished) return;
+      finished = true;
+      lines.close();
+      void client.close().then(() => resolve(code));
+    };
+    const finishIfDone = (): void => {
+      if (inputEnded && welcomed && unacked.size === 0) finish(refused > 0 ? EXIT.refusedMessage : EXIT.ok);
+    };
+
+    client.on('state', (state, detail) => {
+      if (state === 'offline' && !welcomed) {
+        report(`cannot connect to ${client.url}: ${detail?.error ?? 'unknown error'}`);
+        finish(EXIT.noConnection);
+      } else if (state === 'offline') {
+        const retry = detail?.retryInMs === undefined ? '' : `, retrying in ${formatDelay(detail.retryInMs)}`;
+        report(`connection lost (${detail?.error ?? 'unknown error'})${retry}`);
+      } else if (state === 'online' && welcomed) {
+        report('reconnected');
+      } else if (state === 'closed' && detail?.error !== undefined && !finished) {
+        report(`disconnected: ${detail.error}`);
+        finish(EXIT.noConnection);
+      }
+    });
+    client.on('welcome', (welcome) => {
+      if (!welcomed) historyUpTo = welcome.seq;
+      welcomed = true;
+      finishIfDone();
+    });
+    client.on('refused', (code, message) => {
+      report(`the server refused the name ${JSON.stringify(client.name)} (${code}): ${message}`);
+      finish(EXIT.noConnection);
+    });
+    client.on('message', (message) => {
+      if (message.seq > historyUpTo) io.output.write(`${formatMessage(message, client.name, Date.now(), { color: false })}\n`);
+    });
+    client.on('sent', (message) => {
+      unacked.delete(message.id);
+      if (unacked.size <= RESUME_AT) lines.resume();
+      finishIfDone();
+    });
+    client.on('failed', (message) => {
+      if (!unacked.delete(message.id)) return;
+      refused++;
+      report(`not sent (${message.error?.code}): ${message.error?.message}: ${formatPreview(message.text)}`);
+      finishIfDone();
+    });
+    client.on('error', (error) => report(`server error (${error.code}): ${error.message}`));
+
+    lines.on('line', (line) => {
+      if (finished) return;
+      const command = parseBatchLine(line);
+      if (command.kind === 'empty') return;
+      if (command.kind === 'invalid') {
+        refused++;
+        report(`${command.message}: ${formatPreview(line)}`);
+        return;
+      }
+      unacked.add(client.send(command.text, command.to).id);
+      if (unacked.size >= PAUSE_AT) lines.pause();
+    });
+    lines.on('close', () => {
+      inputEnded = true;
+      finishIfDone();
+    });
+
+    client.connect();
+  });
+}

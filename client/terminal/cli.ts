@@ -1,0 +1,79 @@
+/** `relay-chat`: the terminal client. Interactive on a terminal, batch mode for scripts. */
+import os from 'node:os';
+import { version } from '../../package.json';
+import { RelayClient } from '../relay-client';
+import { SessionFile } from '../session-file';
+import { parseTerminalArgs, UsageError, USAGE, type ChatOptions } from './args';
+import { runBatch } from './batch';
+import { EXIT } from './exit-codes';
+import { runInteractive } from './interactive';
+
+function osUserName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? '';
+  }
+}
+
+async function chat(options: ChatOptions): Promise<number> {
+  const sessions = new SessionFile();
+  const client = new RelayClient({
+    url: options.url,
+    name: options.name,
+    ...optionalSession(sessions.get(options.url, options.name)),
+  });
+  client.on('session', (session) => {
+    try {
+      if (sessions.get(options.url, client.name) !== session) sessions.set(options.url, client.name, session);
+    } catch (error) {
+      process.stderr.write(`relay-chat: could not save the session secret (${errorMessage(error)}); next time the name may be refused\n`);
+    }
+  });
+  if (options.batch) return runBatch(client, { input: process.stdin, output: process.stdout, errors: process.stderr });
+  const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  return runInteractive(client, {
+    input: process.stdin,
+    output: process.stdout,
+    errors: process.stderr,
+    terminal,
+    style: { color: terminal && !process.env.NO_COLOR },
+  });
+}
+
+function optionalSession(session: string | undefined): { session?: string } {
+  return session === undefined ? {} : { session };
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function main(): Promise<number> {
+  const command = parseTerminalArgs(process.argv.slice(2), process.env, {
+    userName: osUserName(),
+    stdinIsTTY: process.stdin.isTTY === true,
+  });
+  switch (command.command) {
+    case 'help':
+      console.log(USAGE);
+      return EXIT.ok;
+    case 'version':
+      console.log(version);
+      return EXIT.ok;
+    case 'chat':
+      return chat(command.options);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`relay-chat: ${error.message}\n\nRun relay-chat --help for the options.\n`);
+      process.exit(EXIT.usage);
+    }
+    process.stderr.write(`relay-chat: ${errorMessage(error)}\n`);
+    process.exit(EXIT.noConnection);
+  },
+);

@@ -1,0 +1,69 @@
+/**
+ * What a typed line means. Interactive lines know every command; batch lines (from scripts) are
+ * sent as they are, except `/msg NAME text`, so a script can send any text.
+ */
+import { isValidName, LIMITS } from '../../protocol';
+
+export type Command =
+  | { kind: 'say'; text: string; to?: string }
+  | { kind: 'who' }
+  | { kind: 'help' }
+  | { kind: 'quit' }
+  | { kind: 'empty' }
+  | { kind: 'invalid'; message: string };
+
+export const COMMAND_HELP = [
+  'Type a message and press Enter to send it to everyone.',
+  '  /msg NAME text   send a private message to NAME',
+  '  /who             list who is online',
+  '  /help            show this help',
+  '  /quit            leave (Ctrl+D and Ctrl+C too)',
+  'Start a line with // to send text that begins with /.',
+].join('\n');
+
+const MSG_USAGE = 'usage: /msg NAME text';
+
+export function parseCommand(line: string): Command {
+  if (line.trim() === '') return { kind: 'empty' };
+  if (line.startsWith('//')) return { kind: 'say', text: line.slice(1) };
+  if (!line.startsWith('/')) return { kind: 'say', text: line };
+  const word = line.slice(1).split(/\s/, 1)[0] ?? '';
+  switch (word.toLowerCase()) {
+    case 'msg':
+      return parseMsg(line);
+    case 'who':
+      return { kind: 'who' };
+    case 'help':
+      return { kind: 'help' };
+    case 'quit':
+    case 'exit':
+      return { kind: 'quit' };
+    default:
+      return {
+        kind: 'invalid',
+        message: `unknown command /${word}: type /help for the list, or start the line with // to send it as text`,
+      };
+  }
+}
+
+export type BatchCommand = Extract<Command, { kind: 'say' | 'empty' | 'invalid' }>;
+
+export function parseBatchLine(line: string): BatchCommand {
+  if (line.trim() === '') return { kind: 'empty' };
+  return /^\/msg(\s|$)/i.test(line) ? parseMsg(line) : { kind: 'say', text: line };
+}
+
+/** `/msg NAME text`: the text is kept as typed after the single space that ends the name. */
+function parseMsg(line: string): BatchCommand {
+  const match = /^\/msg\s+(\S+)(?:\s(.*))?$/is.exec(line);
+  if (!match) return { kind: 'invalid', message: `${MSG_USAGE} (the name is missing)` };
+  const [, to = '', text = ''] = match;
+  if (!isValidName(to)) {
+    return {
+      kind: 'invalid',
+      message: `"${to}" is not a name: names are 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-" and "."`,
+    };
+  }
+  if (text.trim() === '') return { kind: 'invalid', message: `${MSG_USAGE} (the message is missing)` };
+  return { kind: 'say', text, to };
+}

@@ -1,0 +1,125 @@
+/**
+ * How the terminal client shows things, as pure functions of their input so they can be tested:
+ * `[12:03] alice → you: hi`, `* bob joined`. Everything that came over the wire is stripped of
+ * control characters first, so another user cannot move the cursor or recolour the terminal.
+ */
+
+export interface Style {
+  /** ANSI colours, only for a terminal (and not with NO_COLOR). */
+  color: boolean;
+}
+
+export interface MessageView {
+  from: string;
+  to?: string;
+  text: string;
+  ts: number;
+}
+
+const ESC = '\x1b[';
+const RESET = `${ESC}0m`;
+const DIM = '2';
+const BOLD = '1';
+const RED = '31';
+const MAGENTA = '35';
+/** Colours a sender's name can get; red is left for errors. */
+const NAME_COLORS = ['32', '33', '34', '36', '92', '93', '94', '96'];
+
+function paint(style: Style, codes: string, text: string): string {
+  return style.color ? `${ESC}${codes}m${text}${RESET}` : text;
+}
+
+/** Each name always gets the same colour, so a conversation is easy to follow. */
+function nameColor(name: string): string {
+  let hash = 0;
+  for (const char of name.toLowerCase()) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return NAME_COLORS[hash % NAME_COLORS.length]!;
+}
+
+/**
+ * Replaces control characters (except new lines and tabs) and bidirectional overrides with
+ * U+FFFD: they could rewrite the terminal or make text read differently from what it is.
+ */
+export function sanitize(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
+}
+
+function pad2(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+/** `12:03` for today (in local time), `2025-11-20 12:03` for another day. */
+export function formatTime(ts: number, now: number): string {
+  const date = new Date(ts);
+  const today = new Date(now);
+  const time = `${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
+  const sameDay =
+    date.getFullYear() === today.getFullYear() &&
+    date.getMonth() === today.getMonth() &&
+    date.getDate() === today.getDate();
+  return sameDay ? time : `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${time}`;
+}
+
+function isMe(name: string, me: string): boolean {
+  return name.toLowerCase() === me.toLowerCase();
+}
+
+function person(name: string, me: string, style: Style): { plain: string; styled: string } {
+  if (isMe(name, me)) return { plain: 'you', styled: paint(style, BOLD, 'you') };
+  const clean = sanitize(name);
+  return { plain: clean, styled: paint(style, `${BOLD};${nameColor(clean)}`, clean) };
+}
+
+/**
+ * `[12:03] alice: hi` for the group, `[12:03] alice → you: hi` and `[12:03] you → bob: hi` for
+ * private messages. Lines after the first are indented to where the text starts.
+ */
+export function formatMessage(message: MessageView, me: string, now: number, style: Style): string {
+  const time = `[${formatTime(message.ts, now)}]`;
+  const from = person(message.from, me, style);
+  const to = message.to === undefined ? undefined : person(message.to, me, style);
+  const arrow = to ? ` → ${to.plain}` : '';
+  const plainPrefix = `${time} ${from.plain}${arrow}: `;
+  const styledArrow = to ? paint(style, MAGENTA, ' → ') + to.styled : '';
+  const styledPrefix = `${paint(style, DIM, time)} ${from.styled}${styledArrow}: `;
+  const indent = ' '.repeat(plainPrefix.length);
+  const [first, ...rest] = sanitize(message.text).split('\n');
+  return [styledPrefix + first, ...rest.map((line) => indent + line)].join('\n');
+}
+
+/** `* bob joined` / `* bob left` */
+export function formatPresence(name: string, online: boolean, style: Style): string {
+  return formatNotice(`${sanitize(name)} ${online ? 'joined' : 'left'}`, style);
+}
+
+/** A line from the client itself (connection state, command answers): `* text`, dimmed. */
+export function formatNotice(text: string, style: Style): string {
+  return paint(style, DIM, `* ${text}`);
+}
+
+/** A problem: `! text`, in red. */
+export function formatError(text: string, style: Style): string {
+  return paint(style, RED, `! ${sanitize(text)}`);
+}
+
+/** `3 online: alice (you), bob, carol`, sorted, self marked. */
+export function formatUserList(users: Iterable<string>, me: string): string {
+  const names = [...users]
+    .map((name) => (isMe(name, me) ? `${sanitize(name)} (you)` : sanitize(name)))
+    .sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
+  return `${names.length} online: ${names.join(', ')}`;
+}
+
+/** `2s`, `0.5s`, `30s`: how long until the next reconnect attempt. */
+export function formatDelay(ms: number): string {
+  return ms < 1000 ? `${(Math.max(ms, 100) / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`;
+}
+
+/** A message quoted on one line, shortened: for saying which message an error is about. */
+export function formatPreview(text: string, maxLength = 40): string {
+  const oneLine = sanitize(text).replace(/\s+/g, ' ').trim();
+  const chars = [...oneLine];
+  return JSON.stringify(chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : oneLine);
+}

@@ -1,0 +1,201 @@
+/**
+ * The interactive terminal chat: a readline prompt at the bottom, messages and notices printed
+ * above it. On a terminal, whatever arrives clears the prompt line, prints, and redraws the
+ * prompt with the half-typed text and cursor where they were, so typing is never garbled.
+ */
+import readline from 'node:readline';
+import { isValidName } from '../../protocol';
+import type { RelayClient } from '../relay-client';
+import { COMMAND_HELP, parseCommand } from './commands';
+import { EXIT } from './exit-codes';
+import {
+  formatDelay,
+  formatError,
+  formatMessage,
+  formatNotice,
+  formatPresence,
+  formatPreview,
+  formatUserList,
+  type Style,
+} from './format';
+
+export interface InteractiveIO {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream & { columns?: number };
+  errors: NodeJS.WritableStream;
+  /** Whether the input and output are a terminal: then the prompt is redrawn around output. */
+  terminal: boolean;
+  style: Style;
+}
+
+/** On /quit, messages still on their way get this long to be acknowledged. */
+const QUIT_GRACE_MS = 3000;
+
+export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<number> {
+  return new Promise((resolve) => {
+    const style = io.style;
+    const prompt = readline.createInterface({
+      input: io.input,
+      output: io.output,
+      terminal: io.terminal,
+      prompt: '> ',
+    });
+    let everWelcomed = false;
+    /** Set once quitting starts; the prompt is closed when it is done waiting. */
+    let leaving = false;
+    let promptClosed = false;
+    const redraw = (): void => {
+      if (io.terminal && !promptClosed) prompt.prompt(true);
+    };
+
+    /** Prints above the prompt, keeping what is being typed. */
+    const show = (text: string, stream: NodeJS.WritableStream = io.output): void => {
+      if (!io.terminal) {
+        stream.write(`${text}\n`);
+        return;
+      }
+      // The cursor may be on a later row of a long, wrapped input line: start from its first row.
+      const rowsAboveCursor = prompt.getCursorPos().rows;
+      readline.moveCursor(io.output, 0, -rowsAboveCursor);
+      readline.cursorTo(io.output, 0);
+      readline.clearScreenDown(io.output);
+      // Readline's redraw first moves up as many rows as the cursor was on: give it those rows.
+      stream.write(`${text}\n${'\n'.repeat(rowsAboveCursor)}`);
+      redraw();
+    };
+    const showError = (text: string): void => show(formatError(text, style), io.errors);
+
+    const quit = async (code: number): Promise<void> => {
+      if (leaving) return;
+      leaving = true;
+      if (client.state === 'online' && client.pending.length > 0) {
+        show(formatNotice(`waiting for ${client.pending.length} message(s) to be delivered…`, style));
+        await waitForPending(client, QUIT_GRACE_MS);
+      }
+      if (client.pending.length > 0) showError(`${client.pending.length} message(s) were not delivered`);
+      promptClosed = true;
+      prompt.close();
+      await client.close();
+      resolve(code);
+    };
+
+    client.on('state', (state, detail) => {
+      if (state === 'connecting' && !everWelcomed && detail === undefined) {
+        show(formatNotice(`connecting to ${client.url} as ${client.name}…`, style));
+      } else if (state === 'offline') {
+        const what = everWelcomed ? 'connection lost' : `cannot connect to ${client.url}`;
+        const retry = detail?.retryInMs === undefined ? '' : `; retrying in ${formatDelay(detail.retryInMs)}`;
+        show(formatNotice(`${what} (${detail?.error ?? 'unknown error'})${retry}`, style));
+      } else if (state === 'online' && everWelcomed) {
+        show(formatNotice('reconnected', style));
+      } else if (state === 'closed' && detail?.error !== undefined && !leaving) {
+        showError(`disconnected: ${detail.error}`);
+        void quit(EXIT.noConnection);
+      }
+    });
+    client.on('welcome', (welcome, info) => {
+      prompt.setPrompt(`${client.name}> `);
+      if (!everWelcomed) {
+        show(
+          formatNotice(
+            `connected as ${client.name}; ${formatUserList(client.onlineUsers, client.name)}. Type /help for commands.`,
+            style,
+          ),
+        );
+      }
+      if (welcome.gap) {
+        show(formatNotice('more messages arrived while offline than can be replayed; only the newest are shown', style));
+      } else if (info.resumed && welcome.messages.length > 0) {
+        show(formatNotice(`${welcome.messages.length} message(s) while you were away:`, style));
+      }
+      everWelcomed = true;
+    });
+    client.on('refused', (code, message) => {
+      const why = code === 'NAME_TAKEN' ? 'is taken by someone else' : 'is not accepted';
+      showError(`the name ${JSON.stringify(client.name)} ${why} (${message}); pick another with --name`);
+      void quit(EXIT.noConnection);
+    });
+    client.on('message', (message) => show(formatMessage(message, client.name, Date.now(), style)));
+    client.on('presence', (name, online) => show(formatPresence(name, online, style)));
+    client.on('failed', (message) => {
+      showError(`not sent (${message.error?.code}): ${message.error?.message}: ${formatPreview(message.text)}`);
+    });
+    client.on('error', (error) => showError(`server error (${error.code}): ${error.message}`));
+
+    prompt.on('line', (line) => {
+      if (io.terminal) eraseEchoedLine(io.output, prompt.getPrompt().length + line.length);
+      const command = parseCommand(line);
+      switch (command.kind) {
+        case 'empty':
+          redraw();
+          return;
+        case 'say': {
+          client.send(command.text, command.to);
+          const echo = formatMessage({ from: client.name, to: command.to, text: command.text, ts: Date.now() }, client.name, Date.now(), style);
+          show(client.state === 'online' ? echo : `${echo}\n${formatNotice('(queued until reconnected)', style)}`);
+          return;
+        }
+        case 'who':
+          show(formatNotice(client.state === 'online' ? formatUserList(client.onlineUsers, client.name) : 'not connected right now', style));
+          return;
+        case 'help':
+          show(COMMAND_HELP);
+          return;
+        case 'quit':
+          void quit(EXIT.ok);
+          return;
+        case 'invalid':
+          showError(command.message);
+          return;
+      }
+    });
+    // Ctrl+D ends the input; Ctrl+C is asked for explicitly so it quits the same polite way.
+    prompt.on('close', () => void quit(EXIT.ok));
+    prompt.on('SIGINT', () => void quit(EXIT.ok));
+    io.input.on('keypress', () => {
+      if (!leaving) sendTyping(client, prompt.line);
+    });
+
+    redraw();
+    client.connect();
+  });
+}
+
+/** Replaces the line readline echoed on Enter, which is reprinted formatted (or not at all). */
+function eraseEchoedLine(output: NodeJS.WritableStream & { columns?: number }, length: number): void {
+  const columns = output.columns ?? 80;
+  readline.moveCursor(output, 0, -(Math.floor(length / columns) + 1));
+  readline.cursorTo(output, 0);
+  readline.clearScreenDown(output);
+}
+
+/** What is being typed tells the others: a message to the group, or a /msg to someone. */
+function sendTyping(client: RelayClient, line: string): void {
+  if (line.trim() === '') return;
+  const privateTo = /^\/msg\s+(\S+)\s/i.exec(line)?.[1];
+  if (privateTo !== undefined) {
+    if (isValidName(privateTo)) client.sendTyping(privateTo);
+  } else if (!line.startsWith('/') || line.startsWith('//')) {
+    client.sendTyping();
+  }
+}
+
+/** Until every pending message is answered, the connection drops, or the time is up. */
+function waitForPending(client: RelayClient, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (client.pending.length === 0 || client.state !== 'online') done();
+    };
+    const done = (): void => {
+      clearTimeout(timer);
+      client.off('sent', check);
+      client.off('failed', check);
+      client.off('state', check);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    client.on('sent', check);
+    client.on('failed', check);
+    client.on('state', check);
+  });
+}
