@@ -9,6 +9,7 @@ const nodeExternals = ['better-sqlite3', 'bufferutil', 'utf-8-validate'];
 const targets = [
   // The server and the terminal client are CLIs run with `node`.
   { entryPoints: ['server/cli.ts'], outfile: 'dist/server/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
+  { entryPoints: ['client/terminal/cli.ts'], outfile: 'dist/client/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
 ];
 
 const common = {
