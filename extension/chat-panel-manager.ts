@@ -1,0 +1,57 @@
+/** One panel per conversation: opening a conversation again reveals the panel it already has. */
+import * as vscode from 'vscode';
+import { ChatPanel, panelTitle, viewTypeOf } from './chat-panel';
+import type { ConnectionManager } from './connection-manager';
+import { conversationKey } from './model/conversation-ref';
+import type { ConversationRef } from './webview-protocol';
+
+export class ChatPanelManager implements vscode.Disposable {
+  private readonly panels = new Map<string, ChatPanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly connection: ConnectionManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  open(ref: ConversationRef, options: { preserveFocus?: boolean } = {}): ChatPanel {
+    const existing = this.panels.get(conversationKey(ref));
+    if (existing) {
+      existing.reveal(options.preserveFocus);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      viewTypeOf(ref),
+      panelTitle(ref, this.connection.model?.self),
+      { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus ?? false },
+      // Scripts and resource roots are set by ChatPanel, for new and restored panels alike.
+      { enableFindWidget: true },
+    );
+    return this.adopt(panel, ref);
+  }
+
+  /** Takes over a panel VS Code brought back after a reload. */
+  restore(panel: vscode.WebviewPanel, ref: ConversationRef): void {
+    if (this.panels.has(conversationKey(ref))) {
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel, ref);
+  }
+
+  all(): ChatPanel[] {
+    return [...this.panels.values()];
+  }
+
+  dispose(): void {
+    for (const panel of this.panels.values()) panel.dispose();
+    this.panels.clear();
+  }
+
+  private adopt(panel: vscode.WebviewPanel, ref: ConversationRef): ChatPanel {
+    const chatPanel = new ChatPanel(panel, ref, this.extensionUri, this.connection, this.log);
+    this.panels.set(chatPanel.key, chatPanel);
+    chatPanel.onDidDispose(() => this.panels.delete(chatPanel.key));
+    return chatPanel;
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * One chat panel (the group, or a private conversation): keeps its webview in step with the
+ * model, and carries out what the webview asks for after validating it.
+ */
+import * as vscode from 'vscode';
+import type { ConnectionManager } from './connection-manager';
+import type { ChatModel } from './model/chat-model';
+import { conversationKey } from './model/conversation-ref';
+import { validateMessageText } from './model/validation';
+import { chatHtml, webviewRoots } from './webview-html';
+import {
+  fromWebview,
+  type ConnectionView,
+  type ConversationRef,
+  type FromWebview,
+  type PanelView,
+  type ToWebview,
+} from './webview-protocol';
+
+export const GROUP_VIEW_TYPE = 'relayChat.group';
+export const PRIVATE_VIEW_TYPE = 'relayChat.private';
+
+export function viewTypeOf(ref: ConversationRef): string {
+  return ref.kind === 'group' ? GROUP_VIEW_TYPE : PRIVATE_VIEW_TYPE;
+}
+
+export function panelTitle(ref: ConversationRef, self: string | undefined): string {
+  if (ref.kind === 'group') return 'Group Chat';
+  return self !== undefined && conversationKey(ref) === conversationKey({ kind: 'private', with: self })
+    ? `${ref.with} (notes)`
+    : ref.with;
+}
+
+export class ChatPanel implements vscode.Disposable {
+  readonly key: string;
+  private ref: ConversationRef;
+  private model: ChatModel | undefined;
+  /** Where the "new messages" divider goes: the first message that was unread when shown. */
+  private unreadFromKey: string | undefined;
+  private webviewReady = false;
+  private renderQueued = false;
+  /** One automatic first history load per connection; scrolling up asks for more. */
+  private initialLoadTried = false;
+  private lastView: PanelView | undefined;
+  private isDisposed = false;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.disposed.event;
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    ref: ConversationRef,
+    extensionUri: vscode.Uri,
+    connection: ConnectionManager,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.ref = ref;
+    this.key = conversationKey(ref);
+    panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
+    panel.webview.html = chatHtml(panel.webview, extensionUri, panelTitle(ref, connection.model?.self));
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.onDidChangeViewState(() => this.onVisibilityChanged()),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.onWebviewMessage(message)),
+      connection.watchModel((model) => this.bind(model)),
+    );
+  }
+
+  get conversation(): ConversationRef {
+    return this.ref;
+  }
+
+  /** The last view sent to the webview: what the panel shows (or showed, while hidden). */
+  get view(): PanelView | undefined {
+    return this.lastView;
+  }
+
+  reveal(preserveFocus = false): void {
+    this.panel.reveal(undefined, preserveFocus);
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.isDisposed = true;
+    this.model?.hide(this.ref);
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    this.panel.dispose();
+    this.disposed.fire();
+    this.disposed.dispose();
+  }
+
+  private bind(model: ChatModel | undefined): vscode.Disposable[] {
+    this.model?.hide(this.ref);
+    this.model = model;
+    this.initialLoadTried = false;
+    this.unreadFromKey = undefined;
+    this.onVisibilityChanged();
+    this.queueRender();
+    if (!model) return [];
+    return [
+      model.onDidChangeConversation((key) => key === this.key && this.queueRender()),
+      model.onDidChangeConnection(({ state }) => {
+        // Try the first history load again after a reconnect if it has not happened yet.
+        if (state !== 'online') this.initialLoadTried = false;
+        this.queueRender();
+      }),
+    ];
+  }
+
+  private onVisibilityChanged(): void {
+    if (!this.panel.visible) {
+      // A hidden webview is torn down; it says 'ready' again when shown.
+      this.webviewReady = false;
+      this.model?.hide(this.ref);
+      return;
+    }
+    if (this.model) this.unreadFromKey = this.model.show(this.ref);
+    this.queueRender();
+  }
+
+  private onWebviewMessage(raw: unknown): void {
+    const parsed = fromWebview.safeParse(raw);
+    if (!parsed.success) {
+      this.log.warn(`ignored an invalid message from the ${this.key} panel: ${parsed.error.message}`);
+      return;
+    }
+    this.handle(parsed.data);
+  }
+
+  private handle(message: FromWebview): void {
+    switch (message.type) {
+      case 'ready':
+        this.webviewReady = true;
+        this.queueRender();
+        return;
+      case 'send':
+        return this.send(message.text);
+      case 'retry':
+        if (!this.model) return this.notice('Not connected: run Chat: Connect first.');
+        try {
+          this.model.retry(this.ref, message.id);
+        } catch (error) {
+          this.notice(errorText(error));
+        }
+        return;
+      case 'loadOlder':
+        return this.loadOlder();
+      case 'typing':
+        this.model?.client.sendTyping(this.ref.kind === 'private' ? this.ref.with : undefined);
+        return;
+      case 'connect':
+        void vscode.commands.executeCommand('relayChat.connect');
+        return;
+      case 'openLink':
+        void vscode.env.openExternal(vscode.Uri.parse(message.url, true));
+        return;
+    }
+  }
+
+  private send(text: string): void {
+    const problem = validateMessageText(text);
+    if (problem) return this.notice(problem);
+    if (!this.model) return this.notice('Not connected: run Chat: Connect first.');
+    this.unreadFromKey = undefined;
+    this.model.send(this.ref, text);
+  }
+
+  private loadOlder(): void {
+    this.model?.loadOlder(this.ref).catch((error: unknown) => {
+      this.notice(`Could not load older messages: ${errorText(error)}`);
+    });
+  }
+
+  private notice(text: string): void {
+    this.post({ type: 'notice', text });
+  }
+
+  private post(message: ToWebview): void {
+    if (this.webviewReady) void this.panel.webview.postMessage(message);
+  }
+
+  /** Many model events arrive together (a welcome brings dozens); render once after them. */
+  private queueRender(): void {
+    if (this.renderQueued) return;
+    this.renderQueued = true;
+    queueMicrotask(() => {
+      this.renderQueued = false;
+      if (!this.isDisposed) this.render();
+    });
+  }
+
+  private render(): void {
+    const model = this.model;
+    if (model) {
+      const conversation = model.conversation(this.ref);
+      this.ref = conversation.ref;
+      if (model.connection.state === 'online' && !this.initialLoadTried && !conversation.historyRequested) {
+        this.initialLoadTried = true;
+        this.loadOlder();
+      }
+    }
+    const title = panelTitle(this.ref, model?.self);
+    this.panel.title = title;
+    const view: PanelView = {
+      conversation: this.ref,
+      title,
+      ...(model ? { self: model.self } : {}),
+      connection: connectionView(model),
+      entries: model?.timeline(this.ref) ?? [],
+      hasMore: model?.conversation(this.ref).hasMore ?? false,
+      loadingOlder: model?.isLoadingOlder(this.ref) ?? false,
+      ...(this.unreadFromKey !== undefined ? { unreadFromKey: this.unreadFromKey } : {}),
+      typing: model?.typingIn(this.ref) ?? [],
+    };
+    if (this.webviewReady) this.lastView = view;
+    this.post({ type: 'view', view });
+  }
+}
+
+function connectionView(model: ChatModel | undefined): ConnectionView {
+  if (!model) return { state: 'disconnected' };
+  const { state, retryAt, error } = model.connection;
+  return { state, ...(retryAt !== undefined ? { retryAt } : {}), ...(error !== undefined ? { error } : {}) };
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,99 @@
+/** Every Relay Chat command, registered in this one place (their titles are in package.json). */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isValidName } from '../protocol';
+import type { ChatPanelManager } from './chat-panel-manager';
+import type { ConnectionManager } from './connection-manager';
+import type { ChatModel } from './model/chat-model';
+import { GROUP } from './model/conversation-ref';
+import { formatSnippet } from './model/snippet';
+import { validateMessageText } from './model/validation';
+import { conversationRef, type ConversationRef } from './webview-protocol';
+
+export function registerCommands(
+  context: vscode.ExtensionContext,
+  connection: ConnectionManager,
+  panels: ChatPanelManager,
+): void {
+  const register = (id: string, handler: (...args: unknown[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  };
+
+  register('relayChat.connect', () => connection.connect());
+  register('relayChat.disconnect', () => connection.disconnect());
+  register('relayChat.openGroupChat', () => void panels.open(GROUP));
+
+  // The Online Users tree passes the clicked name; from the palette it is picked.
+  register('relayChat.messageUser', async (name?: unknown) => {
+    if (name !== undefined && (typeof name !== 'string' || !isValidName(name))) {
+      void vscode.window.showErrorMessage(`Relay Chat: ${JSON.stringify(name)} is not a user name.`);
+      return;
+    }
+    const model = await requireModel(connection);
+    if (!model) return;
+    const target = name ?? (await pickUser(model));
+    if (target) panels.open({ kind: 'private', with: target });
+  });
+
+  // Programmatic callers may pass the conversation ({ kind: 'group' } or { kind: 'private', with }).
+  register('relayChat.shareSelection', async (target?: unknown) => {
+    const parsedTarget = target === undefined ? undefined : conversationRef.safeParse(target);
+    if (parsedTarget && !parsedTarget.success) {
+      void vscode.window.showErrorMessage('Relay Chat: Share Selection was given an invalid conversation.');
+      return;
+    }
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.selection.isEmpty) {
+      void vscode.window.showWarningMessage('Relay Chat: select some text in an editor to share it.');
+      return;
+    }
+    const model = await requireModel(connection);
+    if (!model) return;
+    const ref = parsedTarget?.data ?? (await pickConversation(model));
+    if (!ref) return;
+    const { document } = editor;
+    const text = formatSnippet(document.getText(editor.selection), document.languageId, path.basename(document.fileName));
+    const problem = validateMessageText(text);
+    if (problem) {
+      void vscode.window.showErrorMessage(`Relay Chat: cannot share this selection. ${problem}.`);
+      return;
+    }
+    model.send(ref, text);
+    // Show where it went and whether it arrived, without leaving the editor.
+    panels.open(ref, { preserveFocus: true });
+  });
+}
+
+/** The current connection, offering to connect when there is none. */
+async function requireModel(connection: ConnectionManager): Promise<ChatModel | undefined> {
+  if (connection.model) return connection.model;
+  const choice = await vscode.window.showWarningMessage('Relay Chat: not connected.', 'Connect');
+  if (choice !== 'Connect') return undefined;
+  await connection.connect();
+  return connection.model;
+}
+
+async function pickUser(model: ChatModel): Promise<string | undefined> {
+  const others = model.users().filter((user) => user.online && !user.self);
+  if (others.length === 0) {
+    void vscode.window.showInformationMessage('Relay Chat: nobody else is online right now.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    others.map((user) => ({ label: user.name, description: user.unread ? `${user.unread} unread` : undefined })),
+    { title: 'Message User', placeHolder: 'Who do you want to message?' },
+  );
+  return picked?.label;
+}
+
+async function pickConversation(model: ChatModel): Promise<ConversationRef | undefined> {
+  const items: (vscode.QuickPickItem & { ref: ConversationRef })[] = [
+    { label: '$(comment-discussion) Group Chat', description: 'everyone', ref: GROUP },
+    ...model
+      .users()
+      .filter((user) => user.online && !user.self)
+      .map((user) => ({ label: `$(account) ${user.name}`, ref: { kind: 'private', with: user.name } as const })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Share Selection', placeHolder: 'Share with…' });
+  return picked?.ref;
+}

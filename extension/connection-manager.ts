@@ -1,0 +1,149 @@
+/**
+ * Owns the one connection the window has: builds the RelayClient and its ChatModel on
+ * Chat: Connect (asking for settings first), keeps the name's session secret, handles a
+ * refused name, and tears it all down on Chat: Disconnect. Everything else listens to
+ * `onDidChangeModel` and then to the model itself.
+ */
+import * as vscode from 'vscode';
+import { RelayClient } from '../client/relay-client';
+import { ChatModel } from './model/chat-model';
+import type { Disposable } from './model/signal';
+import type { SessionSecrets } from './session-secrets';
+import { askUserName, resolveConnectionSettings, type ConnectionSettings } from './settings';
+
+interface Connection {
+  model: ChatModel;
+  settings: ConnectionSettings;
+  subscriptions: Disposable[];
+  /** The name was refused; that has its own message, so the close that follows says nothing. */
+  refused: boolean;
+}
+
+export class ConnectionManager implements vscode.Disposable {
+  private current: Connection | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly modelChanged = new vscode.EventEmitter<ChatModel | undefined>();
+  readonly onDidChangeModel = this.modelChanged.event;
+
+  constructor(
+    private readonly secrets: SessionSecrets,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get model(): ChatModel | undefined {
+    return this.current?.model;
+  }
+
+  get serverUrl(): string | undefined {
+    return this.current?.settings.serverUrl;
+  }
+
+  /**
+   * Calls `bind` with the current model (undefined while disconnected) and again each time it
+   * is replaced; whatever `bind` returned for the previous model is disposed first.
+   */
+  watchModel(bind: (model: ChatModel | undefined) => Disposable[]): vscode.Disposable {
+    let bound = bind(this.model);
+    const subscription = this.onDidChangeModel((model) => {
+      disposeAll(bound);
+      bound = bind(model);
+    });
+    return {
+      dispose: () => {
+        subscription.dispose();
+        disposeAll(bound);
+      },
+    };
+  }
+
+  /** Connects unless already connected; a connection that ended for good is started afresh. */
+  connect(): Promise<void> {
+    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  async disconnect(): Promise<void> {
+    const connection = this.current;
+    if (!connection) return;
+    this.current = undefined;
+    disposeAll(connection.subscriptions);
+    await connection.model.close();
+    connection.model.dispose();
+    this.modelChanged.fire(undefined);
+    await this.updateContext();
+  }
+
+  dispose(): void {
+    void this.disconnect();
+    this.modelChanged.dispose();
+  }
+
+  private async start(): Promise<void> {
+    if (this.current && this.current.model.connection.state !== 'closed') {
+      vscode.window.showInformationMessage(`Relay Chat: already connected as ${this.current.model.self}.`);
+      return;
+    }
+    await this.disconnect();
+    const settings = await resolveConnectionSettings();
+    if (!settings) return;
+    const session = await this.secrets.get(settings.serverUrl, settings.userName);
+    const client = new RelayClient({
+      url: settings.serverUrl,
+      name: settings.userName,
+      ...(session ? { session } : {}),
+    });
+    const model = new ChatModel(client);
+    const connection: Connection = { model, settings, subscriptions: [], refused: false };
+    connection.subscriptions.push(
+      model.onDidIssueSession((secret) => void this.secrets.store(settings.serverUrl, settings.userName, secret)),
+      model.onDidRefuse(({ code, message }) => {
+        connection.refused = true;
+        void this.onRefused(connection, code, message);
+      }),
+      model.onDidError(({ code, message }) => {
+        this.log.warn(`server error ${code}: ${message}`);
+        void vscode.window.showWarningMessage(`Relay Chat: ${message}`);
+      }),
+      model.onDidChangeConnection(({ state, error }) => {
+        this.log.info(`${state}${error ? `: ${error}` : ''}`);
+        if (state === 'closed' && !connection.refused) void this.onClosed(connection, error);
+      }),
+    );
+    this.log.info(`connecting to ${settings.serverUrl} as ${settings.userName}`);
+    this.current = connection;
+    this.modelChanged.fire(model);
+    await this.updateContext();
+    model.connect();
+  }
+
+  /** The server refused the name: say why and offer to connect again under another one. */
+  private async onRefused(connection: Connection, code: 'BAD_NAME' | 'NAME_TAKEN', message: string): Promise<void> {
+    const { userName, serverUrl } = connection.settings;
+    const reason =
+      code === 'NAME_TAKEN'
+        ? `The name "${userName}" is already taken on ${serverUrl}.`
+        : `The server refused the name "${userName}": ${message}`;
+    const choice = await vscode.window.showErrorMessage(`Relay Chat: ${reason}`, 'Choose Another Name');
+    if (choice !== 'Choose Another Name' || this.current !== connection) return;
+    const newName = await askUserName('Pick another name for the chat', userName);
+    if (newName === undefined || this.current !== connection) return;
+    await this.connect();
+  }
+
+  /** The server ended it for good (e.g. the same name connected from another window). */
+  private async onClosed(connection: Connection, error: string | undefined): Promise<void> {
+    const choice = await vscode.window.showWarningMessage(
+      `Relay Chat: disconnected${error ? `: ${error}` : ''}.`,
+      'Reconnect',
+    );
+    if (choice === 'Reconnect' && this.current === connection) await this.connect();
+  }
+
+  private updateContext(): Thenable<unknown> {
+    return vscode.commands.executeCommand('setContext', 'relayChat.connected', this.current !== undefined);
+  }
+}
+
+function disposeAll(disposables: readonly Disposable[]): void {
+  for (const disposable of disposables) disposable.dispose();
+}

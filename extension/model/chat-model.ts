@@ -1,0 +1,313 @@
+/**
+ * Everything the extension knows about one connection, without `vscode`: the conversations,
+ * who is online and typing, unread counts, and the connection state, fed by a RelayClient.
+ * The VS Code side (tree, status bar, panels, notifications) only reads this and listens.
+ */
+import { LIMITS, nameKey, type ChatMessage } from '../../protocol';
+import type { ConnectionState, OutgoingMessage, RelayClient, RelayClientEvents } from '../../client/relay-client';
+import type { ConversationRef, TimelineEntry } from '../webview-protocol';
+import { Conversation, entryKey } from './conversation';
+import { conversationKey, conversationOf, GROUP, sameName } from './conversation-ref';
+import { Emitter, type Disposable } from './signal';
+import { TypingTracker } from './typing';
+import { UnreadCounter } from './unread';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** Epoch ms of the next reconnect attempt, while offline. */
+  retryAt?: number;
+  error?: string;
+}
+
+export interface UserEntry {
+  name: string;
+  online: boolean;
+  self: boolean;
+  /** Unread private messages from this user. */
+  unread: number;
+}
+
+export interface IncomingMessage {
+  message: ChatMessage;
+  conversation: ConversationRef;
+  /** Counted as unread: from someone else, new since we connected, and its panel not visible. */
+  unread: boolean;
+}
+
+export class ChatModel implements Disposable {
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly unread = new UnreadCounter();
+  private readonly typing = new TypingTracker((key) => this.conversationChanged.fire(key));
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly subscriptions: Disposable[] = [];
+  private status: ConnectionStatus;
+  /** `seq` of the first welcome: messages up to it were history when we arrived, not news. */
+  private baselineSeq: number | undefined;
+  private latestSeq = 0;
+
+  private readonly conversationChanged = new Emitter<string>();
+  private readonly usersChanged = new Emitter<void>();
+  private readonly unreadChanged = new Emitter<void>();
+  private readonly connectionChanged = new Emitter<ConnectionStatus>();
+  private readonly received = new Emitter<IncomingMessage>();
+  private readonly refused = new Emitter<{ code: 'BAD_NAME' | 'NAME_TAKEN'; message: string }>();
+  private readonly sessionIssued = new Emitter<string>();
+  private readonly serverError = new Emitter<{ code: string; message: string }>();
+
+  /** Fires the key of a conversation whose timeline, typing or loading state changed. */
+  readonly onDidChangeConversation = this.conversationChanged.event;
+  readonly onDidChangeUsers = this.usersChanged.event;
+  readonly onDidChangeUnread = this.unreadChanged.event;
+  readonly onDidChangeConnection = this.connectionChanged.event;
+  readonly onDidReceive = this.received.event;
+  readonly onDidRefuse = this.refused.event;
+  readonly onDidIssueSession = this.sessionIssued.event;
+  readonly onDidError = this.serverError.event;
+
+  constructor(
+    readonly client: RelayClient,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.status = { state: client.state };
+    this.listen('state', (state, detail) => this.onState(state, detail));
+    this.listen('welcome', (welcome) => this.onWelcome(welcome.seq, welcome.gap === true));
+    this.listen('message', (message) => this.onMessage(message));
+    this.listen('sent', (outgoing) => this.onSent(outgoing));
+    this.listen('failed', (outgoing) => this.conversationChanged.fire(this.conversationOfOutgoing(outgoing).key));
+    this.listen('presence', (name, online) => this.onPresence(name, online));
+    this.listen('typing', (from, to) => this.onTyping(from, to));
+    this.listen('refused', (code, message) => this.refused.fire({ code, message }));
+    this.listen('session', (session) => this.sessionIssued.fire(session));
+    this.listen('error', (error) => this.serverError.fire(error));
+  }
+
+  get self(): string {
+    return this.client.name;
+  }
+
+  get connection(): ConnectionStatus {
+    return this.status;
+  }
+
+  connect(): void {
+    this.client.connect();
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.dispose();
+    this.typing.clear();
+    for (const emitter of [
+      this.conversationChanged,
+      this.usersChanged,
+      this.unreadChanged,
+      this.connectionChanged,
+      this.received,
+      this.refused,
+      this.sessionIssued,
+      this.serverError,
+    ]) {
+      emitter.dispose();
+    }
+  }
+
+  conversation(ref: ConversationRef): Conversation {
+    const key = conversationKey(ref);
+    let conversation = this.conversations.get(key);
+    if (!conversation) this.conversations.set(key, (conversation = new Conversation(ref)));
+    return conversation;
+  }
+
+  timeline(ref: ConversationRef): TimelineEntry[] {
+    return this.conversation(ref).entries(this.self);
+  }
+
+  typingIn(ref: ConversationRef): string[] {
+    return this.typing.names(conversationKey(ref));
+  }
+
+  isLoadingOlder(ref: ConversationRef): boolean {
+    return this.loading.has(conversationKey(ref));
+  }
+
+  /** Self first, then everyone online, then offline users we have unread messages from. */
+  users(): UserEntry[] {
+    const entries = new Map<string, UserEntry>();
+    const add = (name: string, online: boolean): void => {
+      const key = nameKey(name);
+      if (entries.has(key)) return;
+      const self = sameName(name, this.self);
+      entries.set(key, { name, online, self, unread: this.unreadCount({ kind: 'private', with: name }) });
+    };
+    for (const name of this.client.onlineUsers) add(name, true);
+    for (const key of this.unread.conversations()) {
+      const ref = this.conversations.get(key)?.ref;
+      if (ref?.kind === 'private') add(ref.with, false);
+    }
+    return [...entries.values()].sort(
+      (a, b) =>
+        Number(b.self) - Number(a.self) ||
+        Number(b.online) - Number(a.online) ||
+        nameKey(a.name).localeCompare(nameKey(b.name)),
+    );
+  }
+
+  isOnline(name: string): boolean {
+    return [...this.client.onlineUsers].some((online) => sameName(online, name));
+  }
+
+  unreadCount(ref: ConversationRef): number {
+    return this.unread.count(conversationKey(ref));
+  }
+
+  totalUnread(): number {
+    return this.unread.total();
+  }
+
+  /** The panel of this conversation is visible: it is read. Returns where unread messages began. */
+  show(ref: ConversationRef): string | undefined {
+    const count = this.unreadCount(ref);
+    const firstUnread = this.unread.show(conversationKey(ref));
+    if (count > 0) this.unreadTotalsChanged();
+    return firstUnread;
+  }
+
+  hide(ref: ConversationRef): void {
+    this.unread.hide(conversationKey(ref));
+  }
+
+  send(ref: ConversationRef, text: string): OutgoingMessage {
+    const outgoing = this.client.send(text, ref.kind === 'private' ? ref.with : undefined);
+    const conversation = this.conversation(ref);
+    conversation.track(outgoing, this.now());
+    this.conversationChanged.fire(conversation.key);
+    return outgoing;
+  }
+
+  retry(ref: ConversationRef, id: string): void {
+    const conversation = this.conversation(ref);
+    if (!conversation.hasOutgoing(id)) throw new Error(`no message ${id} waiting to be sent here`);
+    this.client.retry(id);
+    this.conversationChanged.fire(conversation.key);
+  }
+
+  /** Loads the page of history right before the oldest message held; one request at a time. */
+  loadOlder(ref: ConversationRef): Promise<void> {
+    const conversation = this.conversation(ref);
+    const key = conversation.key;
+    const running = this.loading.get(key);
+    if (running) return running;
+    if (!conversation.hasMore) return Promise.resolve();
+    const before = conversation.oldestSeq;
+    const request = this.client
+      .requestHistory({
+        ...(ref.kind === 'private' ? { with: ref.with } : {}),
+        ...(before !== undefined ? { before } : {}),
+        limit: LIMITS.historyDefaultLimit,
+      })
+      .then((frame) => {
+        for (const message of frame.messages) this.latestSeq = Math.max(this.latestSeq, message.seq);
+        conversation.addHistory(frame.messages, frame.more, this.self);
+      })
+      .finally(() => {
+        this.loading.delete(key);
+        this.conversationChanged.fire(key);
+      });
+    this.loading.set(key, request);
+    this.conversationChanged.fire(key);
+    return request;
+  }
+
+  private listen<E extends keyof RelayClientEvents>(event: E, listener: (...args: RelayClientEvents[E]) => void): void {
+    this.client.on(event, listener);
+    this.subscriptions.push({ dispose: () => this.client.off(event, listener) });
+  }
+
+  private onState(state: ConnectionState, detail?: { retryInMs?: number; error?: string }): void {
+    this.status = {
+      state,
+      ...(detail?.retryInMs !== undefined ? { retryAt: this.now() + detail.retryInMs } : {}),
+      ...(detail?.error !== undefined ? { error: detail.error } : {}),
+    };
+    if (state !== 'online') this.typing.clear();
+    this.connectionChanged.fire(this.status);
+    this.usersChanged.fire();
+    this.refreshPending();
+  }
+
+  private onWelcome(seq: number, gap: boolean): void {
+    this.baselineSeq ??= seq;
+    if (gap) {
+      // Messages were skipped: what we hold no longer joins up with the server's history. The
+      // client delivers the welcome's messages right after this event, into the emptied conversations.
+      for (const conversation of this.conversations.values()) {
+        conversation.resetStored();
+        this.conversationChanged.fire(conversation.key);
+      }
+    }
+    this.latestSeq = Math.max(this.latestSeq, seq);
+    this.usersChanged.fire();
+    this.refreshPending();
+  }
+
+  private onMessage(message: ChatMessage): void {
+    const ref = conversationOf(message, this.self);
+    const conversation = this.conversation(ref);
+    this.latestSeq = Math.max(this.latestSeq, message.seq);
+    if (!conversation.addMessage(message, this.self)) return;
+    this.typing.stop(conversation.key, message.from);
+    this.conversationChanged.fire(conversation.key);
+    const isNews = !sameName(message.from, this.self) && this.baselineSeq !== undefined && message.seq > this.baselineSeq;
+    const unread = isNews && this.unread.noteIncoming(conversation.key, entryKey(message.from, message.id));
+    if (unread) this.unreadTotalsChanged();
+    if (isNews) this.received.fire({ message, conversation: conversation.ref, unread });
+  }
+
+  private onSent(outgoing: OutgoingMessage): void {
+    const conversation = this.conversationOfOutgoing(outgoing);
+    if (outgoing.seq !== undefined) this.latestSeq = Math.max(this.latestSeq, outgoing.seq);
+    conversation.acknowledge(outgoing, this.self);
+    this.conversationChanged.fire(conversation.key);
+  }
+
+  private onPresence(name: string, online: boolean): void {
+    if (!sameName(name, this.self)) {
+      const at = this.now();
+      for (const ref of [GROUP, { kind: 'private', with: name } as const]) {
+        const conversation = this.conversation(ref);
+        conversation.adoptDisplayName(name);
+        conversation.addPresence(name, online, this.latestSeq, at);
+        this.conversationChanged.fire(conversation.key);
+      }
+      if (!online) {
+        this.typing.stop(conversationKey(GROUP), name);
+        this.typing.stop(conversationKey({ kind: 'private', with: name }), name);
+      }
+    }
+    this.usersChanged.fire();
+  }
+
+  private onTyping(from: string, to: string | undefined): void {
+    if (sameName(from, this.self)) return;
+    this.typing.note(conversationKey(to === undefined ? GROUP : { kind: 'private', with: from }), from);
+  }
+
+  private conversationOfOutgoing(outgoing: OutgoingMessage): Conversation {
+    return this.conversation(conversationOf({ from: this.self, ...(outgoing.to !== undefined ? { to: outgoing.to } : {}) }, this.self));
+  }
+
+  /** Queued/sending states change inside the client without events of their own. */
+  private refreshPending(): void {
+    for (const conversation of this.conversations.values()) {
+      if (conversation.pendingCount > 0) this.conversationChanged.fire(conversation.key);
+    }
+  }
+
+  private unreadTotalsChanged(): void {
+    this.unreadChanged.fire();
+    this.usersChanged.fire();
+  }
+}

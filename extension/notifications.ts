@@ -1,0 +1,44 @@
+/**
+ * Notifications for messages that arrive while their panel is not visible, as the
+ * `relayChat.notifications` setting asks: all messages, private ones only, or none.
+ */
+import * as vscode from 'vscode';
+import type { ChatPanelManager } from './chat-panel-manager';
+import type { ConnectionManager } from './connection-manager';
+import type { IncomingMessage } from './model/chat-model';
+import { notificationsSetting } from './settings';
+
+const PREVIEW_LENGTH = 120;
+
+export class NotificationController implements vscode.Disposable {
+  private readonly subscription: vscode.Disposable;
+
+  constructor(
+    connection: ConnectionManager,
+    private readonly panels: ChatPanelManager,
+  ) {
+    this.subscription = connection.watchModel((model) =>
+      model ? [model.onDidReceive((incoming) => void this.notify(incoming))] : [],
+    );
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  private async notify({ message, conversation, unread }: IncomingMessage): Promise<void> {
+    // Not unread means its panel is on screen: the message is being seen already.
+    if (!unread) return;
+    const setting = notificationsSetting();
+    if (setting === 'none' || (setting === 'private' && conversation.kind === 'group')) return;
+    const where = conversation.kind === 'group' ? ' in the group' : '';
+    const action = conversation.kind === 'group' ? 'Open' : 'Reply';
+    const choice = await vscode.window.showInformationMessage(`${message.from}${where}: ${preview(message.text)}`, action);
+    if (choice === action) this.panels.open(conversation);
+  }
+}
+
+function preview(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > PREVIEW_LENGTH ? `${flat.slice(0, PREVIEW_LENGTH - 1)}…` : flat;
+}

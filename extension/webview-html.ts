@@ -1,0 +1,54 @@
+/**
+ * The HTML shell of a chat panel: a strict Content-Security-Policy (scripts only with this
+ * page's nonce, styles and images only from the extension), the bundled script and CSS, and
+ * the static skeleton the script fills in.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+
+/** Where the webview bundle lives; also the panels' only local resource roots (with media). */
+export function webviewRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')];
+}
+
+export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+  const nonce = randomBytes(16).toString('base64');
+  const asset = (file: string): string =>
+    webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', file)).toString();
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${webview.cspSource}`,
+    `img-src ${webview.cspSource} data:`,
+    `font-src ${webview.cspSource}`,
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('chat.css')}">
+<title>${escapeHtml(title)}</title>
+</head>
+<body>
+<main class="chat">
+  <div id="connection" class="connection" role="status" hidden></div>
+  <div id="messages" class="messages" role="log" aria-live="polite" aria-label="Messages" tabindex="0"></div>
+  <div id="typing" class="typing" aria-live="polite"></div>
+  <div id="notice" class="notice" role="alert" hidden></div>
+  <form id="composer" class="composer">
+    <label id="composer-label" for="composer-input" class="visually-hidden">Message</label>
+    <textarea id="composer-input" rows="1" aria-describedby="composer-hint"></textarea>
+    <button id="composer-send" type="submit">Send</button>
+    <span id="composer-hint" class="visually-hidden">Enter sends, Shift+Enter starts a new line</span>
+  </form>
+</main>
+<script nonce="${nonce}" src="${asset('chat.js')}"></script>
+</body>
+</html>`;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,109 @@
+/**
+ * The messages between the extension and its chat webviews, defined once with zod. Both sides
+ * import this file: each validates everything it receives, because a webview is a separate
+ * page and its messages are untrusted input to the extension (and the other way round).
+ * No `vscode` import here: the webview bundle includes this file.
+ */
+import * as z from 'zod';
+// Only the limits: the wire schemas are not needed in the webview bundle.
+import { LIMITS } from '../protocol/limits';
+
+const name = z.string().min(1).max(LIMITS.nameMaxLength);
+
+export const conversationRef = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('group') }),
+  z.object({ kind: z.literal('private'), with: name }),
+]);
+export type ConversationRef = z.infer<typeof conversationRef>;
+
+export const messageStatus = z.enum(['received', 'queued', 'sending', 'sent', 'failed']);
+export type MessageStatus = z.infer<typeof messageStatus>;
+
+/** One chat message as a panel shows it; `key` stays the same from pending to acked. */
+export const messageEntry = z.object({
+  kind: z.literal('message'),
+  key: z.string(),
+  seq: z.number().int().optional(),
+  id: z.string(),
+  from: name,
+  to: name.optional(),
+  text: z.string(),
+  ts: z.number(),
+  mine: z.boolean(),
+  status: messageStatus,
+  error: z.string().optional(),
+});
+export type MessageEntry = z.infer<typeof messageEntry>;
+
+/** A "joined" / "left" line, seen live while connected. */
+export const presenceEntry = z.object({
+  kind: z.literal('presence'),
+  key: z.string(),
+  name,
+  online: z.boolean(),
+  ts: z.number(),
+});
+export type PresenceEntry = z.infer<typeof presenceEntry>;
+
+export const timelineEntry = z.discriminatedUnion('kind', [messageEntry, presenceEntry]);
+export type TimelineEntry = z.infer<typeof timelineEntry>;
+
+/** 'disconnected' means there is no connection at all (never connected, or Chat: Disconnect). */
+export const connectionView = z.object({
+  state: z.enum(['disconnected', 'connecting', 'online', 'offline', 'closed']),
+  retryAt: z.number().optional(),
+  error: z.string().optional(),
+});
+export type ConnectionView = z.infer<typeof connectionView>;
+
+/** Everything a panel shows; the extension sends it whole, so the webview never has to merge. */
+export const panelView = z.object({
+  conversation: conversationRef,
+  title: z.string(),
+  self: name.optional(),
+  connection: connectionView,
+  entries: z.array(timelineEntry),
+  hasMore: z.boolean(),
+  loadingOlder: z.boolean(),
+  unreadFromKey: z.string().optional(),
+  typing: z.array(name),
+});
+export type PanelView = z.infer<typeof panelView>;
+
+export const toWebview = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('view'), view: panelView }),
+  z.object({ type: z.literal('notice'), text: z.string() }),
+]);
+export type ToWebview = z.infer<typeof toWebview>;
+
+const OPENABLE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+
+/** Links in messages open only for these schemes; everything else stays inert text. */
+export function isOpenableLink(url: string): boolean {
+  try {
+    return OPENABLE_SCHEMES.has(new URL(url).protocol);
+  } catch {
+    return false;
+  }
+}
+
+export const fromWebview = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('send'), text: z.string().min(1) }),
+  z.object({ type: z.literal('retry'), id: z.string().min(1) }),
+  z.object({ type: z.literal('loadOlder') }),
+  z.object({ type: z.literal('typing') }),
+  z.object({ type: z.literal('connect') }),
+  z.object({
+    type: z.literal('openLink'),
+    url: z.string().refine(isOpenableLink, 'only http, https and mailto links open'),
+  }),
+]);
+export type FromWebview = z.infer<typeof fromWebview>;
+
+/** What a webview keeps across reloads (vscode.setState); the panel serializer reads it back. */
+export const webviewState = z.object({
+  conversation: conversationRef,
+  draft: z.string(),
+});
+export type WebviewState = z.infer<typeof webviewState>;

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import type { OutgoingMessage } from '../../../client/relay-client';
+import type { ChatMessage } from '../../../protocol';
+import { Conversation } from '../../../extension/model/conversation';
+import type { TimelineEntry } from '../../../extension/webview-protocol';
+
+function message(seq: number, from: string, text: string, to?: string): ChatMessage {
+  return { type: 'message', seq, id: `id-${seq}`, from, text, ts: 1_700_000_000_000 + seq, ...(to ? { to } : {}) };
+}
+
+function describeEntry(entry: TimelineEntry): string {
+  return entry.kind === 'message' ? `${entry.from}:${entry.text}:${entry.status}` : `${entry.name} ${entry.online ? 'joined' : 'left'}`;
+}
+
+describe('Conversation', () => {
+  it('keeps stored messages once each, in seq order, whatever order they arrive in', () => {
+    const conversation = new Conversation({ kind: 'group' });
+    assert.equal(conversation.addMessage(message(5, 'bob', 'third'), 'alice'), true);
+    assert.equal(conversation.addMessage(message(2, 'bob', 'first'), 'alice'), true);
+    assert.equal(conversation.addMessage(message(5, 'bob', 'third'), 'alice'), false);
+    conversation.addHistory([message(2, 'bob', 'first'), message(3, 'alice', 'second')], false, 'alice');
+    assert.deepEqual(conversation.entries('alice').map(describeEntry), [
+      'bob:first:received',
+      'alice:second:sent',
+      'bob:third:received',
+    ]);
+    assert.equal(conversation.oldestSeq, 2);
+    assert.equal(conversation.hasMore, false);
+  });
+
+  it('shows a pending message at the end and keeps its key when the ack stores it', () => {
+    const conversation = new Conversation({ kind: 'private', with: 'bob' });
+    conversation.addMessage(message(1, 'bob', 'hi', 'alice'), 'alice');
+    const outgoing: OutgoingMessage = { id: 'mine-1', text: 'hello bob', to: 'bob', status: 'queued' };
+    conversation.track(outgoing, 1_700_000_000_500);
+    const pending = conversation.entries('alice').at(-1);
+    assert.equal(pending?.kind === 'message' && pending.status, 'queued');
+
+    Object.assign(outgoing, { status: 'sent', seq: 7, ts: 1_700_000_000_600 });
+    conversation.acknowledge(outgoing, 'alice');
+    const stored = conversation.entries('alice').at(-1);
+    assert.ok(stored?.kind === 'message');
+    assert.equal(stored.key, pending?.key);
+    assert.equal(stored.seq, 7);
+    assert.equal(stored.status, 'sent');
+    assert.equal(conversation.pendingCount, 0);
+  });
+
+  it('drops a pending message when the stored copy of it arrives first', () => {
+    const conversation = new Conversation({ kind: 'group' });
+    conversation.track({ id: 'id-4', text: 'resent', status: 'sending' }, 0);
+    conversation.addMessage(message(4, 'Alice', 'resent'), 'alice');
+    assert.deepEqual(conversation.entries('alice').map(describeEntry), ['Alice:resent:sent']);
+  });
+
+  it('places join and leave lines after the message that was latest when they happened', () => {
+    const conversation = new Conversation({ kind: 'group' });
+    conversation.addMessage(message(10, 'bob', 'before'), 'alice');
+    conversation.addPresence('carol', true, 10, 1);
+    conversation.addMessage(message(11, 'carol', 'after'), 'alice');
+    // Older history loaded later still goes above the line.
+    conversation.addHistory([message(3, 'bob', 'older')], true, 'alice');
+    assert.deepEqual(conversation.entries('alice').map(describeEntry), [
+      'bob:older:received',
+      'bob:before:received',
+      'carol joined',
+      'carol:after:received',
+    ]);
+  });
+
+  it('forgets stored messages after a gap but keeps what still has to be sent', () => {
+    const conversation = new Conversation({ kind: 'group' });
+    conversation.addHistory([message(1, 'bob', 'old')], false, 'alice');
+    conversation.track({ id: 'x', text: 'unsent', status: 'queued' }, 0);
+    conversation.resetStored();
+    assert.deepEqual(conversation.entries('alice').map(describeEntry), ['alice:unsent:queued']);
+    assert.equal(conversation.historyRequested, false);
+    assert.equal(conversation.hasMore, true);
+  });
+
+  it('adopts the name as the server spells it', () => {
+    const conversation = new Conversation({ kind: 'private', with: 'BOB' });
+    conversation.addMessage(message(1, 'Bob', 'hi', 'alice'), 'alice');
+    assert.deepEqual(conversation.ref, { kind: 'private', with: 'Bob' });
+  });
+});

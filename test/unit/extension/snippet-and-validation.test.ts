@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { formatSnippet } from '../../../extension/model/snippet';
+import {
+  suggestUserName,
+  validateMessageText,
+  validateServerUrl,
+  validateUserName,
+} from '../../../extension/model/validation';
+
+describe('formatSnippet', () => {
+  it('fences the code with its language and names the file', () => {
+    assert.equal(formatSnippet('const a = 1;\n', 'typescript', 'main.ts'), '`main.ts`\n```typescript\nconst a = 1;\n```');
+  });
+
+  it('uses a fence longer than any backtick run inside the code', () => {
+    const text = formatSnippet('```js\nx\n```', 'markdown', 'README.md');
+    assert.equal(text, '`README.md`\n````markdown\n```js\nx\n```\n````');
+  });
+
+  it('leaves out plaintext and language ids that would break the fence line', () => {
+    assert.equal(formatSnippet('x', 'plaintext', 'a.txt'), '`a.txt`\n```\nx\n```');
+    assert.equal(formatSnippet('x', 'bad id`', 'a.txt'), '`a.txt`\n```\nx\n```');
+  });
+});
+
+describe('input validation', () => {
+  it('accepts ws and wss URLs only', () => {
+    assert.equal(validateServerUrl('ws://127.0.0.1:4446'), undefined);
+    assert.equal(validateServerUrl('wss://chat.example.com'), undefined);
+    assert.match(validateServerUrl('http://127.0.0.1:4446') ?? '', /ws:\/\/ or wss:\/\//);
+    assert.match(validateServerUrl('not a url') ?? '', /WebSocket URL/);
+  });
+
+  it('accepts names the protocol accepts', () => {
+    assert.equal(validateUserName('alice.b-c_1'), undefined);
+    assert.match(validateUserName('al ice') ?? '', /1 to 32/);
+    assert.match(validateUserName('x'.repeat(33)) ?? '', /1 to 32/);
+  });
+
+  it('suggests a valid name from the OS user name', () => {
+    assert.equal(suggestUserName('Jean Dupré'), 'JeanDupr');
+    assert.equal(suggestUserName('日本'), 'user');
+    assert.equal(validateUserName(suggestUserName('a'.repeat(50))), undefined);
+  });
+
+  it('refuses empty and too long messages, counting code points', () => {
+    assert.match(validateMessageText('  \n ') ?? '', /Type a message/);
+    assert.equal(validateMessageText('😀'.repeat(4000)), undefined);
+    assert.match(validateMessageText('😀'.repeat(4001)) ?? '', /limited to 4000 characters; this one has 4001/);
+  });
+});

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { fromWebview, isOpenableLink, type MessageEntry, type TimelineEntry } from '../../../extension/webview-protocol';
+import { renderMarkdown } from '../../../webview/markdown';
+import { buildRows, GROUP_GAP_MS } from '../../../webview/rows';
+import { typingText } from '../../../webview/indicators';
+
+const T0 = Date.UTC(2025, 0, 6, 9, 0);
+
+function entry(seq: number, from: string, ts: number, extra: Partial<MessageEntry> = {}): MessageEntry {
+  return {
+    kind: 'message',
+    key: `${from}/${seq}`,
+    seq,
+    id: String(seq),
+    from,
+    text: `message ${seq}`,
+    ts,
+    mine: false,
+    status: 'received',
+    ...extra,
+  };
+}
+
+function rowsOf(entries: TimelineEntry[], unreadFromKey?: string): string[] {
+  const day = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
+  return buildRows({ entries, hasMore: true, loadingOlder: false, ...(unreadFromKey ? { unreadFromKey } : {}) }, day).map(
+    (row) => {
+      switch (row.kind) {
+        case 'message':
+          return `${row.showHeader ? 'header ' : ''}${row.entry.from}#${row.entry.seq}`;
+        case 'day':
+          return `day ${row.label}`;
+        case 'presence':
+          return row.text;
+        case 'history':
+          return `history ${row.state}`;
+        case 'unread':
+          return 'unread';
+      }
+    },
+  );
+}
+
+describe('webview rows', () => {
+  it('groups consecutive messages from the same sender under one header', () => {
+    const rows = rowsOf([
+      entry(1, 'bob', T0),
+      entry(2, 'Bob', T0 + 1000),
+      entry(3, 'alice', T0 + 2000),
+      entry(4, 'alice', T0 + 2000 + GROUP_GAP_MS),
+    ]);
+    assert.deepEqual(rows, ['history more', 'day 2025-01-06', 'header bob#1', 'Bob#2', 'header alice#3', 'header alice#4']);
+  });
+
+  it('breaks groups at join/leave lines, day changes and the unread divider', () => {
+    const rows = rowsOf(
+      [
+        entry(1, 'bob', T0),
+        { kind: 'presence', key: 'presence:1', name: 'carol', online: true, ts: T0 + 10 },
+        entry(2, 'bob', T0 + 20),
+        entry(3, 'bob', T0 + 30),
+        entry(4, 'bob', T0 + 40),
+        entry(5, 'bob', T0 + 24 * 3600 * 1000),
+      ],
+      'bob/4',
+    );
+    assert.deepEqual(rows, [
+      'history more',
+      'day 2025-01-06',
+      'header bob#1',
+      'carol joined',
+      'header bob#2',
+      'bob#3',
+      'unread',
+      'header bob#4',
+      'day 2025-01-07',
+      'header bob#5',
+    ]);
+  });
+
+  it('says whether older messages can be loaded', () => {
+    const day = (): string => 'today';
+    assert.deepEqual(buildRows({ entries: [], hasMore: false, loadingOlder: false }, day)[0], {
+      kind: 'history',
+      key: 'history',
+      state: 'start',
+    });
+    assert.deepEqual(buildRows({ entries: [], hasMore: true, loadingOlder: true }, day)[0], {
+      kind: 'history',
+      key: 'history',
+      state: 'loading',
+    });
+  });
+
+  it('names who is typing', () => {
+    assert.equal(typingText([]), '');
+    assert.equal(typingText(['bob']), 'bob is typing…');
+    assert.equal(typingText(['bob', 'carol']), 'bob and carol are typing…');
+    assert.equal(typingText(['bob', 'carol', 'dave']), 'Several people are typing…');
+  });
+});
+
+describe('message markdown', () => {
+  it('renders raw HTML as text, never as markup', () => {
+    const html = renderMarkdown('<img src=x onerror=alert(1)> <script>alert(1)</script>');
+    assert.doesNotMatch(html, /<img|<script/);
+    assert.match(html, /&lt;script&gt;/);
+  });
+
+  it('links http, https and mailto only', () => {
+    assert.match(renderMarkdown('see https://example.com/a?b=1'), /<a href="https:\/\/example\.com\/a\?b=1">/);
+    assert.match(renderMarkdown('[mail](mailto:a@example.com)'), /<a href="mailto:a@example\.com">/);
+    assert.doesNotMatch(renderMarkdown('[x](javascript:alert(1))'), /<a /);
+    assert.doesNotMatch(renderMarkdown('[x](file:///etc/passwd)'), /<a /);
+    assert.doesNotMatch(renderMarkdown('[x](vscode://settings)'), /<a /);
+  });
+
+  it('renders code blocks with their language and keeps headings as text', () => {
+    const html = renderMarkdown('```ts\nconst a = 1 < 2;\n```');
+    assert.match(html, /<pre><code class="language-ts">const a = 1 &lt; 2;\n<\/code><\/pre>/);
+    assert.match(renderMarkdown('# not a heading'), /<p># not a heading<\/p>/);
+  });
+});
+
+describe('webview messages', () => {
+  it('only lets allowed links through to the extension', () => {
+    assert.equal(isOpenableLink('https://example.com'), true);
+    assert.equal(isOpenableLink('mailto:a@example.com'), true);
+    assert.equal(isOpenableLink('command:workbench.action.quit'), false);
+    assert.equal(fromWebview.safeParse({ type: 'openLink', url: 'https://example.com' }).success, true);
+    assert.equal(fromWebview.safeParse({ type: 'openLink', url: 'javascript:alert(1)' }).success, false);
+  });
+
+  it('rejects unknown and malformed messages', () => {
+    assert.equal(fromWebview.safeParse({ type: 'send', text: '' }).success, false);
+    assert.equal(fromWebview.safeParse({ type: 'eval', code: '1' }).success, false);
+    assert.equal(fromWebview.safeParse('ready').success, false);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The message box: Enter sends, Shift+Enter starts a new line, it grows with its text, and
+ * every keystroke is kept as the draft (so it survives going offline and window reloads).
+ */
+
+/** Typing notices go out at most this often; the client throttles further. */
+const TYPING_INTERVAL_MS = 1000;
+const MAX_HEIGHT_PX = 200;
+
+export interface ComposerActions {
+  /** Returns false when the text was not sent (the draft then stays). */
+  send(text: string): boolean;
+  typing(): void;
+  draftChanged(draft: string): void;
+}
+
+export class Composer {
+  private lastTypingAt = 0;
+
+  constructor(
+    private readonly form: HTMLFormElement,
+    private readonly input: HTMLTextAreaElement,
+    private readonly label: HTMLElement,
+    private readonly actions: ComposerActions,
+  ) {
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    input.addEventListener('keydown', (event) => {
+      const plainEnter = event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey;
+      // While an input method is composing, Enter confirms the composition instead.
+      if (plainEnter && !event.isComposing) {
+        event.preventDefault();
+        this.submit();
+      }
+    });
+    input.addEventListener('input', () => {
+      this.fitHeight();
+      this.actions.draftChanged(input.value);
+      const now = Date.now();
+      if (input.value.trim() && now - this.lastTypingAt > TYPING_INTERVAL_MS) {
+        this.lastTypingAt = now;
+        this.actions.typing();
+      }
+    });
+  }
+
+  get draft(): string {
+    return this.input.value;
+  }
+
+  setDraft(text: string): void {
+    this.input.value = text;
+    this.fitHeight();
+  }
+
+  /** Names who the message goes to, for the label and placeholder. */
+  setRecipient(recipient: string): void {
+    this.label.textContent = `Message ${recipient}`;
+    this.input.placeholder = `Message ${recipient} (Enter to send, Shift+Enter for a new line)`;
+  }
+
+  focus(): void {
+    this.input.focus();
+  }
+
+  private submit(): void {
+    if (!this.actions.send(this.input.value)) return;
+    this.setDraft('');
+    this.lastTypingAt = 0;
+    this.actions.draftChanged('');
+  }
+
+  private fitHeight(): void {
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The chat panel's page. The extension sends the whole view whenever it changes; this page
+ * validates it, draws it, and sends back what the user does. The draft and the conversation
+ * are saved with setState so the panel comes back as it was after a reload.
+ */
+import { toWebview, type PanelView } from '../extension/webview-protocol';
+import { validateMessageText } from '../extension/model/validation';
+import { Composer } from './composer';
+import { connectHost } from './host';
+import { ConnectionBanner, NoticeLine, typingText } from './indicators';
+import { MessageList } from './message-list';
+
+function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new Error(`the page is missing #${id}`);
+  return element;
+}
+
+const host = connectHost();
+let view: PanelView | undefined;
+const saved = host.savedState();
+
+const notice = new NoticeLine(byId('notice', HTMLDivElement));
+const banner = new ConnectionBanner(byId('connection', HTMLDivElement), () => host.post({ type: 'connect' }));
+const typingLine = byId('typing', HTMLDivElement);
+const list = new MessageList(byId('messages', HTMLDivElement), {
+  loadOlder: () => host.post({ type: 'loadOlder' }),
+  retry: (id) => host.post({ type: 'retry', id }),
+  openLink: (url) => host.post({ type: 'openLink', url }),
+});
+const composer = new Composer(
+  byId('composer', HTMLFormElement),
+  byId('composer-input', HTMLTextAreaElement),
+  byId('composer-label', HTMLLabelElement),
+  {
+    send(text) {
+      const problem = validateMessageText(text);
+      if (problem) {
+        notice.show(problem);
+        return false;
+      }
+      const state = view?.connection.state ?? 'disconnected';
+      if (state === 'disconnected' || state === 'closed') {
+        notice.show('Not connected: click Connect above, or run Chat: Connect.');
+        return false;
+      }
+      host.post({ type: 'send', text });
+      list.scrollToBottom();
+      return true;
+    },
+    typing: () => host.post({ type: 'typing' }),
+    draftChanged: saveState,
+  },
+);
+
+function saveState(draft: string): void {
+  const conversation = view?.conversation ?? saved?.conversation;
+  if (conversation) host.saveState({ conversation, draft });
+}
+
+function show(next: PanelView): void {
+  view = next;
+  document.title = next.title;
+  composer.setRecipient(next.conversation.kind === 'group' ? 'the group' : next.conversation.with);
+  banner.render(next.connection);
+  typingLine.textContent = typingText(next.typing);
+  list.render(next);
+  saveState(composer.draft);
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = toWebview.safeParse(event.data);
+  if (!parsed.success) {
+    console.warn('Relay Chat: ignored an invalid message from the extension', parsed.error.message);
+    return;
+  }
+  const message = parsed.data;
+  if (message.type === 'view') show(message.view);
+  else notice.show(message.text);
+});
+
+composer.setDraft(saved?.draft ?? '');
+composer.focus();
+host.post({ type: 'ready' });

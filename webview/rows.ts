@@ -1,0 +1,53 @@
+/**
+ * Turns a panel's timeline into the rows it draws: day dividers, the "new messages" divider,
+ * join/leave lines, and messages grouped under one header while the same person keeps
+ * talking. Pure (no DOM), so it is tested in plain Node.
+ */
+import { nameKey } from '../protocol/limits';
+import type { MessageEntry, PanelView } from '../extension/webview-protocol';
+
+/** Messages further apart than this start a new group even from the same sender. */
+export const GROUP_GAP_MS = 5 * 60 * 1000;
+
+export type Row =
+  | { kind: 'history'; key: 'history'; state: 'more' | 'loading' | 'start' }
+  | { kind: 'day'; key: string; label: string }
+  | { kind: 'unread'; key: 'unread' }
+  | { kind: 'presence'; key: string; text: string; ts: number }
+  | { kind: 'message'; key: string; entry: MessageEntry; showHeader: boolean };
+
+/** `dayOf` names the calendar day of a timestamp ("Today", "Monday, 3 March"…). */
+export function buildRows(
+  view: Pick<PanelView, 'entries' | 'hasMore' | 'loadingOlder' | 'unreadFromKey'>,
+  dayOf: (ts: number) => string,
+): Row[] {
+  const rows: Row[] = [
+    { kind: 'history', key: 'history', state: view.loadingOlder ? 'loading' : view.hasMore ? 'more' : 'start' },
+  ];
+  let previousDay: string | undefined;
+  let previousMessage: MessageEntry | undefined;
+  for (const entry of view.entries) {
+    const day = dayOf(entry.ts);
+    if (day !== previousDay) {
+      rows.push({ kind: 'day', key: `day:${entry.key}`, label: day });
+      previousDay = day;
+      previousMessage = undefined;
+    }
+    if (entry.key === view.unreadFromKey) {
+      rows.push({ kind: 'unread', key: 'unread' });
+      previousMessage = undefined;
+    }
+    if (entry.kind === 'presence') {
+      rows.push({ kind: 'presence', key: entry.key, text: `${entry.name} ${entry.online ? 'joined' : 'left'}`, ts: entry.ts });
+      previousMessage = undefined;
+      continue;
+    }
+    const continues =
+      previousMessage !== undefined &&
+      nameKey(previousMessage.from) === nameKey(entry.from) &&
+      entry.ts - previousMessage.ts < GROUP_GAP_MS;
+    rows.push({ kind: 'message', key: entry.key, entry, showHeader: !continues });
+    previousMessage = entry;
+  }
+  return rows;
+}
