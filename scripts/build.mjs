@@ -10,6 +10,11 @@ const targets = [
   // The server and the terminal client are CLIs run with `node`.
   { entryPoints: ['server/cli.ts'], outfile: 'dist/server/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
   { entryPoints: ['client/terminal/cli.ts'], outfile: 'dist/client/cli.js', platform: 'node', banner: '#!/usr/bin/env node' },
+  // The VS Code extension bundles ws and zod; `vscode` is provided by the editor.
+  { entryPoints: ['extension/extension.ts'], outfile: 'dist/extension/extension.js', platform: 'node', external: [...nodeExternals, 'vscode'] },
+  // The chat webview runs in the editor's browser frame.
+  { entryPoints: ['webview/main.ts'], outfile: 'dist/webview/chat.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { entryPoints: ['webview/chat.css'], outfile: 'dist/webview/chat.css', target: 'es2022' },
 ];
 
 const common = {
