@@ -15,6 +15,9 @@ const targets = [
   // The chat webview runs in the editor's browser frame.
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview/chat.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { entryPoints: ['webview/chat.css'], outfile: 'dist/webview/chat.css', target: 'es2022' },
+  // Extension-host tests run inside VS Code; mocha is loaded from node_modules at run time.
+  { entryPoints: ['test/extension-host/index.ts'], outfile: 'dist/test/extension-host/index.js', platform: 'node', external: [...nodeExternals, 'vscode', 'mocha'] },
+  { entryPoints: ['test/run-electron.ts'], outfile: 'dist/test/run-electron.js', platform: 'node', external: [...nodeExternals, '@vscode/test-electron'] },
 ];
 
 const common = {

@@ -1,0 +1,140 @@
+/**
+ * Relay Chat inside a real VS Code: runs the commands, reads the Online Users tree, the badge,
+ * the status bar and the panels through the extension's test API, with a second user played
+ * by a RelayClient. The relay server is started by whoever launched VS Code; its URL comes in
+ * RELAY_CHAT_TEST_SERVER_URL.
+ */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { RelayClient } from '../../client/relay-client';
+import type { ChatMessage } from '../../protocol';
+import type { RelayChatTestApi } from '../../extension/test-api';
+
+const EXTENSION_ID = 'relay-chat.relay-chat';
+
+async function eventually<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function serverUrl(): string {
+  const url = process.env.RELAY_CHAT_TEST_SERVER_URL;
+  if (!url) throw new Error('RELAY_CHAT_TEST_SERVER_URL is not set: start a relay server and pass its URL');
+  return url;
+}
+
+describe('Relay Chat in VS Code', () => {
+  let api: RelayChatTestApi;
+  let alice: RelayClient;
+  const aliceReceived: ChatMessage[] = [];
+  const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('relayChat');
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<RelayChatTestApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not installed`);
+    api = await extension.activate();
+    alice = new RelayClient({ url: serverUrl(), name: 'alice' });
+    alice.on('message', (message) => aliceReceived.push(message));
+    alice.connect();
+    await eventually(() => alice.state === 'online', 'alice online');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('relayChat.disconnect');
+    await alice.close();
+  });
+
+  it('contributes its commands and stays disconnected until asked', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['connect', 'disconnect', 'openGroupChat', 'messageUser', 'shareSelection']) {
+      assert.ok(commands.includes(`relayChat.${id}`), `relayChat.${id} is registered`);
+    }
+    assert.equal(api.connectionState(), 'disconnected');
+    assert.deepEqual(api.users(), []);
+  });
+
+  it('connects with the configured server and name, and lists who is online', async () => {
+    await settings().update('serverUrl', serverUrl(), vscode.ConfigurationTarget.Global);
+    await settings().update('userName', 'tester', vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('relayChat.connect');
+    await eventually(() => api.connectionState() === 'online', 'online');
+    assert.equal(api.statusBarText(), '$(comment-discussion) online as tester');
+    await eventually(() => api.users().length === 2, 'two users');
+    assert.deepEqual(api.users(), [
+      { label: 'tester', description: '(you)', icon: 'circle-filled' },
+      { label: 'alice', icon: 'circle-filled' },
+    ]);
+  });
+
+  it('counts private messages as unread on the user and the badge', async () => {
+    alice.send('are you there?', 'tester');
+    await eventually(() => api.badge() === 1, 'badge 1');
+    assert.deepEqual(api.users()[1], { label: 'alice', description: '1 unread', icon: 'circle-filled' });
+  });
+
+  it('opens one private panel per user, showing the conversation and reading it', async () => {
+    await vscode.commands.executeCommand('relayChat.messageUser', 'alice');
+    const panel = await eventually(
+      () => api.panels().find((p) => p.conversation.kind === 'private' && p.messages.length > 0),
+      'private panel with messages',
+    );
+    assert.equal(panel.title, 'alice');
+    assert.deepEqual(panel.messages, [{ from: 'alice', text: 'are you there?', status: 'received' }]);
+    assert.equal(api.badge(), undefined);
+    assert.deepEqual(api.users()[1], { label: 'alice', icon: 'circle-filled' });
+
+    await vscode.commands.executeCommand('relayChat.messageUser', 'ALICE');
+    assert.equal(api.panels().length, 1, 'the same panel is revealed');
+  });
+
+  it('shares the editor selection as a fenced code block', async () => {
+    const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const answer = 42;\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 0, 1, 0);
+    await vscode.commands.executeCommand('relayChat.shareSelection', { kind: 'private', with: 'alice' });
+
+    const shared = await eventually(() => aliceReceived.find((m) => m.from === 'tester'), 'alice gets the snippet');
+    assert.equal(shared.to, 'alice');
+    assert.match(shared.text, /^`Untitled-\d+`\n```typescript\nconst answer = 42;\n```$/);
+    await eventually(
+      () => api.panels()[0]?.messages.some((m) => m.text === shared.text && m.status === 'sent'),
+      'the panel shows it as sent',
+    );
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('shows group messages in the group chat', async () => {
+    await vscode.commands.executeCommand('relayChat.openGroupChat');
+    alice.send('hello everyone');
+    const group = await eventually(
+      () => api.panels().find((p) => p.conversation.kind === 'group' && p.messages.length > 0),
+      'group panel with the message',
+    );
+    assert.equal(group.title, 'Group Chat');
+    assert.deepEqual(group.messages, [{ from: 'alice', text: 'hello everyone', status: 'received' }]);
+  });
+
+  it('reports a taken name and stays off', async () => {
+    await vscode.commands.executeCommand('relayChat.disconnect');
+    await settings().update('userName', 'ALICE', vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('relayChat.connect');
+    await eventually(() => api.connectionState() === 'closed', 'refused');
+    assert.equal(api.statusBarText(), '$(circle-slash) Chat: disconnected');
+    await settings().update('userName', 'tester', vscode.ConfigurationTarget.Global);
+  });
+
+  it('disconnects, leaving the panels open and saying so', async () => {
+    await vscode.commands.executeCommand('relayChat.disconnect');
+    assert.equal(api.connectionState(), 'disconnected');
+    assert.deepEqual(api.users(), []);
+    await eventually(
+      () => api.panels().some((p) => p.visible && p.connection === 'disconnected'),
+      'the visible panel shows it is disconnected',
+    );
+  });
+});
