@@ -1,0 +1,119 @@
+/** Shared by the client tests: clients on fast reconnect timers, sockets the test can cut, event waits. */
+import WebSocket from 'ws';
+import type { ChatMessage } from '../../../protocol';
+import { RelayClient, type RelayClientEvents, type RelayClientOptions } from '../../../client/relay-client';
+import type { WebSocketLike } from '../../../client/socket';
+
+const WAIT_MS = 5000;
+
+/** Resolves with the arguments of the next `event` that matches; rejects after a while. */
+export function nextEvent<E extends keyof RelayClientEvents>(
+  client: RelayClient,
+  event: E,
+  matches: (...args: RelayClientEvents[E]) => boolean = () => true,
+): Promise<RelayClientEvents[E]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off(event, listener);
+      reject(new Error(`no matching '${String(event)}' event from ${client.name} within ${WAIT_MS} ms`));
+    }, WAIT_MS);
+    const listener = (...args: RelayClientEvents[E]): void => {
+      if (!matches(...args)) return;
+      clearTimeout(timer);
+      client.off(event, listener);
+      resolve(args);
+    };
+    client.on(event, listener);
+  });
+}
+
+/** Sockets a test can reach into: cut them without a close frame, or hide the acks they receive. */
+export class SocketControl {
+  readonly sockets: WebSocket[] = [];
+  /** While set, the next ack is hidden from the client and the connection is cut right then. */
+  cutOnAck = false;
+
+  readonly create = (url: string): WebSocketLike => {
+    const socket = new WebSocket(url);
+    this.sockets.push(socket);
+    return new AckHidingSocket(socket, this);
+  };
+
+  /** Drops the current connection the way a network failure does. */
+  cut(): void {
+    this.sockets.at(-1)?.terminate();
+  }
+
+  /** True when the frame is hidden from the client. */
+  hides(data: unknown, socket: WebSocket): boolean {
+    if (!this.cutOnAck || typeof data !== 'string' || JSON.parse(data).type !== 'ack') return false;
+    this.cutOnAck = false;
+    socket.terminate();
+    return true;
+  }
+}
+
+class AckHidingSocket implements WebSocketLike {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly control: SocketControl,
+  ) {}
+
+  send(data: string): void {
+    this.socket.send(data);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.socket.close(code, reason);
+  }
+
+  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: never) => void): void {
+    switch (type) {
+      case 'message': {
+        const onMessage = listener as (event: { data: unknown }) => void;
+        this.socket.addEventListener('message', (event) => {
+          if (!this.control.hides(event.data, this.socket)) onMessage(event);
+        });
+        return;
+      }
+      case 'open':
+        return this.socket.addEventListener('open', listener as () => void);
+      case 'close':
+        return this.socket.addEventListener('close', listener as (event: { code: number; reason: string }) => void);
+      case 'error':
+        return this.socket.addEventListener('error', listener as (event: { message?: string }) => void);
+    }
+  }
+}
+
+export function makeClient(url: string, name: string, options: Partial<RelayClientOptions> = {}): RelayClient {
+  return new RelayClient({ url, name, reconnect: { initialDelayMs: 20, maxDelayMs: 100 }, ...options });
+}
+
+/** Connects and waits for the welcome. */
+export async function online(client: RelayClient): Promise<RelayClient> {
+  const welcomed = nextEvent(client, 'welcome');
+  client.connect();
+  await welcomed;
+  return client;
+}
+
+/** Every 'message' event the client emits, in order. */
+export function recordMessages(client: RelayClient): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  client.on('message', (message) => messages.push(message));
+  return messages;
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits until `check` holds, polling; for states reached through several events. */
+export async function until(check: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await delay(10);
+  }
+}

@@ -1,0 +1,406 @@
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { RelayClient, RelayError, type ConnectionState } from '../../../client/relay-client';
+import { createNodeSocket } from '../../../client/socket';
+import type { RelayServer } from '../../../server';
+import { startTestServer, tempDir } from '../../support/server';
+import { delay, makeClient, nextEvent, online, recordMessages, SocketControl, until } from './helpers';
+
+/** Longer than several reconnect attempts of a test client (20..100 ms). */
+const NO_RECONNECT_WINDOW_MS = 300;
+
+describe('client: RelayClient against a real server', () => {
+  let server: RelayServer;
+  const clients: RelayClient[] = [];
+  const servers: RelayServer[] = [];
+  const client = (name: string, options: Parameters<typeof makeClient>[2] = {}): RelayClient => {
+    const created = makeClient(server.url, name, options);
+    clients.push(created);
+    return created;
+  };
+
+  beforeEach(async () => {
+    server = await startTestServer();
+    servers.push(server);
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  it('welcomes, issues a session, and carries group and private messages between two clients', async () => {
+    const alice = client('alice');
+    const sessions: string[] = [];
+    alice.on('session', (session) => sessions.push(session));
+    await online(alice);
+    assert.equal(alice.state, 'online');
+    assert.ok(alice.session);
+    assert.deepEqual(sessions, [alice.session]);
+    const aliceGot = recordMessages(alice);
+
+    const bobJoined = nextEvent(alice, 'presence', (name, isOnline) => name === 'Bob' && isOnline);
+    const bob = await online(client('Bob'));
+    await bobJoined;
+    assert.deepEqual([...alice.onlineUsers].sort(), ['Bob', 'alice']);
+    const bobGot = recordMessages(bob);
+
+    const delivered = nextEvent(bob, 'message');
+    const sent = alice.send('hi all');
+    assert.equal(sent.status, 'sending');
+    const [acked] = await nextEvent(alice, 'sent');
+    assert.equal(acked, sent);
+    assert.equal(sent.status, 'sent');
+    const [groupMessage] = await delivered;
+    assert.equal(groupMessage.text, 'hi all');
+    assert.equal(groupMessage.from, 'alice');
+    assert.equal(groupMessage.to, undefined);
+    assert.equal(groupMessage.seq, sent.seq);
+
+    const privately = nextEvent(alice, 'message');
+    bob.send('psst', 'ALICE');
+    const [privateMessage] = await privately;
+    assert.equal(privateMessage.to, 'alice');
+    assert.equal(privateMessage.from, 'Bob');
+    // The sender gets an ack, never a copy of its own message.
+    assert.deepEqual(aliceGot.map((m) => m.text), ['psst']);
+    assert.deepEqual(bobGot.map((m) => m.text), ['hi all']);
+  });
+
+  it('queues what is sent before connecting or while offline, and delivers each message once', async () => {
+    const bob = await online(client('bob'));
+    const bobGot = recordMessages(bob);
+    const control = new SocketControl();
+    const alice = client('alice', { createSocket: control.create });
+    const early = [alice.send('one'), alice.send('two')];
+    assert.deepEqual(early.map((m) => m.status), ['queued', 'queued']);
+    assert.equal(alice.pending.length, 2);
+    await online(alice);
+    await until(() => bobGot.length === 2, 'bob has both early messages');
+
+    const offline = nextEvent(alice, 'state', (state) => state === 'offline');
+    control.cut();
+    await offline;
+    const late = alice.send('three');
+    assert.equal(late.status, 'queued');
+    await nextEvent(alice, 'sent', (m) => m.id === late.id);
+    const marker = alice.send('marker');
+    await nextEvent(bob, 'message', (m) => m.id === marker.id);
+    assert.deepEqual(bobGot.map((m) => m.text), ['one', 'two', 'three', 'marker']);
+    assert.equal(alice.pending.length, 0);
+  });
+
+  it('resumes after a dropped connection: what was missed arrives once, in order, nothing twice', async () => {
+    const control = new SocketControl();
+    // A slower reconnect leaves a window in which bob's messages are missed live.
+    const alice = await online(client('alice', { createSocket: control.create, reconnect: { initialDelayMs: 300, maxDelayMs: 300 } }));
+    const aliceGot = recordMessages(alice);
+    const bob = await online(client('bob'));
+    bob.send('before');
+    await nextEvent(alice, 'message');
+
+    const offline = nextEvent(alice, 'state', (state) => state === 'offline');
+    control.cut();
+    const [, detail] = await offline;
+    assert.ok(detail?.retryInMs !== undefined && detail.retryInMs > 0);
+    bob.send('during 1');
+    bob.send('during 2');
+    const [, info] = await nextEvent(alice, 'welcome');
+    assert.equal(info.resumed, true);
+    bob.send('after');
+    await until(() => aliceGot.length === 4, 'alice has four messages');
+    await delay(50);
+    assert.deepEqual(aliceGot.map((m) => m.text), ['before', 'during 1', 'during 2', 'after']);
+    const seqs = aliceGot.map((m) => m.seq);
+    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.equal(new Set(seqs).size, 4);
+    assert.equal(alice.lastSeq, seqs.at(-1));
+  });
+
+  it('comes back after a server restart on the same data folder, keeping the session and every message', async () => {
+    const data = tempDir();
+    try {
+      await server.close();
+      servers.length = 0;
+      const first = await startTestServer({ dataDir: data.path });
+      server = first;
+      servers.push(first);
+      const alice = await online(client('alice'));
+      const bob = await online(client('bob'));
+      const bobGot = recordMessages(bob);
+      const session = alice.session;
+      alice.send('one');
+      await nextEvent(bob, 'message');
+
+      const bobDown = nextEvent(bob, 'state', (state, detail) => state === 'offline' && /shutting down/.test(detail?.error ?? ''));
+      await first.close();
+      await bobDown;
+      const queued = alice.send('sent while the server was down');
+      assert.equal(queued.status, 'queued');
+
+      servers.push(await startTestServer({ dataDir: data.path, port: first.port }));
+      await nextEvent(alice, 'sent', (m) => m.id === queued.id);
+      await until(() => bobGot.length === 2, 'bob has both messages');
+      await delay(50);
+      assert.deepEqual(bobGot.map((m) => m.text), ['one', 'sent while the server was down']);
+      assert.equal(alice.session, session);
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      data.remove();
+    }
+  });
+
+  it('re-sends a message whose ack was lost with the same id; it is stored and delivered once', async () => {
+    const control = new SocketControl();
+    const alice = await online(client('alice', { createSocket: control.create }));
+    const bob = await online(client('bob'));
+    const bobGot = recordMessages(bob);
+    const sentEvents: string[] = [];
+    alice.on('sent', (m) => sentEvents.push(m.id));
+
+    control.cutOnAck = true;
+    const once = alice.send('only once');
+    await nextEvent(alice, 'sent', (m) => m.id === once.id);
+    assert.equal(control.sockets.length, 2, 'the ack was hidden and the connection cut');
+    // The server keeps order, so a duplicate of the first message would arrive before this one.
+    const marker = alice.send('marker');
+    await nextEvent(bob, 'message', (m) => m.id === marker.id);
+    assert.deepEqual(bobGot.map((m) => m.text), ['only once', 'marker']);
+    assert.equal(bobGot[0]!.seq, once.seq);
+    assert.deepEqual(sentEvents, [once.id, marker.id]);
+  });
+
+  it('stops for good when the name is taken or not a valid name', async () => {
+    const owner = await online(client('carol'));
+    await owner.close();
+
+    const control = new SocketControl();
+    const impostor = client('CAROL', { createSocket: control.create });
+    const refused = nextEvent(impostor, 'refused');
+    const closed = nextEvent(impostor, 'state', (state) => state === 'closed');
+    impostor.connect();
+    const [code] = await refused;
+    assert.equal(code, 'NAME_TAKEN');
+    const [, detail] = await closed;
+    assert.match(detail?.error ?? '', /NAME_TAKEN/);
+    await delay(NO_RECONNECT_WINDOW_MS);
+    assert.equal(control.sockets.length, 1);
+    assert.equal(impostor.state, 'closed');
+    assert.throws(() => impostor.connect(), /closed/);
+
+    const badControl = new SocketControl();
+    const bad = client('not a name!', { createSocket: badControl.create });
+    const badRefused = nextEvent(bad, 'refused');
+    bad.connect();
+    assert.equal((await badRefused)[0], 'BAD_NAME');
+    await delay(NO_RECONNECT_WINDOW_MS);
+    assert.equal(badControl.sockets.length, 1);
+    assert.equal(bad.state, 'closed');
+  });
+
+  it('does not reconnect when a newer connection of the same user takes over (4002)', async () => {
+    const control = new SocketControl();
+    const first = await online(client('dave', { createSocket: control.create }));
+    const replaced = nextEvent(first, 'state', (state) => state === 'closed');
+    const second = await online(client('dave', { session: first.session! }));
+    const [, detail] = await replaced;
+    assert.match(detail?.error ?? '', /replaced/);
+    await delay(NO_RECONNECT_WINDOW_MS);
+    assert.equal(control.sockets.length, 1);
+    assert.equal(first.state, 'closed');
+    assert.equal(second.state, 'online');
+  });
+
+  it('answers history requests, matching concurrent answers to their requests, and rejects unknown users', async () => {
+    const alice = await online(client('alice'));
+    const bob = await online(client('bob'));
+    for (const text of ['g1', 'g2', 'g3']) alice.send(text);
+    const secret = alice.send('just for bob', 'bob');
+    await nextEvent(alice, 'sent', (m) => m.id === secret.id);
+
+    const [group, conversation] = await Promise.all([
+      bob.requestHistory({ limit: 2 }),
+      bob.requestHistory({ with: 'ALICE' }),
+    ]);
+    assert.deepEqual(group.messages.map((m) => m.text), ['g2', 'g3']);
+    assert.equal(group.more, true);
+    assert.equal(conversation.with, 'alice');
+    assert.deepEqual(conversation.messages.map((m) => m.text), ['just for bob']);
+
+    const older = await bob.requestHistory({ before: group.messages[0]!.seq });
+    assert.deepEqual(older.messages.map((m) => m.text), ['g1']);
+    assert.equal(older.more, false);
+
+    await assert.rejects(bob.requestHistory({ with: 'nobody' }), (error: RelayError) => error.code === 'UNKNOWN_USER');
+    await assert.rejects(bob.requestHistory({ with: 'not a name' }), (error: RelayError) => error.code === 'UNKNOWN_USER');
+    const offline = makeClient(server.url, 'erin');
+    await assert.rejects(offline.requestHistory({}), (error: RelayError) => error.code === 'OFFLINE');
+  });
+
+  it('reports refused messages (locally checked or by the server) and can retry them', async () => {
+    const alice = await online(client('alice'));
+    const failures: Array<[string, string | undefined]> = [];
+    alice.on('failed', (m) => failures.push([m.id, m.error?.code]));
+
+    const tooLong = alice.send('x'.repeat(4001));
+    const blank = alice.send('   ');
+    await until(() => failures.length === 2, 'both local refusals are reported');
+    assert.deepEqual(failures, [
+      [tooLong.id, 'TOO_LONG'],
+      [blank.id, 'BAD_FRAME'],
+    ]);
+    assert.equal(tooLong.status, 'failed');
+
+    const toGhost = alice.send('are you there?', 'ghost');
+    const [refused] = await nextEvent(alice, 'failed', (m) => m.id === toGhost.id);
+    assert.equal(refused.error?.code, 'UNKNOWN_USER');
+
+    const ghost = await online(client('ghost'));
+    const delivered = nextEvent(ghost, 'message');
+    alice.retry(toGhost.id);
+    await nextEvent(alice, 'sent', (m) => m.id === toGhost.id);
+    assert.equal((await delivered)[0].text, 'are you there?');
+    assert.throws(() => alice.retry(toGhost.id), /no failed message/);
+  });
+
+  it('slows down when the server is stricter than its pace, and still delivers everything once, in order', async () => {
+    await server.close();
+    servers.length = 0;
+    server = await startTestServer({ rateLimit: { burst: 3, perSecond: 50 } });
+    servers.push(server);
+    const bob = await online(client('bob'));
+    const bobGot = recordMessages(bob);
+    const alice = await online(client('alice', { rateLimit: { burst: 30, perSecond: 100 } }));
+    const states: ConnectionState[] = [];
+    alice.on('state', (state) => states.push(state));
+    const texts = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    for (const text of texts) alice.send(text);
+    await until(() => alice.pending.length === 0, 'every message is acked');
+    const marker = alice.send('marker');
+    await nextEvent(bob, 'message', (m) => m.id === marker.id);
+    assert.deepEqual(bobGot.map((m) => m.text), [...texts, 'marker']);
+    assert.deepEqual(states, [], 'the connection never dropped');
+  });
+
+  it('sends typing notices, at most one per conversation every two seconds', async () => {
+    const alice = await online(client('alice'));
+    const bob = await online(client('bob'));
+    const typing: Array<[string, string | undefined]> = [];
+    alice.on('typing', (from, to) => typing.push([from, to]));
+    bob.sendTyping();
+    bob.sendTyping();
+    bob.sendTyping('alice');
+    bob.sendTyping('alice');
+    const marker = bob.send('marker');
+    await nextEvent(alice, 'message', (m) => m.id === marker.id);
+    assert.deepEqual(typing, [
+      ['bob', undefined],
+      ['bob', 'alice'],
+    ]);
+    assert.throws(() => bob.sendTyping('no way'), /no user can be named/);
+  });
+
+  it('resumes from lastSeq after a process restart', async () => {
+    const alice = await online(client('alice'));
+    const bob = await online(client('bob'));
+    bob.send('seen before the restart');
+    await nextEvent(alice, 'message');
+    const { session, lastSeq } = alice;
+    await alice.close();
+    const missed = bob.send('missed while closed');
+    await nextEvent(bob, 'sent');
+
+    const restarted = client('alice', { session: session!, lastSeq: lastSeq! });
+    const got = recordMessages(restarted);
+    const welcomed = nextEvent(restarted, 'welcome');
+    restarted.connect();
+    const [, info] = await welcomed;
+    assert.equal(info.resumed, true);
+    assert.deepEqual(got.map((m) => m.id), [missed.id]);
+  });
+
+  it('close() ends the connection for good; a message sent afterwards fails', async () => {
+    const control = new SocketControl();
+    const alice = await online(client('alice', { createSocket: control.create }));
+    const closed = nextEvent(alice, 'state', (state) => state === 'closed');
+    await alice.close();
+    await closed;
+    const late = alice.send('too late');
+    const [failed] = await nextEvent(alice, 'failed');
+    assert.equal(failed, late);
+    assert.equal(late.error?.code, 'CLOSED');
+    await delay(NO_RECONNECT_WINDOW_MS);
+    assert.equal(control.sockets.length, 1);
+  });
+});
+
+describe('client: RelayClient with a misbehaving server', () => {
+  let wss: WebSocketServer;
+  let url: string;
+  const clients: RelayClient[] = [];
+
+  beforeEach(async () => {
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    for (const socket of wss.clients) socket.terminate();
+    await new Promise((resolve) => wss.close(resolve));
+  });
+
+  it('reports invalid frames as errors and keeps working', async () => {
+    wss.on('connection', (socket) => {
+      socket.once('message', () => {
+        socket.send('not json');
+        socket.send(JSON.stringify({ type: 'surprise' }));
+        socket.send(Buffer.from([1, 2, 3]));
+        socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 's', users: ['alice'], messages: [], seq: 0 }));
+        socket.send(JSON.stringify({ type: 'message', seq: 1, id: 'x', from: 'bob', text: 'still here', ts: 1 }));
+      });
+    });
+    const alice = makeClient(url, 'alice');
+    clients.push(alice);
+    const errors: string[] = [];
+    alice.on('error', (error) => errors.push(error.code));
+    const message = nextEvent(alice, 'message');
+    alice.connect();
+    assert.equal((await message)[0].text, 'still here');
+    assert.deepEqual(errors, ['BAD_FRAME', 'BAD_FRAME', 'BAD_FRAME']);
+  });
+
+  it('gives up on a connection that is not welcomed in time and tries again', async () => {
+    let connections = 0;
+    wss.on('connection', () => connections++);
+    const alice = makeClient(url, 'alice', { connectTimeoutMs: 100 });
+    clients.push(alice);
+    const offline = nextEvent(alice, 'state', (state) => state === 'offline');
+    alice.connect();
+    const [, detail] = await offline;
+    assert.match(detail?.error ?? '', /did not welcome us/);
+    await until(() => connections >= 2, 'the client tried again');
+  });
+
+  it('the Node socket drops a connection whose pings go unanswered, and keeps an answering one', async () => {
+    await new Promise((resolve) => wss.close(resolve));
+    wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    const silentUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
+    const silent = createNodeSocket(silentUrl, 30);
+    const closed = new Promise<number>((resolve) => silent.addEventListener('close', (event) => resolve(event.code)));
+    assert.equal(await closed, 1006);
+
+    const healthy = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => healthy.once('listening', resolve));
+    const socket = createNodeSocket(`ws://127.0.0.1:${(healthy.address() as AddressInfo).port}`, 30);
+    let closedEarly = false;
+    socket.addEventListener('close', () => (closedEarly = true));
+    await new Promise<void>((resolve) => socket.addEventListener('open', resolve));
+    await delay(200);
+    assert.equal(closedEarly, false);
+    socket.close();
+    for (const client of healthy.clients) client.terminate();
+    await new Promise((resolve) => healthy.close(resolve));
+  });
+});
