@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import {
+  formatDelay,
+  formatError,
+  formatMessage,
+  formatNotice,
+  formatPresence,
+  formatPreview,
+  formatTime,
+  formatUserList,
+  sanitize,
+} from '../../../client/terminal/format';
+
+// Local times, so the expectations hold in any time zone.
+const NOW = new Date(2025, 10, 21, 15, 30).getTime();
+const AT_12_03 = new Date(2025, 10, 21, 12, 3).getTime();
+const plain = { color: false };
+
+describe('client: terminal formatting', () => {
+  it('shows the time as HH:MM today and with the date on other days', () => {
+    assert.equal(formatTime(AT_12_03, NOW), '12:03');
+    assert.equal(formatTime(new Date(2025, 10, 20, 9, 5).getTime(), NOW), '2025-11-20 09:05');
+    assert.equal(formatTime(new Date(2024, 10, 21, 12, 3).getTime(), NOW), '2024-11-21 12:03');
+  });
+
+  it('formats group, private and own messages', () => {
+    assert.equal(formatMessage({ from: 'alice', text: 'hi', ts: AT_12_03 }, 'bob', NOW, plain), '[12:03] alice: hi');
+    assert.equal(formatMessage({ from: 'alice', to: 'Bob', text: 'hi', ts: AT_12_03 }, 'bob', NOW, plain), '[12:03] alice → you: hi');
+    assert.equal(formatMessage({ from: 'BOB', to: 'alice', text: 'yo', ts: AT_12_03 }, 'bob', NOW, plain), '[12:03] you → alice: yo');
+    assert.equal(formatMessage({ from: 'bob', text: 'all', ts: AT_12_03 }, 'bob', NOW, plain), '[12:03] you: all');
+    assert.equal(formatMessage({ from: 'bob', to: 'bob', text: 'note', ts: AT_12_03 }, 'bob', NOW, plain), '[12:03] you → you: note');
+  });
+
+  it('indents the lines of a multi-line message under its first line', () => {
+    const text = formatMessage({ from: 'al', text: 'one\ntwo\r\nthree', ts: AT_12_03 }, 'bob', NOW, plain);
+    assert.equal(text, '[12:03] al: one\n            two\n            three');
+  });
+
+  it('strips control characters and direction overrides that could take over the terminal', () => {
+    assert.equal(sanitize('a\x1b[2Jb\x07c\u202ed\x9be\tf\ng'), 'a\uFFFD[2Jb\uFFFDc\uFFFDd\uFFFDe\tf\ng');
+    const shown = formatMessage({ from: 'ev\x1bil', text: '\x1b]0;owned\x07', ts: AT_12_03 }, 'bob', NOW, plain);
+    assert.ok(!shown.includes('\x1b') && !shown.includes('\x07'), JSON.stringify(shown));
+  });
+
+  it('colours only when asked, and gives a name the same colour every time', () => {
+    const colored = formatMessage({ from: 'alice', to: 'bob', text: 'hi', ts: AT_12_03 }, 'bob', NOW, { color: true });
+    assert.match(colored, /\x1b\[/);
+    assert.equal(colored.replace(/\x1b\[[0-9;]*m/g, ''), '[12:03] alice → you: hi');
+    const again = formatMessage({ from: 'alice', to: 'bob', text: 'hi', ts: AT_12_03 }, 'bob', NOW, { color: true });
+    assert.equal(again, colored);
+    assert.doesNotMatch(formatNotice('x', plain) + formatError('y', plain) + formatPresence('z', true, plain), /\x1b/);
+    assert.match(formatError('y', { color: true }), /^\x1b\[31m! y/);
+  });
+
+  it('formats joins, leaves, notices and errors', () => {
+    assert.equal(formatPresence('bob', true, plain), '* bob joined');
+    assert.equal(formatPresence('bob', false, plain), '* bob left');
+    assert.equal(formatNotice('reconnected', plain), '* reconnected');
+    assert.equal(formatError('not sent', plain), '! not sent');
+  });
+
+  it('lists who is online, sorted, marking self', () => {
+    assert.equal(formatUserList(['carol', 'Alice', 'bob'], 'bob'), '3 online: Alice, bob (you), carol');
+  });
+
+  it('says retry delays in seconds', () => {
+    assert.equal(formatDelay(2000), '2s');
+    assert.equal(formatDelay(1499), '1s');
+    assert.equal(formatDelay(480), '0.5s');
+    assert.equal(formatDelay(20), '0.1s');
+  });
+
+  it('quotes a shortened single-line preview of a message', () => {
+    assert.equal(formatPreview('hello\n  world'), '"hello world"');
+    assert.equal(formatPreview('abcdefghij', 5), '"abcd…"');
+    assert.equal(formatPreview('😀😀😀😀😀😀', 5), '"😀😀😀😀…"');
+  });
+});
