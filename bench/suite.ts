@@ -8,6 +8,7 @@ import { bundleBenchPrograms } from './bundle';
 import { startGenerator } from './generator-process';
 import type { ScenarioFigures } from './generator/job';
 import { RELAY_CLI } from './paths';
+import { summarizeRecord } from './report';
 import { pinningCores } from './placement';
 import { defaultRuns, peakClients, scenarioSpec, type ScenarioName, type ScenarioOverrides, type ScenarioSpec } from './scenarios';
 import { startTarget } from './targets/launch-target';
@@ -121,7 +122,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
           }
         }
         results.records.push(record);
-        options.log(`[${scenario} run ${run}/${runs}] ${target}: ${record.error ? `FAILED: ${record.error}` : 'done'}`);
+        options.log(`[${scenario} run ${run}/${runs}] ${target}: ${summarizeRecord(record)}`);
       }
     }
   }
