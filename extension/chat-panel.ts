@@ -38,6 +38,8 @@ export class ChatPanel implements vscode.Disposable {
   /** Where the "new messages" divider goes: the first message that was unread when shown. */
   private unreadFromKey: string | undefined;
   private webviewReady = false;
+  /** Whether the model has been told this conversation is on screen. */
+  private shown = false;
   private renderQueued = false;
   /** One automatic first history load per connection; scrolling up asks for more. */
   private initialLoadTried = false;
@@ -94,6 +96,7 @@ export class ChatPanel implements vscode.Disposable {
     this.model = model;
     this.initialLoadTried = false;
     this.unreadFromKey = undefined;
+    this.shown = false;
     this.onVisibilityChanged();
     this.queueRender();
     if (!model) return [];
@@ -107,8 +110,12 @@ export class ChatPanel implements vscode.Disposable {
     ];
   }
 
+  /** View state also changes when the panel only moves or gains focus; act on shown/hidden only. */
   private onVisibilityChanged(): void {
-    if (!this.panel.visible) {
+    const visible = this.panel.visible;
+    if (visible === this.shown) return;
+    this.shown = visible;
+    if (!visible) {
       // A hidden webview is torn down; it says 'ready' again when shown.
       this.webviewReady = false;
       this.model?.hide(this.ref);
