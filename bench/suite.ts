@@ -2,7 +2,7 @@
  * Runs the chosen scenarios against the chosen targets, each (scenario, target, run) on a fresh
  * server process and a fresh generator process, and collects the figures.
  */
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import { existsSync } from 'node:fs';
 import { bundleBenchPrograms } from './bundle';
 import { startGenerator } from './generator-process';
@@ -36,6 +36,8 @@ export interface RunRecord {
   figures?: ScenarioFigures;
   /** Server peak RSS (VmHWM) over the whole run, setup included. */
   peakRssKiB?: number;
+  /** The machine's 1-minute load average when the run started: how busy it was with other work. */
+  loadAverage: number;
   error?: string;
 }
 
@@ -98,7 +100,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
     for (let run = 1; run <= runs; run++) {
       // A different target goes first in each run, so slow drift on the machine hits each alike.
       for (const target of rotate(options.targets, run - 1)) {
-        const record: RunRecord = { scenario, target, run };
+        const record: RunRecord = { scenario, target, run, loadAverage: loadavg()[0]! };
         const server = await startTarget(target, {
           placement: { core: pinned ? cores.server : undefined, openFiles },
           ...(options.profileDir ? { profile: { dir: options.profileDir, name: `${target}-${scenario}-run${run}` } } : {}),
