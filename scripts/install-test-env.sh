@@ -92,8 +92,9 @@ install_code_server() {
   # TMPDIR: where ripgrep's postinstall looks for its cache.
   # npm_config_yes: node-pty's postinstall runs `npx node-gyp`, and the machine's npm config says yes=false.
   # npm_config_unsafe_perm: code-server's postinstall refuses to run as root without it.
+  # --foreground-scripts: the postinstall scripts' own output goes into the log too.
   if ! (cd "$ENV_DIR" && TMPDIR="$work/tmp" npm_config_yes=true npm_config_unsafe_perm=true \
-    npm ci --no-audit --no-fund >>"$LOG" 2>&1); then
+    npm ci --no-audit --no-fund --foreground-scripts >>"$LOG" 2>&1); then
     tail -40 "$LOG" >&2
     fail "npm ci failed (full log: $LOG)"
   fi

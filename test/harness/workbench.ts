@@ -1,0 +1,88 @@
+// Driving the VS Code workbench in the browser the way a user does. Selectors are VS Code 1.100's
+// DOM (code-server 4.100.3); they are the part most likely to change with a newer VS Code.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { CodeServer } from './code-server';
+import { testOutputDir } from './paths';
+
+/** Opens the workbench on `folder` and waits until the activity bar is drawn. */
+export async function openWorkbench(page: Page, server: CodeServer, folder?: string): Promise<void> {
+  await page.goto(server.workbenchUrl(folder));
+  await page.locator('.monaco-workbench .activitybar').waitFor({ timeout: 30_000 });
+}
+
+function exactText(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}
+
+/**
+ * F1, types `title` (as the palette shows it, category included: "Relay: Connect"), and presses
+ * Enter once the highlighted entry is exactly that command, so a half-loaded list cannot run
+ * another one. The palette lists the commands known when it opens, and extensions register theirs
+ * a few seconds after the workbench appears, so it is reopened until the command shows up.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('.quick-input-box input');
+  const labels = widget.locator('.quick-input-list .monaco-list-row .label-name');
+  const focusedMatch = widget
+    .locator('.quick-input-list .monaco-list-row.focused .label-name')
+    .filter({ hasText: exactText(title) });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    // F1 opens the palette with ">" typed; keeping it makes the list show commands.
+    await input.fill(`>${title}`);
+    try {
+      await focusedMatch.waitFor({ timeout: 2_000 });
+      break;
+    } catch {
+      const shown = await labels.allInnerTexts();
+      await page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden' });
+      if (Date.now() > deadline) {
+        throw new Error(`the command palette shows no command "${title}" on top within ${timeoutMs} ms; it shows ${JSON.stringify(shown)}`);
+      }
+    }
+  }
+  await input.press('Enter');
+  await widget.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Shows the view container whose activity-bar entry is labelled `containerTitle` (the
+ * viewsContainers title) unless it is already showing: clicking a showing one would hide it.
+ */
+export async function openViewContainer(page: Page, containerTitle: string): Promise<void> {
+  // Built-in entries add their keybinding to the label: "Explorer (Ctrl+Shift+E)".
+  const title = JSON.stringify(containerTitle);
+  const withKeybinding = JSON.stringify(`${containerTitle} (`);
+  const label = page.locator(`.action-label[aria-label=${title}], .action-label[aria-label^=${withKeybinding}]`);
+  const entry = page.locator('.activitybar li.action-item').filter({ has: label });
+  if ((await entry.getAttribute('aria-selected')) !== 'true') await entry.click();
+}
+
+/** The row labelled exactly `label` in the view named `viewName` (the views entry's name). */
+export function treeRow(page: Page, viewName: string, label: string): Locator {
+  const pane = page.locator('.pane').filter({ has: page.locator('.pane-header h3.title', { hasText: exactText(viewName) }) });
+  return pane.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactText(label) }) });
+}
+
+/**
+ * The content of the webview that is showing: a webview is two nested iframes, and only the
+ * inner `#active-frame` holds the extension's HTML. With several webviews on screen, narrow
+ * `iframe.webview.ready` first.
+ */
+export function webviewFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Saves a full-window screenshot as test-output/`name`.png and returns its path. */
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(testOutputDir, { recursive: true });
+  const file = path.join(testOutputDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
