@@ -27,11 +27,13 @@ export function nextEvent<E extends keyof RelayClientEvents>(
   });
 }
 
-/** Sockets a test can reach into: cut them without a close frame, or hide the acks they receive. */
+/** Sockets a test can reach into: cut them without a close frame, hide acks, or lose a say. */
 export class SocketControl {
   readonly sockets: WebSocket[] = [];
   /** While set, the next ack is hidden from the client and the connection is cut right then. */
   cutOnAck = false;
+  /** While set, the next say never leaves: the connection is cut instead. */
+  cutOnSay = false;
 
   readonly create = (url: string): WebSocketLike => {
     const socket = new WebSocket(url);
@@ -42,6 +44,14 @@ export class SocketControl {
   /** Drops the current connection the way a network failure does. */
   cut(): void {
     this.sockets.at(-1)?.terminate();
+  }
+
+  /** True when the outgoing frame is lost. */
+  loses(data: string, socket: WebSocket): boolean {
+    if (!this.cutOnSay || JSON.parse(data).type !== 'say') return false;
+    this.cutOnSay = false;
+    socket.terminate();
+    return true;
   }
 
   /** True when the frame is hidden from the client. */
@@ -60,7 +70,7 @@ class AckHidingSocket implements WebSocketLike {
   ) {}
 
   send(data: string): void {
-    this.socket.send(data);
+    if (!this.control.loses(data, this.socket)) this.socket.send(data);
   }
 
   close(code?: number, reason?: string): void {

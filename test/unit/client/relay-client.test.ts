@@ -72,6 +72,7 @@ describe('client: RelayClient against a real server', () => {
     const bobGot = recordMessages(bob);
     const control = new SocketControl();
     const alice = client('alice', { createSocket: control.create });
+    const aliceGot = recordMessages(alice);
     const early = [alice.send('one'), alice.send('two')];
     assert.deepEqual(early.map((m) => m.status), ['queued', 'queued']);
     assert.equal(alice.pending.length, 2);
@@ -88,6 +89,8 @@ describe('client: RelayClient against a real server', () => {
     await nextEvent(bob, 'message', (m) => m.id === marker.id);
     assert.deepEqual(bobGot.map((m) => m.text), ['one', 'two', 'three', 'marker']);
     assert.equal(alice.pending.length, 0);
+    // The resume welcome holds alice's acked messages; they were reported through 'sent' already.
+    assert.deepEqual(aliceGot, []);
   });
 
   it('resumes after a dropped connection: what was missed arrives once, in order, nothing twice', async () => {
@@ -153,6 +156,7 @@ describe('client: RelayClient against a real server', () => {
   it('re-sends a message whose ack was lost with the same id; it is stored and delivered once', async () => {
     const control = new SocketControl();
     const alice = await online(client('alice', { createSocket: control.create }));
+    const aliceGot = recordMessages(alice);
     const bob = await online(client('bob'));
     const bobGot = recordMessages(bob);
     const sentEvents: string[] = [];
@@ -168,6 +172,20 @@ describe('client: RelayClient against a real server', () => {
     assert.deepEqual(bobGot.map((m) => m.text), ['only once', 'marker']);
     assert.equal(bobGot[0]!.seq, once.seq);
     assert.deepEqual(sentEvents, [once.id, marker.id]);
+    assert.deepEqual(aliceGot, [], 'her own message is reported as sent, not as a message');
+  });
+
+  it('re-sends a message that was lost in a drop before the server got it', async () => {
+    const control = new SocketControl();
+    const alice = await online(client('alice', { createSocket: control.create }));
+    const bob = await online(client('bob'));
+    const bobGot = recordMessages(bob);
+    control.cutOnSay = true;
+    const lost = alice.send('lost on the way');
+    await nextEvent(alice, 'sent', (m) => m.id === lost.id);
+    assert.equal(control.sockets.length, 2);
+    await until(() => bobGot.length === 1, 'bob has the message');
+    assert.equal(bobGot[0]!.id, lost.id);
   });
 
   it('stops for good when the name is taken or not a valid name', async () => {
@@ -368,6 +386,23 @@ describe('client: RelayClient with a misbehaving server', () => {
     alice.connect();
     assert.equal((await message)[0].text, 'still here');
     assert.deepEqual(errors, ['BAD_FRAME', 'BAD_FRAME', 'BAD_FRAME']);
+  });
+
+  it('emits each seq once and in order, even when the server repeats one', async () => {
+    const message = (seq: number) => ({ type: 'message', seq, id: `m${seq}`, from: 'bob', text: `text ${seq}`, ts: 1 });
+    wss.on('connection', (socket) => {
+      socket.once('message', () => {
+        socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 's', users: [], messages: [message(2), message(1)], seq: 2 }));
+        for (const seq of [2, 1, 3, 3]) socket.send(JSON.stringify(message(seq)));
+      });
+    });
+    const alice = makeClient(url, 'alice');
+    clients.push(alice);
+    const got = recordMessages(alice);
+    alice.connect();
+    await until(() => got.length >= 3, 'three messages arrived');
+    await delay(50);
+    assert.deepEqual(got.map((m) => m.seq), [1, 2, 3]);
   });
 
   it('gives up on a connection that is not welcomed in time and tries again', async () => {

@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RelayClient } from '../../../client/relay-client';
+import type { RelayServer } from '../../../server';
+import { startTestServer, tempDir } from '../../support/server';
+import { makeClient, nextEvent, online, until } from './helpers';
+
+const CLI = path.resolve(__dirname, '../../../dist/client/cli.js');
+
+interface CliRun {
+  child: ChildProcessWithoutNullStreams;
+  output: { stdout: string; stderr: string };
+  exited: Promise<number | null>;
+}
+
+describe('client: relay-chat terminal client (built CLI, batch mode)', function () {
+  this.timeout(20_000);
+  let server: RelayServer;
+  let config: { path: string; remove: () => void };
+  const clients: RelayClient[] = [];
+  const runs: CliRun[] = [];
+
+  /** Starts the CLI with its own config folder; `input` is written to stdin, which ends unless kept open. */
+  function run(args: string[], input: string, keepStdinOpen = false, configDir = config.path): CliRun {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, RELAY_CHAT_CONFIG_DIR: configDir, NO_COLOR: '1' },
+    });
+    const output = { stdout: '', stderr: '' };
+    child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stdin.write(input);
+    if (!keepStdinOpen) child.stdin.end();
+    const cliRun = { child, output, exited };
+    runs.push(cliRun);
+    return cliRun;
+  }
+
+  async function watcher(name = 'watcher'): Promise<RelayClient> {
+    const client = makeClient(server.url, name);
+    clients.push(client);
+    return online(client);
+  }
+
+  before(() => {
+    assert.ok(fs.existsSync(CLI), `${CLI} is missing: run npm run build first`);
+  });
+  beforeEach(async () => {
+    server = await startTestServer();
+    config = tempDir('relay-chat-cli-');
+  });
+  afterEach(async () => {
+    for (const { child } of runs.splice(0)) if (child.exitCode === null) child.kill();
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await server.close();
+    config.remove();
+  });
+
+  it('two clients chat: one receives the other’s group and private messages, not the old history', async () => {
+    const watching = await watcher();
+    watching.send('old news');
+    await nextEvent(watching, 'sent');
+
+    const bobJoined = nextEvent(watching, 'presence', (name, isOnline) => name === 'bob' && isOnline);
+    const bob = run(['--url', server.url, '--name', 'bob', '--batch'], '', true);
+    await bobJoined;
+
+    const alice = run(['--url', server.url, '--name', 'alice'], 'hello everyone\n\n/msg bob just for you\n');
+    assert.equal(await alice.exited, 0, alice.output.stderr);
+    assert.equal(alice.output.stdout, '', 'alice received nothing');
+
+    await until(() => bob.output.stdout.split('\n').length >= 3, 'bob has printed two messages');
+    const lines = bob.output.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 2, bob.output.stdout);
+    assert.match(lines[0]!, /^\[\d\d:\d\d\] alice: hello everyone$/);
+    assert.match(lines[1]!, /^\[\d\d:\d\d\] alice → you: just for you$/);
+
+    bob.child.stdin.end();
+    assert.equal(await bob.exited, 0, bob.output.stderr);
+    assert.equal(bob.output.stderr, '');
+
+    const sessions = path.join(config.path, 'sessions.json');
+    assert.equal(fs.statSync(sessions).mode & 0o777, 0o600);
+    const saved = JSON.parse(fs.readFileSync(sessions, 'utf8')).sessions[`${server.url}/`];
+    assert.deepEqual(Object.keys(saved).sort(), ['alice', 'bob']);
+  });
+
+  it('reconnects by itself after a server restart and prints what was sent meanwhile, once', async () => {
+    const data = tempDir();
+    try {
+      await server.close();
+      server = await startTestServer({ dataDir: data.path });
+      const port = server.port;
+      const watching = await watcher();
+      const bobJoined = nextEvent(watching, 'presence', (name, isOnline) => name === 'bob' && isOnline);
+      const bob = run(['--url', server.url, '--name', 'bob', '--batch'], '', true);
+      await bobJoined;
+
+      await server.close();
+      await until(() => /connection lost \(the server is shutting down\), retrying in/.test(bob.output.stderr), 'bob reports the drop');
+      server = await startTestServer({ dataDir: data.path, port });
+      await nextEvent(watching, 'welcome');
+      watching.send('while you were away');
+      await until(() => bob.output.stderr.includes('reconnected') && bob.output.stdout.includes('away'), 'bob is back with the message');
+      const marker = watching.send('marker');
+      await nextEvent(watching, 'sent', (m) => m.id === marker.id);
+      await until(() => bob.output.stdout.includes('marker'), 'bob has the marker');
+      assert.match(bob.output.stdout, /^\[\d\d:\d\d\] watcher: while you were away\n\[\d\d:\d\d\] watcher: marker\n$/);
+      bob.child.stdin.end();
+      assert.equal(await bob.exited, 0);
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await server.close();
+      data.remove();
+    }
+  });
+
+  it('keeps the name across runs with the saved session', async () => {
+    const first = run(['--url', server.url, '--name', 'alice'], 'first run\n');
+    assert.equal(await first.exited, 0, first.output.stderr);
+    const second = run(['--url', server.url, '--name', 'Alice'], 'second run\n');
+    assert.equal(await second.exited, 0, second.output.stderr);
+  });
+
+  it('exits 1 and names the line the server refused; the other lines still go', async () => {
+    const watching = await watcher();
+    const delivered = nextEvent(watching, 'message', (m) => m.text === 'this one is fine');
+    const cli = run(['--url', server.url, '--name', 'alice'], '/msg nobody hi there\nthis one is fine\n/msg\n');
+    assert.equal(await cli.exited, 1);
+    await delivered;
+    assert.match(cli.output.stderr, /not sent \(UNKNOWN_USER\): no user is named "nobody": "hi there"/);
+    assert.match(cli.output.stderr, /usage: \/msg NAME text \(the name is missing\): "\/msg"/);
+  });
+
+  it('exits 3 when the name belongs to someone else', async () => {
+    await watcher('carol');
+    const cli = run(['--url', server.url, '--name', 'carol'], 'hi\n');
+    assert.equal(await cli.exited, 3);
+    assert.match(cli.output.stderr, /refused the name "carol" \(NAME_TAKEN\)/);
+  });
+
+  it('exits 3 when the server cannot be reached, and 2 on bad usage', async () => {
+    const closedPort = server.port;
+    await server.close();
+    const unreachable = run(['--url', `ws://127.0.0.1:${closedPort}`, '--name', 'alice'], 'hi\n');
+    assert.equal(await unreachable.exited, 3);
+    assert.match(unreachable.output.stderr, /cannot connect to ws:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+
+    const usage = run(['--name', 'no spaces allowed'], '');
+    assert.equal(await usage.exited, 2);
+    assert.match(usage.output.stderr, /cannot be used in chat/);
+  });
+});
