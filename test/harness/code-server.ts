@@ -150,7 +150,7 @@ export async function installVsix(vsixPath: string, extensionsDir: string, timeo
   const logFile = path.join(runDir, 'install.log');
   mkdirSync(extensionsDir, { recursive: true });
   try {
-    // --force: a rebuilt .vsix that kept its version number still replaces the installed copy.
+    // --force: "avoid prompts"; nobody could answer one.
     const args = ['--install-extension', vsix, '--force', '--extensions-dir', extensionsDir, '--user-data-dir', path.join(runDir, 'user-data')];
     const group = spawnGroup(bin, args, isolatedEnv(runDir), logFile);
     let exitCode: number | string;
