@@ -13,10 +13,9 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
+// playwright-core itself adds --headless (headless: true) and --no-sandbox (its default
+// chromiumSandbox: false, needed as root), the two other flags the notes list.
 const chromiumArgs = [
-  '--headless',
-  // Root in a container: chromium's sandbox cannot start there.
-  '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
