@@ -167,7 +167,9 @@ export class ChatPanel implements vscode.Disposable {
   private send(text: string): void {
     const problem = validateMessageText(text);
     if (problem) return this.notice(problem);
-    if (!this.model) return this.notice('Not connected: run Chat: Connect first.');
+    if (!this.model || this.model.connection.state === 'closed') {
+      return this.notice('Not connected: run Chat: Connect first.');
+    }
     this.unreadFromKey = undefined;
     this.model.send(this.ref, text);
   }
@@ -176,6 +178,13 @@ export class ChatPanel implements vscode.Disposable {
     this.model?.loadOlder(this.ref).catch((error: unknown) => {
       this.notice(`Could not load older messages: ${errorText(error)}`);
     });
+  }
+
+  /** A conversation shown for the first time gets its recent history without waiting for a scroll. */
+  private loadFirstHistory(model: ChatModel, historyRequested: boolean): void {
+    if (model.connection.state !== 'online' || this.initialLoadTried || historyRequested) return;
+    this.initialLoadTried = true;
+    this.loadOlder();
   }
 
   private notice(text: string): void {
@@ -201,10 +210,7 @@ export class ChatPanel implements vscode.Disposable {
     if (model) {
       const conversation = model.conversation(this.ref);
       this.ref = conversation.ref;
-      if (model.connection.state === 'online' && !this.initialLoadTried && !conversation.historyRequested) {
-        this.initialLoadTried = true;
-        this.loadOlder();
-      }
+      this.loadFirstHistory(model, conversation.historyRequested);
     }
     const title = panelTitle(this.ref, model?.self);
     this.panel.title = title;

@@ -106,7 +106,10 @@ export class ConnectionManager implements vscode.Disposable {
       }),
       model.onDidChangeConnection(({ state, error }) => {
         this.log.info(`${state}${error ? `: ${error}` : ''}`);
-        if (state === 'closed' && !connection.refused) void this.onClosed(connection, error);
+        if (state === 'closed') {
+          void this.updateContext();
+          if (!connection.refused) void this.onClosed(connection, error);
+        }
       }),
     );
     this.log.info(`connecting to ${settings.serverUrl} as ${settings.userName}`);
@@ -139,8 +142,10 @@ export class ConnectionManager implements vscode.Disposable {
     if (choice === 'Reconnect' && this.current === connection) await this.connect();
   }
 
+  /** For `when` clauses: a connection is up or being retried (not ended for good). */
   private updateContext(): Thenable<unknown> {
-    return vscode.commands.executeCommand('setContext', 'relayChat.connected', this.current !== undefined);
+    const live = this.current !== undefined && this.current.model.connection.state !== 'closed';
+    return vscode.commands.executeCommand('setContext', 'relayChat.connected', live);
   }
 }
 

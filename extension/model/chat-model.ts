@@ -133,8 +133,12 @@ export class ChatModel implements Disposable {
     return this.loading.has(conversationKey(ref));
   }
 
-  /** Self first, then everyone online, then offline users we have unread messages from. */
+  /**
+   * Self first, then everyone online, then offline users we have unread messages from. While
+   * the connection is down nobody is known to be online, so everyone is listed as offline.
+   */
   users(): UserEntry[] {
+    const connected = this.status.state === 'online';
     const entries = new Map<string, UserEntry>();
     const add = (name: string, online: boolean): void => {
       const key = nameKey(name);
@@ -142,7 +146,7 @@ export class ChatModel implements Disposable {
       const self = sameName(name, this.self);
       entries.set(key, { name, online, self, unread: this.unreadCount({ kind: 'private', with: name }) });
     };
-    for (const name of this.client.onlineUsers) add(name, true);
+    for (const name of this.client.onlineUsers) add(name, connected);
     for (const key of this.unread.conversations()) {
       const ref = this.conversations.get(key)?.ref;
       if (ref?.kind === 'private') add(ref.with, false);
@@ -153,10 +157,6 @@ export class ChatModel implements Disposable {
         Number(b.online) - Number(a.online) ||
         nameKey(a.name).localeCompare(nameKey(b.name)),
     );
-  }
-
-  isOnline(name: string): boolean {
-    return [...this.client.onlineUsers].some((online) => sameName(online, name));
   }
 
   unreadCount(ref: ConversationRef): number {

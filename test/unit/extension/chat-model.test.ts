@@ -180,6 +180,14 @@ describe('ChatModel against a real server', function () {
     socket?.close();
     await eventually(() => alice.connection.state === 'offline', 'alice offline');
     assert.ok(alice.connection.retryAt !== undefined, 'offline says when it retries');
+    assert.deepEqual(
+      alice.users().map((user) => [user.name, user.online]),
+      [
+        ['alice', false],
+        ['bob', false],
+      ],
+      'while offline nobody is known to be online',
+    );
     const queued = alice.send(GROUP, 'written offline');
     assert.equal(messages(alice.timeline(GROUP)).at(-1)?.status, 'queued');
     await say(bob, 'missed 1');
