@@ -7,7 +7,7 @@ import readline from 'node:readline';
 import type { RelayClient } from '../relay-client';
 import { EXIT } from './exit-codes';
 import { parseBatchLine } from './commands';
-import { formatDelay, formatMessage, formatPreview } from './format';
+import { formatConnectionProblem, formatMessage, formatPreview } from './format';
 
 export interface BatchIO {
   input: NodeJS.ReadableStream;
@@ -24,6 +24,8 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
     const lines = readline.createInterface({ input: io.input, crlfDelay: Infinity });
     const unacked = new Set<string>();
     let welcomed = false;
+    /** Whether the last connection attempt ended offline: then a failure is "still offline". */
+    let wasOffline = false;
     /** Messages up to this seq came with the first welcome: history, not news. */
     let historyUpTo = -1;
     let inputEnded = false;
@@ -44,14 +46,17 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
     };
 
     client.on('state', (state, detail) => {
+      const error = detail?.error ?? 'unknown error';
       if (state === 'offline' && !welcomed) {
-        report(`cannot connect to ${client.url}: ${detail?.error ?? 'unknown error'}`);
+        // A script is better told at once than left waiting for a server that may never come.
+        report(formatConnectionProblem('cannot-connect', client.url, error));
         finish(EXIT.noConnection);
       } else if (state === 'offline') {
-        const retry = detail?.retryInMs === undefined ? '' : `, retrying in ${formatDelay(detail.retryInMs)}`;
-        report(`connection lost (${detail?.error ?? 'unknown error'})${retry}`);
-      } else if (state === 'online' && welcomed) {
-        report('reconnected');
+        report(formatConnectionProblem(wasOffline ? 'still-offline' : 'lost', client.url, error, detail?.retryInMs));
+        wasOffline = true;
+      } else if (state === 'online') {
+        if (welcomed) report('reconnected');
+        wasOffline = false;
       } else if (state === 'closed' && detail?.error !== undefined && !finished) {
         report(`disconnected: ${detail.error}`);
         finish(EXIT.noConnection);

@@ -123,3 +123,12 @@ export function formatPreview(text: string, maxLength = 40): string {
   const chars = [...oneLine];
   return JSON.stringify(chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : oneLine);
 }
+
+/** Where a connection stands when it failed: never made, just lost, or still down after retrying. */
+export type ConnectionProblem = 'cannot-connect' | 'lost' | 'still-offline';
+
+/** `connection lost (the server is shutting down); retrying in 2s` */
+export function formatConnectionProblem(problem: ConnectionProblem, url: string, error: string, retryInMs?: number): string {
+  const what = problem === 'cannot-connect' ? `cannot connect to ${url}` : problem === 'lost' ? 'connection lost' : 'still offline';
+  return `${what} (${error})${retryInMs === undefined ? '' : `; retrying in ${formatDelay(retryInMs)}`}`;
+}

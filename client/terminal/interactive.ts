@@ -9,7 +9,7 @@ import type { RelayClient } from '../relay-client';
 import { COMMAND_HELP, parseCommand } from './commands';
 import { EXIT } from './exit-codes';
 import {
-  formatDelay,
+  formatConnectionProblem,
   formatError,
   formatMessage,
   formatNotice,
@@ -41,6 +41,10 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       prompt: '> ',
     });
     let everWelcomed = false;
+    /** Whether the last connection attempt ended offline: then a failure is "still offline". */
+    let wasOffline = false;
+    /** Set while the welcome replays what was missed, to head it once. */
+    let catchingUp = false;
     /** Set once quitting starts; the prompt is closed when it is done waiting. */
     let leaving = false;
     let promptClosed = false;
@@ -48,17 +52,22 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       if (io.terminal && !promptClosed) prompt.prompt(true);
     };
 
+    /** Erases the prompt and what is typed; returns how many rows above the cursor they started. */
+    const erasePrompt = (): number => {
+      // The cursor may be on a later row of a long, wrapped input line: start from its first row.
+      const rowsAboveCursor = prompt.getCursorPos().rows;
+      readline.moveCursor(io.output, 0, -rowsAboveCursor);
+      readline.cursorTo(io.output, 0);
+      readline.clearScreenDown(io.output);
+      return rowsAboveCursor;
+    };
     /** Prints above the prompt, keeping what is being typed. */
     const show = (text: string, stream: NodeJS.WritableStream = io.output): void => {
       if (!io.terminal) {
         stream.write(`${text}\n`);
         return;
       }
-      // The cursor may be on a later row of a long, wrapped input line: start from its first row.
-      const rowsAboveCursor = prompt.getCursorPos().rows;
-      readline.moveCursor(io.output, 0, -rowsAboveCursor);
-      readline.cursorTo(io.output, 0);
-      readline.clearScreenDown(io.output);
+      const rowsAboveCursor = erasePrompt();
       // Readline's redraw first moves up as many rows as the cursor was on: give it those rows.
       stream.write(`${text}\n${'\n'.repeat(rowsAboveCursor)}`);
       redraw();
@@ -74,20 +83,21 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       }
       if (client.pending.length > 0) showError(`${client.pending.length} message(s) were not delivered`);
       promptClosed = true;
+      // Leave the terminal with the transcript only, so the shell prompt starts on a clean line.
+      if (io.terminal) erasePrompt();
       prompt.close();
       await client.close();
       resolve(code);
     };
 
     client.on('state', (state, detail) => {
-      if (state === 'connecting' && !everWelcomed && detail === undefined) {
-        show(formatNotice(`connecting to ${client.url} as ${client.name}…`, style));
-      } else if (state === 'offline') {
-        const what = everWelcomed ? 'connection lost' : `cannot connect to ${client.url}`;
-        const retry = detail?.retryInMs === undefined ? '' : `; retrying in ${formatDelay(detail.retryInMs)}`;
-        show(formatNotice(`${what} (${detail?.error ?? 'unknown error'})${retry}`, style));
-      } else if (state === 'online' && everWelcomed) {
-        show(formatNotice('reconnected', style));
+      if (state === 'offline') {
+        const problem = !everWelcomed ? 'cannot-connect' : wasOffline ? 'still-offline' : 'lost';
+        show(formatNotice(formatConnectionProblem(problem, client.url, detail?.error ?? 'unknown error', detail?.retryInMs), style));
+        wasOffline = true;
+      } else if (state === 'online') {
+        if (everWelcomed) show(formatNotice('reconnected', style));
+        wasOffline = false;
       } else if (state === 'closed' && detail?.error !== undefined && !leaving) {
         showError(`disconnected: ${detail.error}`);
         void quit(EXIT.noConnection);
@@ -105,17 +115,23 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       }
       if (welcome.gap) {
         show(formatNotice('more messages arrived while offline than can be replayed; only the newest are shown', style));
-      } else if (info.resumed && welcome.messages.length > 0) {
-        show(formatNotice(`${welcome.messages.length} message(s) while you were away:`, style));
       }
+      // The client emits the missed messages right after this event, before anything else runs.
+      catchingUp = info.resumed;
+      queueMicrotask(() => (catchingUp = false));
       everWelcomed = true;
     });
     client.on('refused', (code, message) => {
-      const why = code === 'NAME_TAKEN' ? 'is taken by someone else' : 'is not accepted';
-      showError(`the name ${JSON.stringify(client.name)} ${why} (${message}); pick another with --name`);
+      showError(`the server refused the name ${JSON.stringify(client.name)} (${code}): ${message}`);
       void quit(EXIT.noConnection);
     });
-    client.on('message', (message) => show(formatMessage(message, client.name, Date.now(), style)));
+    client.on('message', (message) => {
+      if (catchingUp) {
+        catchingUp = false;
+        show(formatNotice('while you were away:', style));
+      }
+      show(formatMessage(message, client.name, Date.now(), style));
+    });
     client.on('presence', (name, online) => show(formatPresence(name, online, style)));
     client.on('failed', (message) => {
       showError(`not sent (${message.error?.code}): ${message.error?.message}: ${formatPreview(message.text)}`);
@@ -156,7 +172,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       if (!leaving) sendTyping(client, prompt.line);
     });
 
-    redraw();
+    show(formatNotice(`connecting to ${client.url} as ${client.name}…`, style));
     client.connect();
   });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  formatConnectionProblem,
   formatDelay,
   formatError,
   formatMessage,
@@ -68,6 +69,15 @@ describe('client: terminal formatting', () => {
     assert.equal(formatDelay(1499), '1s');
     assert.equal(formatDelay(480), '0.5s');
     assert.equal(formatDelay(20), '0.1s');
+  });
+
+  it('says what went wrong with the connection and when it tries again', () => {
+    assert.equal(
+      formatConnectionProblem('lost', 'ws://h:1', 'the server is shutting down', 2000),
+      'connection lost (the server is shutting down); retrying in 2s',
+    );
+    assert.equal(formatConnectionProblem('still-offline', 'ws://h:1', 'ECONNREFUSED', 4000), 'still offline (ECONNREFUSED); retrying in 4s');
+    assert.equal(formatConnectionProblem('cannot-connect', 'ws://h:1', 'ECONNREFUSED'), 'cannot connect to ws://h:1 (ECONNREFUSED)');
   });
 
   it('quotes a shortened single-line preview of a message', () => {
