@@ -154,6 +154,11 @@ describe('Relay Chat end to end in code-server', () => {
 
   it('connects from the palette, chats privately and in the group', async () => {
     const page = await openVsCode({ 'relayChat.serverUrl': relay.url, 'relayChat.userName': 'tester' });
+    // The panels' Content-Security-Policy must not have to block anything the extension itself does.
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
     await runCommand(page, 'Chat: Connect');
     await page.locator('.statusbar-item', { hasText: 'online as tester' }).waitFor(UI_TIMEOUT);
 
@@ -281,5 +286,6 @@ describe('Relay Chat end to end in code-server', () => {
     await messageList.evaluate((list) => list.scrollTo(0, 0));
     await history.locator('.message .body').getByText('carol message 1', { exact: true }).waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-9-history-loaded-by-scrolling');
+    assert.deepEqual(blocked, []);
   });
 });
