@@ -5,6 +5,7 @@
  * server stores it once) and resumes from the highest seq seen so nothing is lost or doubled.
  */
 import {
+  CloseCode,
   isValidName,
   nameKey,
   parseClientFrame,
@@ -262,7 +263,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       if (socket === this.socket) this.sendHello();
     });
     socket.addEventListener('message', (event) => {
-      if (socket === this.socket) this.receive(event.data);
+      // After close() nothing more is reported, even what is still on its way in.
+      if (socket === this.socket && !this.stopped) this.receive(event.data);
     });
     socket.addEventListener('error', (event) => {
       if (socket === this.socket) this.socketError = event.message;
@@ -299,12 +301,12 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       for (const resolve of this.closeWaiters.splice(0)) resolve();
       return;
     }
-    if (closeCode === 4001) {
+    if (closeCode === CloseCode.HelloRefused) {
       this.stopped = true;
       this.setState('closed', { error: this.refusal ?? 'the server refused our hello' });
       return;
     }
-    if (closeCode === 4002) {
+    if (closeCode === CloseCode.Replaced) {
       // Reconnecting would fight the newer connection of the same user, so stay away.
       this.stopped = true;
       this.setState('closed', { error: 'replaced by a newer connection of the same user' });
