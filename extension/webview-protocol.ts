@@ -43,7 +43,6 @@ export const presenceEntry = z.object({
   online: z.boolean(),
   ts: z.number(),
 });
-export type PresenceEntry = z.infer<typeof presenceEntry>;
 
 export const timelineEntry = z.discriminatedUnion('kind', [messageEntry, presenceEntry]);
 export type TimelineEntry = z.infer<typeof timelineEntry>;

@@ -4,7 +4,7 @@
  */
 import { nameKey } from '../../protocol';
 
-export const TYPING_TIMEOUT_MS = 5000;
+const TYPING_TIMEOUT_MS = 5000;
 
 export class TypingTracker {
   private readonly typing = new Map<string, Map<string, { name: string; timer: NodeJS.Timeout }>>();

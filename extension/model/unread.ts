@@ -33,10 +33,6 @@ export class UnreadCounter {
     this.visible.delete(conversationKey);
   }
 
-  isVisible(conversationKey: string): boolean {
-    return this.visible.has(conversationKey);
-  }
-
   count(conversationKey: string): number {
     return this.unread.get(conversationKey)?.count ?? 0;
   }
