@@ -20,12 +20,15 @@ import {
   type WelcomeFrame,
 } from '../protocol';
 import { Backoff, type BackoffOptions } from './backoff';
+import { HistoryRequests } from './history-requests';
 import { Outbox, type OutgoingMessage } from './outbox';
+import { RelayError } from './relay-error';
 import { SendPacer, type RateLimit } from './send-pacer';
 import { createNodeSocket, describeClose, type WebSocketLike } from './socket';
 import { TypedEmitter } from './typed-emitter';
 
 export type { OutgoingMessage, OutgoingStatus } from './outbox';
+export { RelayError } from './relay-error';
 export type { RateLimit } from './send-pacer';
 export type { WebSocketLike } from './socket';
 
@@ -71,28 +74,10 @@ export type RelayClientEvents = {
   error: [error: { code: string; message: string }];
 };
 
-/** Rejects requestHistory; `code` is a protocol error code or OFFLINE / DISCONNECTED / CLOSED. */
-export class RelayError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RelayError';
-  }
-}
 
 /** At most one typing notice per conversation this often, as the protocol asks. */
 const TYPING_INTERVAL_MS = 2000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
-
-interface HistoryWaiter {
-  request: HistoryRequestFrame;
-  /** False until it is on the wire, and again if the server may have dropped it (RATE_LIMITED). */
-  sent: boolean;
-  resolve: (frame: HistoryFrame) => void;
-  reject: (error: RelayError) => void;
-}
 
 export class RelayClient extends TypedEmitter<RelayClientEvents> {
   readonly url: string;
@@ -102,7 +87,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private readonly pacer: SendPacer;
   private readonly outbox = new Outbox();
   private readonly users = new Set<string>();
-  private readonly historyWaiters: HistoryWaiter[] = [];
+  private readonly historyRequests = new HistoryRequests();
   /** Seqs of our own acked messages not yet passed by the resume point: a resume welcome repeats them. */
   private readonly ownAckedSeqs = new Set<number>();
   private readonly typingSentAt = new Map<string, number>();
@@ -185,7 +170,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
-    this.rejectHistory(new RelayError('CLOSED', 'the client was closed'));
+    this.historyRequests.rejectAll(new RelayError('CLOSED', 'the client was closed'));
     const socket = this.socket;
     if (!socket) {
       this.setState('closed');
@@ -215,14 +200,13 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   }
 
   requestHistory(request: { with?: string; before?: number; limit?: number }): Promise<HistoryFrame> {
-    return new Promise((resolve, reject) => {
-      const frame: HistoryRequestFrame = { type: 'history', ...request };
-      const problem = checkHistoryRequest(frame);
-      if (problem) return reject(new RelayError(problem.code, problem.message));
-      if (!this.welcomed) return reject(new RelayError('OFFLINE', 'not connected to the server'));
-      this.historyWaiters.push({ request: frame, sent: false, resolve, reject });
-      this.flush();
-    });
+    const frame: HistoryRequestFrame = { type: 'history', ...request };
+    const problem = checkHistoryRequest(frame);
+    if (problem) return Promise.reject(new RelayError(problem.code, problem.message));
+    if (!this.welcomed) return Promise.reject(new RelayError('OFFLINE', 'not connected to the server'));
+    const answer = this.historyRequests.add(frame);
+    this.flush();
+    return answer;
   }
 
   /** Tells the conversation that we are typing; throttled, and dropped when offline. */
@@ -295,7 +279,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.outbox.requeueSending();
-    this.rejectHistory(new RelayError('DISCONNECTED', `the connection ended before the server answered: ${reason}`));
+    this.historyRequests.rejectAll(new RelayError('DISCONNECTED', `the connection ended before the server answered: ${reason}`));
     if (this.stopped) {
       this.setState('closed');
       for (const resolve of this.closeWaiters.splice(0)) resolve();
@@ -358,7 +342,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       case 'typing':
         return this.emit('typing', frame.from, frame.to);
       case 'history':
-        return this.takeHistoryWaiter(frame)?.resolve(frame);
+        return this.historyRequests.answer(frame);
       case 'error':
         return this.onError(frame);
     }
@@ -422,7 +406,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       // a second answer to a history request finds no one waiting.
       this.pacer.slowDown();
       this.outbox.requeueSending();
-      for (const waiter of this.historyWaiters) waiter.sent = false;
+      this.historyRequests.resendAll();
       this.flush();
       return;
     }
@@ -433,11 +417,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.flush();
       return;
     }
-    const waiter = error.id === undefined ? this.takeHistoryWaiterFor(error.code) : undefined;
-    if (waiter) {
-      waiter.reject(new RelayError(error.code, error.message));
-      return;
-    }
+    if (error.id === undefined && this.historyRequests.fail(error.code, error.message)) return;
     this.emit('error', { code: error.code, message: error.message });
   }
 
@@ -463,7 +443,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
    */
   private flush(): void {
     while (this.welcomed && !this.flushTimer) {
-      const history = this.historyWaiters.find((waiter) => !waiter.sent);
+      const history = this.historyRequests.nextUnsent();
       const message = history ? undefined : this.outbox.nextToSend();
       if (!history && !message) return;
       const waitMs = this.pacer.waitMs();
@@ -476,40 +456,13 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       }
       this.pacer.consume();
       if (history) {
-        history.sent = true;
-        this.transmit(history.request);
+        this.historyRequests.markSent(history);
+        this.transmit(history);
       } else if (message) {
         this.outbox.markSending(message);
         this.transmit({ type: 'say', id: message.id, text: message.text, ...(message.to !== undefined ? { to: message.to } : {}) });
       }
     }
-  }
-
-  /** The request a history frame answers: the frame echoes `with` and `before`. */
-  private takeHistoryWaiter(frame: HistoryFrame): HistoryWaiter | undefined {
-    const conversation = frame.with === undefined ? undefined : nameKey(frame.with);
-    return this.removeHistoryWaiter(
-      (waiter) =>
-        waiter.sent &&
-        (waiter.request.with === undefined ? undefined : nameKey(waiter.request.with)) === conversation &&
-        waiter.request.before === frame.before,
-    );
-  }
-
-  /** The request an error without an id answers: UNKNOWN_USER names a conversation, INTERNAL any. */
-  private takeHistoryWaiterFor(code: string): HistoryWaiter | undefined {
-    if (code === 'UNKNOWN_USER') return this.removeHistoryWaiter((waiter) => waiter.sent && waiter.request.with !== undefined);
-    if (code === 'INTERNAL') return this.removeHistoryWaiter((waiter) => waiter.sent);
-    return undefined;
-  }
-
-  private removeHistoryWaiter(matches: (waiter: HistoryWaiter) => boolean): HistoryWaiter | undefined {
-    const index = this.historyWaiters.findIndex(matches);
-    return index < 0 ? undefined : this.historyWaiters.splice(index, 1)[0];
-  }
-
-  private rejectHistory(error: RelayError): void {
-    for (const waiter of this.historyWaiters.splice(0)) waiter.reject(error);
   }
 }
 
