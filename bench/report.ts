@@ -127,6 +127,7 @@ const IDLE_COLUMNS: Array<Column<IdleFigures>> = [
   { header: 'baseline RSS MiB', value: (f) => f.baselineRssKiB / KIB_PER_MIB, format: fixed(1), ratio: true },
   { header: 'RSS with N MiB', value: (f) => f.idleRssKiB / KIB_PER_MIB, format: fixed(1), ratio: true },
   { header: 'KiB per connection', value: (f) => f.bytesPerConnection / 1024, format: fixed(2), ratio: true },
+  { header: 'KiB per connection before GC', value: (f) => f.bytesPerConnectionBeforeGc / 1024, format: fixed(2), ratio: true },
   { header: 'connect s', value: (f) => f.connectSec, format: fixed(1), ratio: true },
   { header: 'server CPU s (joins)', value: (f) => f.serverCpuSec, format: fixed(2), ratio: true },
 ];
@@ -163,7 +164,7 @@ function describeSpec(spec: ScenarioSpec): string {
     case 'maxclients':
       return `steps ${spec.steps.join(', ')}; ${spec.senders} senders × ${spec.perSecond} msg/s; warm-up ${spec.warmupMs / 1000} s, measured ${spec.measureMs / 1000} s per step; limit p95 ≤ ${spec.p95LimitMs} ms`;
     case 'idle':
-      return `N = ${spec.connections}, RSS read ${spec.settleMs / 1000} s after traffic settled`;
+      return `N = ${spec.connections}; each RSS is read ${spec.settleMs / 1000} s after a full GC forced through the server's inspector (before any connection, and once traffic has settled with N)`;
   }
 }
 
@@ -249,6 +250,6 @@ export function summarizeRecord(record: RunRecord): string {
     case 'maxclients':
       return `held ${figures.maxClients} clients (${figures.steps.map((step) => `${step.clients}: ${step.traffic ? `${ms(step.traffic.latency.p95)} ms` : step.failure}`).join(', ')})`;
     case 'idle':
-      return `${figures.connections} idle connections, ${fixed(2)(figures.bytesPerConnection / 1024)} KiB each`;
+      return `${figures.connections} idle connections, ${fixed(2)(figures.bytesPerConnection / 1024)} KiB each (${fixed(2)(figures.bytesPerConnectionBeforeGc / 1024)} before GC), joined in ${fixed(1)(figures.connectSec)} s`;
   }
 }

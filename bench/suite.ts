@@ -103,6 +103,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
         const record: RunRecord = { scenario, target, run, loadAverage: loadavg()[0]! };
         const server = await startTarget(target, {
           placement: { core: pinned ? cores.server : undefined, openFiles },
+          inspect: spec.kind === 'idle',
           ...(options.profileDir ? { profile: { dir: options.profileDir, name: `${target}-${scenario}-run${run}` } } : {}),
         }).catch((error: unknown) => {
           record.error = error instanceof Error ? error.message : String(error);
@@ -110,7 +111,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
         });
         if (server) {
           const generator = startGenerator(
-            { target, url: server.url, serverPid: server.pid, workers: options.workers, scenario: spec },
+            { target, url: server.url, serverPid: server.pid, serverInspectorUrl: server.inspectorUrl, workers: options.workers, scenario: spec },
             { core: pinned ? cores.generator : undefined, openFiles },
           );
           try {

@@ -8,6 +8,8 @@ export interface GeneratorJob {
   url: string;
   /** The target server's process, whose CPU and memory the generator samples at phase edges. */
   serverPid: number;
+  /** The server's inspector, for scenarios that force a GC before reading memory. */
+  serverInspectorUrl: string | undefined;
   workers: number;
   scenario: ScenarioSpec;
 }
@@ -70,9 +72,13 @@ export interface IdleFigures {
   kind: 'idle';
   connections: number;
   failed: number;
+  /** RSS before any connection and with N connections, each read after a forced full GC. */
   baselineRssKiB: number;
   idleRssKiB: number;
   bytesPerConnection: number;
+  /** The same with N connections but read before that GC: what the process happened to hold. */
+  idleRssBeforeGcKiB: number;
+  bytesPerConnectionBeforeGc: number;
   connectSec: number;
   serverCpuSec: number;
   problems: string[];

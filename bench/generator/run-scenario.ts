@@ -5,6 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs, sleepUntil } from '../clock';
+import { collectGarbage } from '../inspector-gc';
 import { cpuSeconds, memoryKiB } from '../proc-stats';
 import type { IdleSpec, MaxClientsSpec, ScenarioSpec, SendMode, StormSpec, TrafficSpec } from '../scenarios';
 import type { Audience } from './delivery-tracker';
@@ -15,7 +16,7 @@ import { WorkerGroup } from './worker-group';
 /** Time for every worker to receive a plan before the plan's start instant. */
 const START_DELAY_MS = 250;
 /** Joins in flight while setting up (the storm scenario has no such limit). */
-const SETUP_MAX_PENDING = 100;
+const SETUP_MAX_PENDING = 1000;
 const JOIN_TIMEOUT_MS = 60_000;
 const DRAIN_QUIET_MS = 1000;
 const DRAIN_MAX_MS = 15_000;
@@ -42,6 +43,7 @@ class ScenarioRunner {
   constructor(
     private readonly group: WorkerGroup,
     private readonly serverPid: number,
+    private readonly serverInspectorUrl: string | undefined,
   ) {}
 
   private problems(): string[] {
@@ -172,9 +174,17 @@ class ScenarioRunner {
     return { kind: 'maxclients', p95LimitMs: spec.p95LimitMs, steps, maxClients: held.at(-1)?.clients ?? 0, problems: this.problems() };
   }
 
+  /** Server RSS after a forced full GC and a moment for freed pages to go back to the system. */
+  private async rssAfterGc(settleMs: number): Promise<number> {
+    if (!this.serverInspectorUrl) throw new Error('the idle scenario needs the server started with its inspector');
+    await collectGarbage(this.serverInspectorUrl);
+    await sleep(settleMs);
+    return memoryKiB(this.serverPid).rss;
+  }
+
   async idle(spec: IdleSpec): Promise<IdleFigures> {
     await sleep(spec.settleMs);
-    const baselineRssKiB = memoryKiB(this.serverPid).rss;
+    const baselineRssKiB = await this.rssAfterGc(spec.settleMs);
     const serverCpuBefore = cpuSeconds(this.serverPid);
     const startedAt = nowMs();
     const outcome = await this.group.connect(range(0, spec.connections), { audience: 'group', maxPending: SETUP_MAX_PENDING, startAt: 0, timeoutMs: JOIN_TIMEOUT_MS });
@@ -182,14 +192,18 @@ class ScenarioRunner {
     await this.settle();
     const serverCpuSec = cpuSeconds(this.serverPid) - serverCpuBefore;
     await sleep(spec.settleMs);
-    const idleRssKiB = memoryKiB(this.serverPid).rss;
+    const idleRssBeforeGcKiB = memoryKiB(this.serverPid).rss;
+    const idleRssKiB = await this.rssAfterGc(spec.settleMs);
+    const perConnection = (rssKiB: number): number => (outcome.ready > 0 ? ((rssKiB - baselineRssKiB) * 1024) / outcome.ready : 0);
     return {
       kind: 'idle',
       connections: outcome.ready,
       failed: outcome.failed,
       baselineRssKiB,
       idleRssKiB,
-      bytesPerConnection: outcome.ready > 0 ? ((idleRssKiB - baselineRssKiB) * 1024) / outcome.ready : 0,
+      bytesPerConnection: perConnection(idleRssKiB),
+      idleRssBeforeGcKiB,
+      bytesPerConnectionBeforeGc: perConnection(idleRssBeforeGcKiB),
       connectSec,
       serverCpuSec,
       problems: this.problems(),
@@ -199,7 +213,7 @@ class ScenarioRunner {
 
 export async function runScenario(job: GeneratorJob): Promise<ScenarioFigures> {
   const group = await WorkerGroup.start({ target: job.target, url: job.url }, job.workers);
-  const runner = new ScenarioRunner(group, job.serverPid);
+  const runner = new ScenarioRunner(group, job.serverPid, job.serverInspectorUrl);
   const spec: ScenarioSpec = job.scenario;
   switch (spec.kind) {
     case 'traffic':

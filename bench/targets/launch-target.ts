@@ -27,11 +27,15 @@ export interface TargetLaunch {
   placement: Placement;
   /** Write a V8 CPU profile of the server into this folder when it exits. */
   profile?: { dir: string; name: string };
+  /** Open the server's inspector on a free loopback port (to force GCs from outside). */
+  inspect?: boolean;
 }
 
 export interface RunningTarget {
   pid: number;
   url: string;
+  /** The inspector's ws:// URL, when started with `inspect`. */
+  inspectorUrl: string | undefined;
   peakRssKiB(): number;
   stop(): Promise<void>;
 }
@@ -53,11 +57,23 @@ export async function startTarget(target: TargetName, launch: TargetLaunch): Pro
   const removeDataDir = (): void => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   };
-  const profileArgs = launch.profile ? ['--cpu-prof', '--cpu-prof-dir', launch.profile.dir, '--cpu-prof-name', `${launch.profile.name}.cpuprofile`] : [];
-  const [command, ...args] = placedCommand([process.execPath, ...profileArgs, ...programArgs(target, dataDir)], launch.placement);
+  const nodeArgs = [
+    ...(launch.profile ? ['--cpu-prof', '--cpu-prof-dir', launch.profile.dir, '--cpu-prof-name', `${launch.profile.name}.cpuprofile`] : []),
+    ...(launch.inspect ? ['--inspect=127.0.0.1:0'] : []),
+  ];
+  const [command, ...args] = placedCommand([process.execPath, ...nodeArgs, ...programArgs(target, dataDir)], launch.placement);
   const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderrTail: string[] = [];
+  let inspectorUrl: string | undefined;
+  let inspectorAnnounced: () => void = () => {};
+  const inspectorKnown = new Promise<void>((resolve) => (inspectorAnnounced = resolve));
   createInterface({ input: child.stderr! }).on('line', (line) => {
+    // Node announces the inspector on stderr, which is read independently of stdout.
+    const announced = /^Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1];
+    if (announced && !inspectorUrl) {
+      inspectorUrl = announced;
+      inspectorAnnounced();
+    }
     stderrTail.push(line);
     if (stderrTail.length > STDERR_TAIL_LINES) stderrTail.shift();
   });
@@ -69,13 +85,21 @@ export async function startTarget(target: TargetName, launch: TargetLaunch): Pro
   let url: string;
   try {
     url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(describeExit(`printed no ws:// URL within ${START_TIMEOUT_MS / 1000} s`))), START_TIMEOUT_MS);
+      const settle = (serverUrl: string): void => {
+        clearTimeout(timer);
+        resolve(serverUrl);
+      };
+      const found = (serverUrl: string): void => {
+        if (launch.inspect) void inspectorKnown.then(() => settle(serverUrl));
+        else settle(serverUrl);
+      };
+      const timer = setTimeout(
+        () => reject(new Error(describeExit(`did not announce its ws:// URL${launch.inspect ? ' and inspector' : ''} within ${START_TIMEOUT_MS / 1000} s`))),
+        START_TIMEOUT_MS,
+      );
       createInterface({ input: child.stdout! }).on('line', (line) => {
         const match = /ws:\/\/[^\s"')]+/.exec(line);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[0]);
-        }
+        if (match) found(match[0]);
       });
       child.once('error', (error) => reject(new Error(describeExit(`could not start: ${error.message}`))));
       void exited.then((code) => reject(new Error(describeExit(`exited with code ${code} before listening`))));
@@ -89,6 +113,7 @@ export async function startTarget(target: TargetName, launch: TargetLaunch): Pro
   return {
     pid: child.pid!,
     url,
+    inspectorUrl,
     peakRssKiB: () => memoryKiB(child.pid!).peak,
     async stop() {
       if (running) {
