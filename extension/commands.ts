@@ -52,7 +52,8 @@ export function registerCommands(
     const ref = parsedTarget?.data ?? (await pickConversation(model));
     if (!ref) return;
     const { document } = editor;
-    const text = formatSnippet(document.getText(editor.selection), document.languageId, path.basename(document.fileName));
+    const code = document.getText(editor.selection);
+    const text = formatSnippet(code, document.languageId, path.basename(document.fileName));
     const problem = validateMessageText(text);
     if (problem) {
       void vscode.window.showErrorMessage(`Relay Chat: cannot share this selection. ${problem}.`);

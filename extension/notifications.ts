@@ -33,7 +33,8 @@ export class NotificationController implements vscode.Disposable {
     if (setting === 'none' || (setting === 'private' && conversation.kind === 'group')) return;
     const where = conversation.kind === 'group' ? ' in the group' : '';
     const action = conversation.kind === 'group' ? 'Open' : 'Reply';
-    const choice = await vscode.window.showInformationMessage(`${message.from}${where}: ${preview(message.text)}`, action);
+    const text = `${message.from}${where}: ${preview(message.text)}`;
+    const choice = await vscode.window.showInformationMessage(text, action);
     if (choice === action) this.panels.open(conversation);
   }
 }

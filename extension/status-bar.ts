@@ -61,7 +61,10 @@ export class StatusBarController implements vscode.Disposable {
         break;
       }
       case 'closed':
-        this.show('$(circle-slash) Chat: disconnected', `Relay Chat: ${error ?? 'not connected'}. Run Chat: Connect to connect again.`);
+        this.show(
+          '$(circle-slash) Chat: disconnected',
+          `Relay Chat: ${error ?? 'not connected'}. Run Chat: Connect to connect again.`,
+        );
         break;
     }
   }

@@ -79,6 +79,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   else notice.show(message.text);
 });
 
+// Opening a chat should let one type at once, but a panel revealed without focus must not take it.
+window.addEventListener('focus', () => {
+  if (document.activeElement === document.body) composer.focus();
+});
+
 composer.setDraft(saved?.draft ?? '');
-composer.focus();
 host.post({ type: 'ready' });

@@ -38,7 +38,8 @@ export function buildRows(
       previousMessage = undefined;
     }
     if (entry.kind === 'presence') {
-      rows.push({ kind: 'presence', key: entry.key, text: `${entry.name} ${entry.online ? 'joined' : 'left'}`, ts: entry.ts });
+      const text = `${entry.name} ${entry.online ? 'joined' : 'left'}`;
+      rows.push({ kind: 'presence', key: entry.key, text, ts: entry.ts });
       previousMessage = undefined;
       continue;
     }

@@ -260,7 +260,8 @@ export class ChatModel implements Disposable {
     if (!conversation.addMessage(message, this.self)) return;
     this.typing.stop(conversation.key, message.from);
     this.conversationChanged.fire(conversation.key);
-    const isNews = !sameName(message.from, this.self) && this.baselineSeq !== undefined && message.seq > this.baselineSeq;
+    const arrivedSinceConnecting = this.baselineSeq !== undefined && message.seq > this.baselineSeq;
+    const isNews = arrivedSinceConnecting && !sameName(message.from, this.self);
     const unread = isNews && this.unread.noteIncoming(conversation.key, entryKey(message.from, message.id));
     if (unread) this.unreadTotalsChanged();
     if (isNews) this.received.fire({ message, conversation: conversation.ref, unread });
@@ -296,7 +297,8 @@ export class ChatModel implements Disposable {
   }
 
   private conversationOfOutgoing(outgoing: OutgoingMessage): Conversation {
-    return this.conversation(conversationOf({ from: this.self, ...(outgoing.to !== undefined ? { to: outgoing.to } : {}) }, this.self));
+    const to = outgoing.to !== undefined ? { to: outgoing.to } : {};
+    return this.conversation(conversationOf({ from: this.self, ...to }, this.self));
   }
 
   /** Queued/sending states change inside the client without events of their own. */

@@ -179,7 +179,10 @@ describe('Relay Chat end to end in code-server', () => {
     const chat = webviewFrame(page);
     await chat.locator('.message .body', { hasText: 'hi tester, got a minute?' }).waitFor(UI_TIMEOUT);
     const input = chat.getByLabel('Message alice');
-    await input.click();
+    // The chat opens ready to type in.
+    const focused = async (): Promise<true | undefined> =>
+      (await input.evaluate((box) => box === document.activeElement)) ? true : undefined;
+    await eventually(focused, 'focus in the message box');
     await input.pressSequentially('Sure! What is up?');
     await input.press('Enter');
     const sent = await eventually(() => aliceReceived.find((m) => m.from === 'tester'), 'alice gets the reply');
