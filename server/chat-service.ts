@@ -54,7 +54,7 @@ export class ChatService implements FrameHandler {
     connection.beginWelcome(user, key);
     const replaced = this.hub.register(key, connection);
     if (!replaced && (await this.presence.join(key, user.name))) {
-      this.publish({ type: 'presence', name: user.name, online: true }, { kind: 'everyone', except: key });
+      this.publishPresence(user.name, key, true);
     }
     const snapshot = await this.store.welcomeSnapshot(
       user,
@@ -148,9 +148,17 @@ export class ChatService implements FrameHandler {
     if (!this.hub.unregister(key, connection) || this.stopping) return;
     const name = connection.user!.name;
     this.presence.leave(key).then((wasOnline) => {
-      if (wasOnline) this.publish({ type: 'presence', name, online: false }, { kind: 'everyone', except: key });
+      if (wasOnline) this.publishPresence(name, key, false);
     });
     this.logger.info(`${name} disconnected`);
+  }
+
+  private publishPresence(name: string, key: string, online: boolean): void {
+    this.broker.publish({
+      audience: { kind: 'everyone', except: key },
+      payload: JSON.stringify({ type: 'presence', name, online } satisfies ServerFrame),
+      lazy: true,
+    });
   }
 
   private publish(frame: ServerFrame, audience: Audience, seq?: number): void {

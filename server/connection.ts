@@ -55,7 +55,7 @@ export class Connection {
   private readonly bucket: TokenBucket;
   private rateLimitedInARow = 0;
   private alive = true;
-  private readonly helloTimer: NodeJS.Timeout;
+  private helloTimer: NodeJS.Timeout | undefined;
   private readonly outbound: OutboundQueue;
 
   constructor(
@@ -125,7 +125,7 @@ export class Connection {
         this.sendError('NOT_WELCOMED', 'send hello first', frame.type === 'say' ? frame.id : undefined);
         return;
       }
-      clearTimeout(this.helloTimer);
+      this.stopHelloTimer();
       this.state = 'hello-pending';
       this.handler.hello(this, frame).then(
         () => this.releaseHeldFrames(),
@@ -182,7 +182,7 @@ export class Connection {
 
   /** A broker event for this user; `frame` is shared by all recipients and must not be changed. */
   deliver(frame: Buffer, event: BrokerEvent): void {
-    if (this.state === 'live') this.outbound.enqueue(frame);
+    if (this.state === 'live') this.outbound.enqueue(frame, event.lazy);
     else if (this.state === 'welcoming') this.heldEvents.push({ frame, seq: event.seq });
   }
 
@@ -228,10 +228,15 @@ export class Connection {
     this.ws.ping();
   }
 
+  private stopHelloTimer(): void {
+    clearTimeout(this.helloTimer);
+    this.helloTimer = undefined;
+  }
+
   private markClosed(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    clearTimeout(this.helloTimer);
+    this.stopHelloTimer();
     this.heldFrames = [];
     this.heldEvents = [];
   }

@@ -31,28 +31,50 @@ export function encodeTextFrame(payload: string): Buffer {
   return frame;
 }
 
-/** Flushes every socket that has queued frames once per event-loop turn. */
+/**
+ * How long a frame that may wait (presence) can sit in a queue. During a join storm every join
+ * is news for every user; batching those costs nobody a visible delay and saves a write per
+ * user per join.
+ */
+export const LAZY_FLUSH_MS = 25;
+
+/** Flushes every socket that has queued frames once per event-loop turn (lazy ones a bit later). */
 export class FlushScheduler {
   private readonly dirty = new Set<OutboundQueue>();
+  private readonly lazy = new Set<OutboundQueue>();
   private scheduled = false;
+  private lazyTimer: NodeJS.Timeout | undefined;
 
   mark(queue: OutboundQueue): void {
     this.dirty.add(queue);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(this.flushAll);
+      setImmediate(this.flushDirty);
     }
   }
 
-  private readonly flushAll = (): void => {
+  markLazy(queue: OutboundQueue): void {
+    this.lazy.add(queue);
+    this.lazyTimer ??= setTimeout(this.flushLazy, LAZY_FLUSH_MS);
+  }
+
+  private readonly flushDirty = (): void => {
     this.scheduled = false;
     for (const queue of this.dirty) queue.flush();
     this.dirty.clear();
+  };
+
+  private readonly flushLazy = (): void => {
+    this.lazyTimer = undefined;
+    for (const queue of this.lazy) queue.flush();
+    this.lazy.clear();
   };
 }
 
 export class OutboundQueue {
   private frames: Buffer[] = [];
+  /** A frame that must not wait is queued, so the queue is marked for this turn's flush. */
+  private urgent = false;
 
   constructor(
     private readonly socket: Duplex,
@@ -62,13 +84,20 @@ export class OutboundQueue {
     private readonly onOverflow: () => void,
   ) {}
 
-  enqueue(frame: Buffer): void {
-    if (this.frames.length === 0) this.scheduler.mark(this);
+  /** Queues a frame; a `lazy` one may wait up to LAZY_FLUSH_MS for company. Order is always kept. */
+  enqueue(frame: Buffer, lazy = false): void {
+    if (lazy) {
+      if (this.frames.length === 0) this.scheduler.markLazy(this);
+    } else if (!this.urgent) {
+      this.urgent = true;
+      this.scheduler.mark(this);
+    }
     this.frames.push(frame);
   }
 
   /** Writes what is queued now; used directly before a close frame so nothing is reordered. */
   flush(): void {
+    this.urgent = false;
     const frames = this.frames;
     if (frames.length === 0) return;
     this.frames = [];

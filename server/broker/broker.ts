@@ -15,6 +15,8 @@ export interface BrokerEvent {
   payload: string;
   /** The seq of a chat message, so a connection still being welcomed can skip what its welcome holds. */
   seq?: number;
+  /** May wait a few milliseconds to go out with others (presence): see LAZY_FLUSH_MS. */
+  lazy?: boolean;
 }
 
 export interface Broker {
