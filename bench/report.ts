@@ -214,14 +214,16 @@ export function relayIntegrityAlarms(results: SuiteResults): string[] {
 export function renderReport(results: SuiteResults): string {
   const { machine } = results;
   const sections = SCENARIO_NAMES.filter((scenario) => results.specs[scenario]).map((scenario) => {
-    const runs = Math.max(...results.records.filter((record) => record.scenario === scenario).map((record) => record.run));
+    const records = results.records.filter((record) => record.scenario === scenario);
+    const runs = Math.max(...records.map((record) => record.run));
+    const load = spread(records.map((record) => record.loadAverage));
     const problemNotes = notes(results, scenario);
     return [
       `### ${scenario}`,
       '',
       SCENARIO_DESCRIPTIONS[scenario],
       '',
-      `${describeSpec(results.specs[scenario]!)}; ${runs} run${runs > 1 ? 's' : ''} per target${runs > 1 ? ', cells are median [min–max]' : ''}.`,
+      `${describeSpec(results.specs[scenario]!)}; ${runs} run${runs > 1 ? 's' : ''} per target${runs > 1 ? ', cells are median [min–max]' : ''}. Machine load average (1 min) when runs started: ${cell(load, fixed(1))}.`,
       '',
       scenarioTables(results, scenario),
       ...(problemNotes.length ? ['', 'Problems seen:', ...problemNotes] : []),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseBenchArgs, UsageError, USAGE } from './options';
 import { p95AgainstClientsSvg } from './p95-chart';
 import { relayIntegrityAlarms, renderReport } from './report';
+import { lockMeasuredRun } from './run-lock';
 import { runSuite, type SuiteResults } from './suite';
 
 async function main(): Promise<void> {
@@ -13,6 +14,9 @@ async function main(): Promise<void> {
     return;
   }
   if (options.profileDir) mkdirSync(options.profileDir, { recursive: true });
+  const log = (line: string): void => console.error(line);
+  // A smoke run measures nothing, so it need not wait (nor make anyone wait).
+  const release = options.quick || options.fromFile ? undefined : await lockMeasuredRun(log);
   const results: SuiteResults = options.fromFile
     ? (JSON.parse(readFileSync(options.fromFile, 'utf8')) as SuiteResults)
     : await runSuite({
@@ -24,8 +28,9 @@ async function main(): Promise<void> {
         workers: options.workers,
         pin: options.pin,
         ...(options.profileDir ? { profileDir: path.resolve(options.profileDir) } : {}),
-        log: (line) => console.error(line),
+        log,
       });
+  release?.();
 
   console.log(renderReport(results));
   const alarms = relayIntegrityAlarms(results);
