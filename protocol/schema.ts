@@ -3,7 +3,7 @@
  * and the TypeScript types are inferred from them, so the two cannot drift apart.
  * Unknown fields are stripped, so older peers keep working when fields are added.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES, LIMITS } from './limits';
 
 const seq = z.number().int().nonnegative();

@@ -1,7 +1,7 @@
 /**
  * The hot path out of the server. A frame is encoded once (RFC 6455 header + UTF-8 payload in
  * one buffer) and the same buffer is queued on every recipient's socket; all the frames a
- * socket gets within one event-loop turn go out in one corked write (a single writev).
+ * socket gets within one event-loop turn go out in one write.
  *
  * Frames are written to the raw socket that the upgrade handed us, next to `ws`, which still
  * owns reading, pings and close frames: with permessage-deflate off, `ws` writes synchronously
@@ -109,12 +109,7 @@ export class OutboundQueue {
       this.onOverflow();
       return;
     }
-    if (frames.length === 1) {
-      socket.write(frames[0]!);
-    } else {
-      socket.cork();
-      for (const frame of frames) socket.write(frame);
-      socket.uncork();
-    }
+    // One buffer, one write: cheaper than a corked writev, which allocates per chunk.
+    socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   }
 }
