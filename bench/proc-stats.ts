@@ -20,6 +20,17 @@ export function cpuSeconds(pid: number): number {
   return (userTicks + systemTicks) / ticksPerSecond();
 }
 
+/**
+ * CPU seconds every CPU of the machine has spent busy so far (all processes, interrupts
+ * included), from the first line of /proc/stat.
+ */
+export function machineBusySeconds(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  // cpu user nice system idle iowait irq softirq steal ...: everything but idle and iowait is busy.
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / ticksPerSecond();
+}
+
 export interface MemoryKiB {
   /** Resident set size now (VmRSS). */
   rss: number;

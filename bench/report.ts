@@ -99,6 +99,7 @@ const TRAFFIC_COLUMNS: Array<Column<TrafficFigures>> = [
   { header: 'server CPU µs/delivery', value: (f) => f.cpuUsPerDelivery, format: fixed(2), ratio: true },
   peakRss,
   { header: 'generator CPU %', value: (f) => f.generatorCpuPercent, format: fixed(0), ratio: false },
+  { header: 'other CPU %', value: (f) => f.otherCpuPercent, format: fixed(0), ratio: false },
 ];
 
 const STORM_COLUMNS: Array<Column<StormFigures>> = [
@@ -145,9 +146,13 @@ function maxClientsSteps(results: SuiteResults): string {
       ...targets.map((target) => {
         const found = byTarget.get(target)!.flatMap(({ figures }) => figures.steps.filter((step) => step.clients === clients));
         if (found.length === 0) return '–';
-        const p95 = spread(found.flatMap((step) => step.traffic?.latency.p95 ?? []));
+        const traffic = found.flatMap((step) => step.traffic ?? []);
+        const p95 = spread(traffic.map((figures) => figures.latency.p95));
+        const generator = spread(traffic.map((figures) => figures.generatorCpuPercent));
+        const other = spread(traffic.map((figures) => figures.otherCpuPercent));
         const failed = found.filter((step) => !step.held).length;
-        return `${cell(p95, ms)}${failed ? ` (failed ${failed}/${found.length}: ${found.find((step) => step.failure)?.failure})` : ''}`;
+        const load = generator ? ` (gen ${fixed(0)(generator.median)}%, other ${fixed(0)(other!.median)}%)` : '';
+        return `${cell(p95, ms)}${load}${failed ? ` failed ${failed}/${found.length}: ${found.find((step) => step.failure)?.failure}` : ''}`;
       }),
     ]);
   return table(['C', ...targets.map((target) => `${TARGET_LABELS[target]} p95 ms`)], rows);
@@ -234,7 +239,7 @@ export function renderReport(results: SuiteResults): string {
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}. ${machine.placement}; ${results.workers} generator worker threads.`,
     `Relay Chat runs with its SQLite store on and --rate-burst ${RELAY_RATE_LIMIT.burst} --rate-per-second ${RELAY_RATE_LIMIT.perSecond}, so the per-connection rate limiter never fires: this measures relaying, not the limiter.`,
-    'Latency is from the sender handing a message to its socket to a receiver handling it (shared monotonic clock). CPU figures are the server process over the measurement window; "generator CPU %" near 100 means the load generator, not the server, was the limit.',
+    'Latency is from the sender handing a message to its socket to a receiver handling it (shared monotonic clock). CPU figures are the server process over the measurement window; "generator CPU %" near 100 means the load generator, not the server, was the limit; "other CPU %" is what the rest of the machine used meanwhile (other people\'s work on a shared machine, plus kernel network work not charged to a process): high values mean a noisy run.',
     '',
     ...sections.flatMap((section) => [section, '']),
   ].join('\n');

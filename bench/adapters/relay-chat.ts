@@ -2,9 +2,9 @@
  * Relay Chat: hello with a unique name, wait for welcome; send with `say` (its own unique id,
  * `to` for private); receive `message` frames. The sender gets an `ack`, never a copy.
  */
-import WebSocket from 'ws';
 import type { ClientFrame, ServerFrame } from '../../protocol';
 import { nowMs } from '../clock';
+import { LeanWebSocket } from '../generator/lean-websocket';
 import { clientName, type BenchClient, type ClientEvents, type OpenOptions, type TargetAdapter } from './adapter';
 
 // The two frames that arrive in bulk are recognised by how the server starts them, so the
@@ -15,23 +15,8 @@ const PRESENCE_START = '{"type":"presence"';
 
 function open({ url, client }: OpenOptions, events: ClientEvents): BenchClient {
   const name = clientName(client);
-  const socket = new WebSocket(url, { perMessageDeflate: false });
-  const send = (frame: ClientFrame): void => socket.send(JSON.stringify(frame));
   let helloSentAt = 0;
-
-  socket.on('open', () => {
-    helloSentAt = nowMs();
-    send({ type: 'hello', name });
-  });
-  socket.on('message', (data) => {
-    events.frame();
-    // binaryType is the default 'nodebuffer', so every frame arrives as one Buffer.
-    const text = (data as Buffer).toString();
-    if (text.startsWith(MESSAGE_START)) events.delivery(text);
-    else if (!text.startsWith(PRESENCE_START)) handleFrame(text);
-  });
-  socket.on('error', (error) => events.problem(`socket error: ${error.message}`));
-  socket.on('close', (code, reason) => events.closed(`closed ${code}${reason.length ? ` ${reason.toString()}` : ''}`));
+  const send = (frame: ClientFrame): void => socket.sendText(JSON.stringify(frame));
 
   function handleFrame(text: string): void {
     let frame: ServerFrame;
@@ -61,6 +46,19 @@ function open({ url, client }: OpenOptions, events: ClientEvents): BenchClient {
         events.problem(`unknown frame: ${text.slice(0, 80)}`);
     }
   }
+
+  const socket = new LeanWebSocket(url, {
+    open() {
+      helloSentAt = nowMs();
+      send({ type: 'hello', name });
+    },
+    message(text) {
+      events.frame();
+      if (text.startsWith(MESSAGE_START)) events.delivery(text);
+      else if (!text.startsWith(PRESENCE_START)) handleFrame(text);
+    },
+    closed: events.closed,
+  });
 
   return {
     say(id, text, to) {

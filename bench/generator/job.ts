@@ -33,6 +33,12 @@ export interface TrafficFigures {
   generatorCpuSec: number;
   /** Generator CPU over the window as % of one core: near 100 means it, not the server, was the limit. */
   generatorCpuPercent: number;
+  /**
+   * CPU the rest of the machine used over the window (% of one core): busy time of all CPUs
+   * minus server and generator. Mostly other people's work on a shared machine, plus the
+   * kernel's network processing that is not charged to a process.
+   */
+  otherCpuPercent: number;
   problems: string[];
 }
 

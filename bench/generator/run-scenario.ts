@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs, sleepUntil } from '../clock';
 import { collectGarbage } from '../inspector-gc';
-import { cpuSeconds, memoryKiB } from '../proc-stats';
+import { cpuSeconds, machineBusySeconds, memoryKiB } from '../proc-stats';
 import type { IdleSpec, MaxClientsSpec, ScenarioSpec, SendMode, StormSpec, TrafficSpec } from '../scenarios';
 import type { Audience } from './delivery-tracker';
 import type { GeneratorJob, IdleFigures, MaxClientsFigures, MaxClientsStep, ScenarioFigures, StormFigures, TrafficFigures } from './job';
@@ -83,9 +83,11 @@ class ScenarioRunner {
     await sleepUntil(measureStart);
     const serverCpuBefore = cpuSeconds(this.serverPid);
     const generatorCpuBefore = process.cpuUsage();
+    const machineBusyBefore = machineBusySeconds();
     await sleepUntil(measureEnd);
     const serverCpuSec = cpuSeconds(this.serverPid) - serverCpuBefore;
     const generatorCpu = process.cpuUsage(generatorCpuBefore);
+    const machineBusySec = machineBusySeconds() - machineBusyBefore;
     const sent = await this.group.stopTraffic();
     const outcome = await this.group.finishTraffic(sent, DRAIN_QUIET_MS, DRAIN_MAX_MS);
     const measureSec = phase.measureMs / 1000;
@@ -111,6 +113,7 @@ class ScenarioRunner {
       cpuUsPerDelivery: deliveries > 0 ? (serverCpuSec * 1e6) / deliveries : 0,
       generatorCpuSec,
       generatorCpuPercent: (generatorCpuSec / measureSec) * 100,
+      otherCpuPercent: (Math.max(0, machineBusySec - serverCpuSec - generatorCpuSec) / measureSec) * 100,
       problems: this.problems(),
     };
   }
