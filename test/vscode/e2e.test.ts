@@ -1,17 +1,31 @@
 /**
  * End to end, the way a user meets it: the packaged relay-chat.vsix installed into code-server,
- * driven through headless Chromium, with other users played by RelayClients (what the terminal
- * client is built on). First run: Chat: Connect asks for the server and name and handles a
- * taken name. Then, with both preset in the user settings: "Chat: Connect" from the palette, the
- * other user shows up in the Online Users tree, a click opens the private chat, messages go both
- * ways through the webview, the group chat, a server restart, a window reload, and scrolling
- * back through history. Screenshots go to test-output/ for people to look at.
- * `npm run test:vscode` packages the .vsix first.
+ * driven through headless Chromium as "tester", chatting with the other user through the real
+ * terminal client. Who plays whom:
+ *
+ * - "alice" is the `relay-chat` terminal client itself (`node dist/client/cli.js --batch`), a
+ *   child process whose stdin stays open for the whole run: every line the test writes to it is
+ *   sent (`/msg tester text` privately, a plain line to the group), and the messages it prints
+ *   are what it received. She shows up in the Online Users tree, gets the private message typed
+ *   in the webview and answers it, posts to the group, rides out the server restart, and at the
+ *   end she exits 0 once her input is closed, having printed each message for her exactly once.
+ * - "bob" and "carol" are RelayClients (the terminal client's core, in this process) for what a
+ *   terminal client cannot do: bob holds the name that first run finds taken, sends a multi-line
+ *   markdown message with a code block, shows the typing indicator and checks that the message
+ *   queued offline is stored exactly once; carol writes the long history that is paged through.
+ *
+ * First run: Chat: Connect asks for the server and name and handles a taken name. Then, with both
+ * preset in the user settings: "Chat: Connect" from the palette, alice in the tree, a click opens
+ * the private chat, messages go both ways through the webview, the group chat, a server restart,
+ * a window reload, and scrolling back through history. Screenshots go to test-output/ for people
+ * to look at. `npm run test:vscode` packages the .vsix (and builds dist/client/cli.js) first.
  */
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import type { Locator, Page } from 'playwright-core';
 import { RelayClient } from '../../client/relay-client';
 import type { ChatMessage } from '../../protocol';
@@ -32,20 +46,22 @@ import {
 } from '../harness';
 
 const VSIX = path.join(repoRoot, 'relay-chat.vsix');
+/** The terminal client, `relay-chat`, as built by `npm run build` / `npm run package`. */
+const TERMINAL_CLIENT = path.join(repoRoot, 'dist', 'client', 'cli.js');
 /** Roomy, so a test can write a long history quickly. */
 const RELAY_RATE_LIMIT = { burst: 300, perSecond: 300 };
 const UI_TIMEOUT = { timeout: 20_000 };
 
 async function eventually<T>(
   probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
+  what: string | (() => string),
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -54,12 +70,121 @@ async function expectCount(locator: Locator, count: number): Promise<void> {
   await eventually(async () => ((await locator.count()) === count ? true : undefined), `${count} of ${locator}`);
 }
 
+/** `[12:03] ` or `[2025-11-20 12:03] `, as the terminal client starts each message. */
+const TIME_PREFIX = /^\[(?:\d{4}-\d{2}-\d{2} )?\d{2}:\d{2}\] /;
+
+/**
+ * The real terminal client in batch mode, a child process with its stdin held open: `type` sends
+ * a line as if a script (or a person) had written it, `messages` is what it printed.
+ */
+class TerminalClient {
+  /** Every line it printed to stdout, as printed. */
+  readonly stdout: string[] = [];
+  stderr = '';
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly killOnExit = (): void => {
+    this.child.kill('SIGKILL');
+  };
+
+  constructor(
+    readonly name: string,
+    url: string,
+    configDir: string,
+  ) {
+    this.child = spawn(process.execPath, [TERMINAL_CLIENT, '--batch', '--url', url, '--name', name], {
+      env: { ...process.env, RELAY_CHAT_CONFIG_DIR: configDir, NO_COLOR: '1' },
+      stdio: 'pipe',
+    });
+    // Should this test process end without stop(), the client must not outlive it.
+    process.once('exit', this.killOnExit);
+    readline.createInterface({ input: this.child.stdout, crlfDelay: Infinity }).on('line', (line) => this.stdout.push(line));
+    this.child.stderr.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    // Writing to a client that already died is reported by its exit code, not as a crash here.
+    this.child.stdin.on('error', (error) => (this.stderr += `[test] stdin: ${error.message}\n`));
+    this.exited = new Promise((resolve) => {
+      this.child.once('error', (error) => {
+        this.stderr += `[test] ${error.message}\n`;
+        resolve({ code: null, signal: null });
+      });
+      this.child.once('close', (code, signal) => {
+        process.removeListener('exit', this.killOnExit);
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** One line of input: `/msg NAME text` is private, anything else goes to the group. */
+  type(line: string): void {
+    assert.ok(this.running, `${this.name}'s terminal client is no longer running\n${this.describe()}`);
+    this.child.stdin.write(`${line}\n`);
+  }
+
+  /** What it printed, without the time: `tester → you: hi` (private), `tester: hi` (group). */
+  messages(): string[] {
+    return this.stdout.filter((line) => TIME_PREFIX.test(line)).map((line) => line.replace(TIME_PREFIX, ''));
+  }
+
+  /** Waits until it has printed `message` (as in `messages()`). */
+  async received(message: string, timeoutMs?: number): Promise<void> {
+    await eventually(
+      () => (this.messages().includes(message) ? true : undefined),
+      () => `${this.name}'s terminal client to print ${JSON.stringify(message)}\n${this.describe()}`,
+      timeoutMs,
+    );
+  }
+
+  /** Ends its input, as a script does when it is done: the client exits once every line is stored. */
+  async endInput(timeoutMs = 15_000): Promise<number | null> {
+    this.child.stdin.end();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`${this.name}'s terminal client did not exit within ${timeoutMs} ms of its input ending\n${this.describe()}`)),
+        timeoutMs,
+      );
+    });
+    try {
+      const { code, signal } = await Promise.race([this.exited, timedOut]);
+      assert.equal(signal, null, `${this.name}'s terminal client was killed by ${signal}\n${this.describe()}`);
+      return code;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after 3 s: for a test that failed with the client still running. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 3000);
+    });
+    await Promise.race([this.exited, grace]);
+    clearTimeout(timer);
+    if (this.running) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
+  describe(): string {
+    return `--- stdout ---\n${this.stdout.join('\n')}\n--- stderr ---\n${this.stderr}--------------`;
+  }
+}
+
 describe('Relay Chat end to end in code-server', () => {
   let relay: RelayServer;
   let dataDir: string;
   let extensionsDir: string;
-  let alice: RelayClient;
-  const aliceReceived: ChatMessage[] = [];
+  /** The real terminal client. */
+  let alice: TerminalClient;
+  /** A RelayClient, for what the terminal client cannot do. */
+  let bob: RelayClient;
+  const bobReceived: ChatMessage[] = [];
   const clients: RelayClient[] = [];
   const folders: string[] = [];
   let codeServer: CodeServer | undefined;
@@ -71,7 +196,7 @@ describe('Relay Chat end to end in code-server', () => {
     return folder;
   }
 
-  /** A second user, as the terminal client would be; closed after the tests. */
+  /** Another user as a RelayClient in this process; closed after the tests. */
   function client(name: string): RelayClient {
     const relayClient = new RelayClient({ url: relay.url, name, rateLimit: RELAY_RATE_LIMIT });
     clients.push(relayClient);
@@ -87,13 +212,22 @@ describe('Relay Chat end to end in code-server', () => {
 
   before(async () => {
     assert.ok(existsSync(VSIX), `${VSIX} is missing: run \`npm run package\` first`);
+    assert.ok(existsSync(TERMINAL_CLIENT), `${TERMINAL_CLIENT} is missing: run \`npm run build\` first`);
     // On disk, so the server can be restarted in the middle of a test without forgetting anyone.
     dataDir = tempFolder('relay-data');
     relay = await startRelayServer({ port: 0, dataDir, rateLimit: RELAY_RATE_LIMIT });
-    alice = client('alice');
-    alice.on('message', (message) => aliceReceived.push(message));
-    alice.connect();
-    await eventually(() => (alice.state === 'online' ? true : undefined), 'alice online');
+    bob = client('bob');
+    bob.on('message', (message) => bobReceived.push(message));
+    bob.connect();
+    await eventually(() => (bob.state === 'online' ? true : undefined), 'bob online');
+    const aliceConfig = tempFolder('alice-config');
+    alice = new TerminalClient('alice', relay.url, aliceConfig);
+    // Batch mode prints nothing when it connects: bob sees her arrive.
+    await eventually(
+      () => (bob.onlineUsers.has('alice') ? true : undefined),
+      () => `alice's terminal client to come online\n${alice.describe()}`,
+    );
+    assert.ok(existsSync(path.join(aliceConfig, 'sessions.json')), 'the terminal client keeps its session secret');
     extensionsDir = tempFolder('extensions');
     await installVsix(VSIX, extensionsDir);
   });
@@ -102,6 +236,7 @@ describe('Relay Chat end to end in code-server', () => {
     if (this.currentTest?.state === 'failed' && browser) {
       await saveScreenshot(browser.page, `e2e-failure-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`);
     }
+    if (this.currentTest?.state === 'failed' && alice) console.log(`alice's terminal client so far:\n${alice.describe()}`);
     await browser?.close();
     await codeServer?.stop();
     browser = undefined;
@@ -109,6 +244,7 @@ describe('Relay Chat end to end in code-server', () => {
   });
 
   after(async () => {
+    await alice?.stop();
     for (const relayClient of clients) await relayClient.close();
     await relay?.close();
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
@@ -134,25 +270,26 @@ describe('Relay Chat end to end in code-server', () => {
     await quickInput.locator('.quick-input-title', { hasText: 'Relay Chat: Name' }).waitFor(UI_TIMEOUT);
     await input.fill('bad name');
     await quickInput.getByText('A name is 1 to 32 ASCII letters').waitFor(UI_TIMEOUT);
-    await input.fill('alice');
+    // bob (a RelayClient) owns that name.
+    await input.fill('bob');
     await input.press('Enter');
 
-    const refusal = page.locator('.notification-toast', { hasText: 'The name "alice" is already taken' });
+    const refusal = page.locator('.notification-toast', { hasText: 'The name "bob" is already taken' });
     await refusal.waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-0-name-taken');
     await refusal.getByRole('button', { name: 'Choose Another Name' }).click();
     await quickInput.getByText('Pick another name for the chat').waitFor(UI_TIMEOUT);
-    await input.fill('bob');
+    await input.fill('dave');
     await input.press('Enter');
-    await page.locator('.statusbar-item', { hasText: 'online as bob' }).waitFor(UI_TIMEOUT);
+    await page.locator('.statusbar-item', { hasText: 'online as dave' }).waitFor(UI_TIMEOUT);
 
     const settingsFile = path.join(codeServer!.userDataDir, 'User', 'settings.json');
     const saved = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
     assert.equal(saved['relayChat.serverUrl'], relay.url);
-    assert.equal(saved['relayChat.userName'], 'bob');
+    assert.equal(saved['relayChat.userName'], 'dave');
   });
 
-  it('connects from the palette, chats privately and in the group', async () => {
+  it('connects from the palette, chats privately with the terminal client and in the group', async () => {
     const page = await openVsCode({ 'relayChat.serverUrl': relay.url, 'relayChat.userName': 'tester' });
     // The panels' Content-Security-Policy must not have to block anything the extension itself does.
     const blocked: string[] = [];
@@ -164,12 +301,14 @@ describe('Relay Chat end to end in code-server', () => {
 
     await openViewContainer(page, 'Relay Chat');
     await treeRow(page, 'Online Users', 'tester').waitFor(UI_TIMEOUT);
+    await treeRow(page, 'Online Users', 'bob').waitFor(UI_TIMEOUT);
     const aliceRow = treeRow(page, 'Online Users', 'alice');
     await aliceRow.waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-1-online-users');
 
-    // A private message while no chat is open: unread count on her row, and a notification.
-    alice.send('hi tester, got a minute?', 'tester');
+    // alice, in her terminal, writes privately while no chat is open: unread count on her row,
+    // and a notification.
+    alice.type('/msg tester hi tester, got a minute?');
     await aliceRow.locator('.label-description', { hasText: '1 unread' }).waitFor(UI_TIMEOUT);
     await page.locator('.notification-toast', { hasText: 'alice: hi tester, got a minute?' }).waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-2-unread-and-notification');
@@ -185,14 +324,29 @@ describe('Relay Chat end to end in code-server', () => {
     await eventually(focused, 'focus in the message box');
     await input.pressSequentially('Sure! What is up?');
     await input.press('Enter');
-    const sent = await eventually(() => aliceReceived.find((m) => m.from === 'tester'), 'alice gets the reply');
-    assert.equal(sent.text, 'Sure! What is up?');
-    assert.equal(sent.to, 'alice');
+    // The terminal client prints it, and alice answers from there.
+    await alice.received('tester → you: Sure! What is up?');
+    alice.type('/msg tester The build on main is red, can you look at the failing test?');
+    await chat.locator('.message .body', { hasText: 'The build on main is red, can you look at the failing test?' }).waitFor(UI_TIMEOUT);
+    await chat.locator('.message.mine .body', { hasText: 'Sure! What is up?' }).waitFor(UI_TIMEOUT);
+    assert.equal(await chat.locator('.message.mine .state').count(), 0, 'the acked message is no longer pending');
+    assert.deepEqual(
+      (await chat.locator('.message .body').allInnerTexts()).map((text) => text.trim()),
+      ['hi tester, got a minute?', 'Sure! What is up?', 'The build on main is red, can you look at the failing test?'],
+    );
+    await saveScreenshot(page, 'e2e-3-private-chat');
 
-    alice.send('Can you look at **this**?\n\n```ts\nconst x: number = 1;\n```\nDocs: https://example.com/docs', 'tester');
-    await chat.locator('.message .body pre code', { hasText: 'const x: number = 1;' }).waitFor(UI_TIMEOUT);
+    // bob (a RelayClient: a terminal line cannot hold a code block) sends markdown over several lines.
+    bob.send('Can you look at **this**?\n\n```ts\nconst x: number = 1;\n```\nDocs: https://example.com/docs', 'tester');
+    const bobRow = treeRow(page, 'Online Users', 'bob');
+    await bobRow.locator('.label-description', { hasText: '1 unread' }).waitFor(UI_TIMEOUT);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await bobRow.click();
+    const bobChat = webviewFrame(page);
+    await bobChat.getByLabel('Message bob').waitFor(UI_TIMEOUT);
+    await bobChat.locator('.message .body pre code', { hasText: 'const x: number = 1;' }).waitFor(UI_TIMEOUT);
     // Links open through VS Code (which asks first), never inside the webview.
-    const link = chat.locator('.message .body a[href="https://example.com/docs"]');
+    const link = bobChat.locator('.message .body a[href="https://example.com/docs"]');
     await browser!.context.route('https://example.com/**', (route) => route.fulfill({ body: 'docs' }));
     const opened = browser!.context.waitForEvent('page');
     await link.click();
@@ -200,18 +354,17 @@ describe('Relay Chat end to end in code-server', () => {
     const docsPage = await opened;
     await docsPage.waitForURL('https://example.com/docs');
     await docsPage.close();
-    assert.equal(await chat.locator('.message .body strong').innerText(), 'this');
-    await chat.locator('.message.mine .body', { hasText: 'Sure! What is up?' }).waitFor(UI_TIMEOUT);
-    assert.equal(await chat.locator('.message.mine .state').count(), 0, 'the acked message is no longer pending');
-    await saveScreenshot(page, 'e2e-3-private-chat');
+    assert.equal(await bobChat.locator('.message .body strong').innerText(), 'this');
+    await saveScreenshot(page, 'e2e-3b-private-markdown');
 
-    // Group messages while the group chat is not open: read later, below a "New messages" divider.
-    alice.send('Morning all!');
+    // Group messages from alice's terminal while the group chat is not open: read later, below a
+    // "New messages" divider.
+    alice.type('Morning all!');
     await page.locator('.statusbar-item', { hasText: 'online as tester (1 unread)' }).waitFor(UI_TIMEOUT);
     await runCommand(page, 'Chat: Open Group Chat');
     const group = webviewFrame(page);
     await group.locator('.divider.unread + .message .body', { hasText: 'Morning all!' }).waitFor(UI_TIMEOUT);
-    alice.send('Standup in 5 minutes.');
+    alice.type('Standup in 5 minutes.');
     await group.locator('.message .body', { hasText: 'Standup in 5 minutes.' }).waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-4-group-chat-new-messages');
     // Two messages in a row from alice: one header.
@@ -221,14 +374,10 @@ describe('Relay Chat end to end in code-server', () => {
     await groupInput.click();
     await groupInput.pressSequentially('On my way');
     await groupInput.press('Enter');
-    const groupMessage = await eventually(
-      () => aliceReceived.find((m) => m.from === 'tester' && m.to === undefined),
-      'alice gets the group message',
-    );
-    assert.equal(groupMessage.text, 'On my way');
+    await alice.received('tester: On my way');
     await group.locator('.message.mine .body', { hasText: 'On my way' }).waitFor(UI_TIMEOUT);
-    alice.sendTyping();
-    await group.locator('.typing', { hasText: 'alice is typing…' }).waitFor(UI_TIMEOUT);
+    bob.sendTyping();
+    await group.locator('.typing', { hasText: 'bob is typing…' }).waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-5-group-chat-sent');
 
     // The server goes away: the panel says so, keeps what is typed, and sends it once it is back.
@@ -241,10 +390,13 @@ describe('Relay Chat end to end in code-server', () => {
     await saveScreenshot(page, 'e2e-6-offline');
     relay = await startRelayServer({ port, dataDir, rateLimit: RELAY_RATE_LIMIT });
     await group.locator('.connection').waitFor({ state: 'hidden', timeout: 45_000 });
-    await eventually(() => aliceReceived.find((m) => m.text === 'Typed while offline'), 'the queued message', 45_000);
+    // alice's terminal client reconnects on its own and gets the queued message.
+    await alice.received('tester: Typed while offline', 45_000);
+    await eventually(() => bobReceived.find((m) => m.text === 'Typed while offline'), 'bob gets the queued message', 45_000);
     await group.locator('.message.mine.status-sent .body', { hasText: 'Typed while offline' }).waitFor(UI_TIMEOUT);
-    await alice.requestHistory({ limit: 1 }); // one more round trip: a duplicate would have arrived by now
-    assert.equal(aliceReceived.filter((m) => m.text === 'Typed while offline').length, 1);
+    await bob.requestHistory({ limit: 1 }); // one more round trip: a duplicate would have arrived by now
+    assert.equal(bobReceived.filter((m) => m.text === 'Typed while offline').length, 1);
+    assert.equal(alice.messages().filter((m) => m === 'tester: Typed while offline').length, 1);
 
     // Left unsent; it should survive the window reload below.
     await groupInput.pressSequentially('An unfinished thought');
@@ -260,7 +412,7 @@ describe('Relay Chat end to end in code-server', () => {
     const restored = webviewFrame(page);
     await restored.locator('.connection', { hasText: 'Not connected.' }).waitFor(UI_TIMEOUT);
     assert.equal(await restored.getByLabel('Message the group').inputValue(), 'An unfinished thought');
-    // Meanwhile carol writes a long private history that tester will scroll back through.
+    // Meanwhile carol (a RelayClient) writes a long private history that tester will scroll back through.
     const carol = client('carol');
     carol.connect();
     await eventually(() => (carol.state === 'online' ? true : undefined), 'carol online');
@@ -290,5 +442,20 @@ describe('Relay Chat end to end in code-server', () => {
     await history.locator('.message .body').getByText('carol message 1', { exact: true }).waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-9-history-loaded-by-scrolling');
     assert.deepEqual(blocked, []);
+
+    // alice is done: with her input closed, the terminal client exits 0 (every line she typed was
+    // stored) having printed each message meant for her exactly once, and nothing else.
+    const exitCode = await alice.endInput();
+    assert.equal(exitCode, 0, `the terminal client's exit code\n${alice.describe()}`);
+    assert.deepEqual(
+      alice.stdout.map((line) => line.replace(TIME_PREFIX, '')),
+      ['tester → you: Sure! What is up?', 'tester: On my way', 'tester: Typed while offline'],
+      `what the terminal client printed\n${alice.describe()}`,
+    );
+    assert.ok(alice.stdout.every((line) => TIME_PREFIX.test(line)), `every line starts with the time\n${alice.describe()}`);
+    // It noticed the restart and came back by itself; nothing it sent was refused.
+    assert.match(alice.stderr, /connection lost/);
+    assert.match(alice.stderr, /reconnected/);
+    assert.doesNotMatch(alice.stderr, /relay-chat: (not sent|the server refused|server error|disconnected:)/);
   });
 });
