@@ -235,7 +235,7 @@ export function renderReport(results: SuiteResults): string {
     ].join('\n');
   });
   return [
-    `Relay Chat benchmark${results.quick ? ' (--quick smoke: tiny C, a second per phase; the numbers mean nothing)' : ''}, ${results.startedAt}`,
+    `Relay Chat benchmark${results.quick ? ' (--quick smoke: tiny C, a second per phase; the numbers mean nothing)' : ''}, ${results.startedAt}, revision ${results.revision}`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}. ${machine.placement}; ${results.workers} generator worker threads.`,
     `Relay Chat runs with its SQLite store on and --rate-burst ${RELAY_RATE_LIMIT.burst} --rate-per-second ${RELAY_RATE_LIMIT.perSecond}, so the per-connection rate limiter never fires: this measures relaying, not the limiter.`,

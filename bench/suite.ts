@@ -3,11 +3,12 @@
  * server process and a fresh generator process, and collects the figures.
  */
 import { cpus, loadavg, release, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { bundleBenchPrograms } from './bundle';
 import { startGenerator } from './generator-process';
 import type { ScenarioFigures } from './generator/job';
-import { RELAY_CLI } from './paths';
+import { REPO_ROOT, RELAY_CLI } from './paths';
 import { summarizeRecord } from './report';
 import { pinningCores } from './placement';
 import { defaultRuns, peakClients, scenarioSpec, type ScenarioName, type ScenarioOverrides, type ScenarioSpec } from './scenarios';
@@ -53,11 +54,21 @@ export interface MachineInfo {
 
 export interface SuiteResults {
   startedAt: string;
+  /** `git describe --always --dirty` of the tree that was measured. */
+  revision: string;
   quick: boolean;
   workers: number;
   machine: MachineInfo;
   specs: Partial<Record<ScenarioName, ScenarioSpec>>;
   records: RunRecord[];
+}
+
+function revision(): string {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {
@@ -78,6 +89,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
   options.log(`placement: ${placement}`);
   const results: SuiteResults = {
     startedAt: new Date().toISOString(),
+    revision: revision(),
     quick: options.quick,
     workers: options.workers,
     machine: {
