@@ -16,7 +16,7 @@ import {
   type TypingRequestFrame,
 } from '../protocol';
 import type { BrokerEvent } from './broker/broker';
-import { encodeTextFrame, FlushScheduler, OutboundQueue } from './outbound';
+import { FlushScheduler, OutboundQueue, wireTextFrame, type WireFrame } from './outbound';
 import { TokenBucket, type RateLimit } from './rate-limiter';
 import type { UserRecord } from './store/message-store';
 
@@ -34,12 +34,17 @@ export interface ConnectionSettings {
   helloTimeoutMs: number;
   scheduler: FlushScheduler;
   onOverflow: (connection: Connection) => void;
+  /** Called once the socket has closed: one shared callback weighs less per connection than a listener of its own. */
+  onClosed: (connection: Connection) => void;
 }
+
+/** Shared, so no closure is made per connection. */
+const ignore = (): void => {};
 
 type State = 'awaiting-hello' | 'hello-pending' | 'welcoming' | 'live' | 'closed';
 
 interface HeldEvent {
-  frame: Buffer;
+  frame: WireFrame;
   seq: number | undefined;
 }
 
@@ -75,7 +80,7 @@ export class Connection {
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     ws.on('pong', () => (this.alive = true));
     // ws answers protocol violations (1007 invalid UTF-8, 1009 too big) by closing; the error is only informative.
-    ws.on('error', () => {});
+    ws.on('error', ignore);
     ws.on('close', () => this.onClose());
   }
 
@@ -181,14 +186,14 @@ export class Connection {
   }
 
   /** A broker event for this user; `frame` is shared by all recipients and must not be changed. */
-  deliver(frame: Buffer, event: BrokerEvent): void {
+  deliver(frame: WireFrame, event: BrokerEvent): void {
     if (this.state === 'live') this.outbound.enqueue(frame, event.lazy);
     else if (this.state === 'welcoming') this.heldEvents.push({ frame, seq: event.seq });
   }
 
   send(frame: ServerFrame): void {
     if (this.state === 'closed') return;
-    this.outbound.enqueue(encodeTextFrame(JSON.stringify(frame)));
+    this.outbound.enqueue(wireTextFrame(JSON.stringify(frame)));
   }
 
   sendError(code: ErrorCode, message: string, id?: string): void {
@@ -245,5 +250,6 @@ export class Connection {
     const wasRegistered = this.key !== undefined;
     this.markClosed();
     if (wasRegistered) this.handler.closed(this);
+    this.settings.onClosed(this);
   }
 }

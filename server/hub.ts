@@ -1,11 +1,11 @@
 /**
  * The connections of this server process, by user, and the local half of fan-out: every
- * broker event is framed once here and the same buffer is queued on each recipient's socket.
+ * broker event is framed once here and the same frame is queued on each recipient's socket.
  */
 import { CloseCode } from '../protocol';
 import type { BrokerEvent } from './broker/broker';
 import type { Connection } from './connection';
-import { encodeTextFrame } from './outbound';
+import { wireTextFrame } from './outbound';
 
 export class Hub {
   private readonly byKey = new Map<string, Connection>();
@@ -41,7 +41,7 @@ export class Hub {
   }
 
   readonly deliver = (event: BrokerEvent): void => {
-    const frame = encodeTextFrame(event.payload);
+    const frame = wireTextFrame(event.payload);
     const audience = event.audience;
     if (audience.kind === 'everyone') {
       for (const [key, connection] of this.byKey) {

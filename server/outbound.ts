@@ -1,7 +1,12 @@
 /**
- * The hot path out of the server. A frame is encoded once (RFC 6455 header + UTF-8 payload in
- * one buffer) and the same buffer is queued on every recipient's socket; all the frames a
- * socket gets within one event-loop turn go out in one write.
+ * The hot path out of the server. A frame is encoded once (RFC 6455 header + UTF-8 payload) and
+ * the same frame is queued on every recipient's socket; all the frames a socket gets within one
+ * event-loop turn go out in one write.
+ *
+ * Queued frames are latin1 strings, one char per byte, not Buffers: a Buffer's memory is malloc'd
+ * and only freed by a later GC, so a join storm (a presence batch per socket every few ms) left
+ * tens of MB of freed-but-fragmented malloc heap resident, about 6 KB per connection. Strings
+ * live in V8's heap, and the socket copies a small one through a stack buffer when it writes.
  *
  * Frames are written to the raw socket that the upgrade handed us, next to `ws`, which still
  * owns reading, pings and close frames: with permessage-deflate off, `ws` writes synchronously
@@ -11,24 +16,30 @@ import type { Duplex } from 'node:stream';
 
 const OPCODE_TEXT = 0x81; // FIN + text
 
+/** The header of an unmasked server-to-client text frame, one char per byte. */
+function textFrameHeader(length: number): string {
+  if (length < 126) return String.fromCharCode(OPCODE_TEXT, length);
+  if (length < 65536) return String.fromCharCode(OPCODE_TEXT, 126, length >>> 8, length & 0xff);
+  return String.fromCharCode(OPCODE_TEXT, 127, 0, 0, 0, 0, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+}
+
 /** Encodes a complete, unmasked server-to-client text frame. */
 export function encodeTextFrame(payload: string): Buffer {
   const length = Buffer.byteLength(payload);
-  const headerLength = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = OPCODE_TEXT;
-  if (length < 126) {
-    frame[1] = length;
-  } else if (length < 65536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeUInt32BE(0, 2);
-    frame.writeUInt32BE(length, 6);
-  }
-  frame.write(payload, headerLength, 'utf8');
+  const header = textFrameHeader(length);
+  const frame = Buffer.allocUnsafe(header.length + length);
+  frame.write(header, 0, 'latin1');
+  frame.write(payload, header.length, 'utf8');
   return frame;
+}
+
+/** A frame's bytes as a latin1 string, so its length is its size on the wire: what OutboundQueue takes. */
+export type WireFrame = string;
+
+export function wireTextFrame(payload: string): WireFrame {
+  // ASCII is its own UTF-8, so the payload follows the header as it is: a 100 KB welcome is not copied.
+  if (Buffer.byteLength(payload) === payload.length) return textFrameHeader(payload.length) + payload;
+  return encodeTextFrame(payload).toString('latin1');
 }
 
 /**
@@ -72,7 +83,7 @@ export class FlushScheduler {
 }
 
 export class OutboundQueue {
-  private frames: Buffer[] = [];
+  private frames: WireFrame[] = [];
   /** A frame that must not wait is queued, so the queue is marked for this turn's flush. */
   private urgent = false;
 
@@ -85,7 +96,7 @@ export class OutboundQueue {
   ) {}
 
   /** Queues a frame; a `lazy` one may wait up to LAZY_FLUSH_MS for company. Order is always kept. */
-  enqueue(frame: Buffer, lazy = false): void {
+  enqueue(frame: WireFrame, lazy = false): void {
     if (lazy) {
       if (this.frames.length === 0) this.scheduler.markLazy(this);
     } else if (!this.urgent) {
@@ -109,7 +120,7 @@ export class OutboundQueue {
       this.onOverflow();
       return;
     }
-    // One buffer, one write: cheaper than a corked writev, which allocates per chunk.
-    socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    // One string, one write: cheaper than a corked writev, which allocates per chunk.
+    socket.write(frames.length === 1 ? frames[0]! : frames.join(''), 'latin1');
   }
 }

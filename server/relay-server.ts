@@ -54,6 +54,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       logger.warn(`dropping ${connection.user?.name ?? 'a client'}: it stopped reading`);
       connection.terminate();
     },
+    onClosed: (connection) => connections.delete(connection),
   };
 
   const wss = new WebSocketServer({
@@ -80,9 +81,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new Connection(ws, socket, settings, service);
-      connections.add(connection);
-      ws.once('close', () => connections.delete(connection));
+      connections.add(new Connection(ws, socket, settings, service));
     });
   });
 
