@@ -31,6 +31,20 @@ export function machineBusySeconds(): number {
   return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / ticksPerSecond();
 }
 
+/**
+ * Connection attempts the kernel dropped because a listen queue was full (TcpExt
+ * ListenOverflows, machine-wide): each one costs its client a SYN retransmit, 1 s at first.
+ */
+export function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const headerIndex = lines.findIndex((line) => line.startsWith('TcpExt:'));
+  const names = lines[headerIndex]?.split(/\s+/) ?? [];
+  const values = lines[headerIndex + 1]?.split(/\s+/) ?? [];
+  const column = names.indexOf('ListenOverflows');
+  if (column < 0) throw new Error('/proc/net/netstat has no TcpExt ListenOverflows counter');
+  return Number(values[column]);
+}
+
 export interface MemoryKiB {
   /** Resident set size now (VmRSS). */
   rss: number;

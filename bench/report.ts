@@ -111,6 +111,7 @@ const STORM_COLUMNS: Array<Column<StormFigures>> = [
   { header: 'p99 ms', value: (f) => f.connectToReady.p99, format: ms, ratio: true },
   { header: 'max ms', value: (f) => f.connectToReady.max, format: ms, ratio: true },
   { header: 'hello→welcome p99 ms', value: (f, record) => (record.target === 'relay' ? f.requestToReady.p99 : undefined), format: ms, ratio: false },
+  { header: 'listen queue overflows', value: (f) => f.listenOverflows, format: count, ratio: false },
   { header: 'server CPU s', value: (f) => f.serverCpuSec, format: fixed(2), ratio: true },
   peakRss,
   { header: 'generator CPU s', value: (f) => f.generatorCpuSec, format: fixed(2), ratio: false },

@@ -59,7 +59,7 @@ export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
   private:
     'Private pairs: C/2 one-to-one conversations at once; each client sends R messages/s to its peer only (Relay: say with `to`; minimal relay: each pair connects to its own URL path, a room; Socket.IO: every socket joins a room named after its user and the server emits to the peer\'s room).',
   storm:
-    'Connection storm: C clients start connecting at the same instant; time until the last is ready, and the per-client connect→ready latency (ready = Relay welcome, minimal relay open, Socket.IO connect). For Relay, hello→welcome is shown too.',
+    'Connection storm: C clients start connecting at the same instant; time until the last is ready, and the per-client connect→ready latency (ready = Relay welcome, minimal relay open, Socket.IO connect). For Relay, hello→welcome is shown too. A connection attempt the kernel drops because the listen queue is full (counted as listen queue overflows) is retried by its client after 1 s, which is what a tail of about a second means.',
   maxclients:
     'Max clients: C grows step by step (clients stay connected); at each step 4 senders send every 250 ms to the whole group; a step holds while p95 delivery latency is ≤ 250 ms and nothing is lost. Reports the largest C that held.',
   idle:

@@ -52,6 +52,8 @@ export interface StormFigures {
   connectToReady: LatencySummary;
   /** Relay: hello→welcome; other targets have no join request, so this equals connect→ready. */
   requestToReady: LatencySummary;
+  /** Connection attempts dropped by a full listen queue during the storm (see listenOverflows). */
+  listenOverflows: number;
   serverCpuSec: number;
   generatorCpuSec: number;
   problems: string[];

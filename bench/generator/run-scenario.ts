@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nowMs, sleepUntil } from '../clock';
 import { collectGarbage } from '../inspector-gc';
-import { cpuSeconds, machineBusySeconds, memoryKiB } from '../proc-stats';
+import { cpuSeconds, listenOverflows, machineBusySeconds, memoryKiB } from '../proc-stats';
 import type { IdleSpec, MaxClientsSpec, ScenarioSpec, SendMode, StormSpec, TrafficSpec } from '../scenarios';
 import type { Audience } from './delivery-tracker';
 import type { GeneratorJob, IdleFigures, MaxClientsFigures, MaxClientsStep, ScenarioFigures, StormFigures, TrafficFigures } from './job';
@@ -128,8 +128,10 @@ class ScenarioRunner {
     const startAt = nowMs() + START_DELAY_MS;
     const serverCpuBefore = cpuSeconds(this.serverPid);
     const generatorCpuBefore = process.cpuUsage();
+    const overflowsBefore = listenOverflows();
     const outcome = await this.group.connect(range(0, spec.clients), { audience: 'group', maxPending: spec.clients, startAt, timeoutMs: JOIN_TIMEOUT_MS });
     const serverCpuSec = cpuSeconds(this.serverPid) - serverCpuBefore;
+    const overflows = listenOverflows() - overflowsBefore;
     const generatorCpu = process.cpuUsage(generatorCpuBefore);
     return {
       kind: 'storm',
@@ -139,6 +141,7 @@ class ScenarioRunner {
       allReadySec: outcome.ready > 0 ? (outcome.lastReadyAt - startAt) / 1000 : 0,
       connectToReady: outcome.connectToReady.summary(),
       requestToReady: outcome.requestToReady.summary(),
+      listenOverflows: overflows,
       serverCpuSec,
       generatorCpuSec: (generatorCpu.user + generatorCpu.system) / 1e6,
       problems: this.problems(),
