@@ -64,6 +64,8 @@ export class LeanWebSocket {
   private readonly key = randomBytes(16).toString('base64');
   private open = false;
   private ended = false;
+  /** Our close frame is out; the peer's answer needs no echo. */
+  private closeSent = false;
   /** Bytes received but not yet forming a complete handshake response or frame. */
   private pending: Buffer | undefined;
   /** Payloads of a fragmented message so far. */
@@ -91,11 +93,12 @@ export class LeanWebSocket {
   }
 
   close(): void {
-    if (this.open) {
+    if (this.open && !this.closeSent) {
+      this.closeSent = true;
       const code = Buffer.alloc(2);
       code.writeUInt16BE(NORMAL_CLOSURE);
       this.socket.end(encodeClientFrame(OPCODE.close, code));
-    } else {
+    } else if (!this.open) {
       this.socket.destroy();
     }
   }
@@ -189,8 +192,8 @@ export class LeanWebSocket {
       case OPCODE.close: {
         const code = payload.length >= 2 ? payload.readUInt16BE(0) : 1005;
         const reason = payload.subarray(2).toString();
-        // Echo the close, as RFC 6455 asks, then report it.
-        this.socket.end(encodeClientFrame(OPCODE.close, payload.subarray(0, 2)));
+        // Echo the close (unless it answers ours), as RFC 6455 asks, then report it.
+        if (!this.closeSent) this.socket.end(encodeClientFrame(OPCODE.close, payload.subarray(0, 2)));
         this.end(`closed ${code}${reason ? ` ${reason}` : ''}`, false);
         return;
       }
