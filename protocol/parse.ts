@@ -25,7 +25,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; me
   }
 }
 
-const CLIENT_TYPES = new Set(['hello', 'say', 'history', 'typing']);
+const CLIENT_TYPES: ReadonlySet<string> = new Set(clientFrame.options.map((option) => option.shape.type.value));
 
 export function parseClientFrame(text: string): ParseResult<ClientFrame> {
   const json = parseJson(text);

@@ -77,7 +77,7 @@ export class ChatService implements FrameHandler {
 
   say(connection: Connection, frame: SayFrame): void {
     const sender = connection.user!;
-    this.store.append({ sender, clientId: frame.id, text: frame.text, ...(frame.to !== undefined ? { to: frame.to } : {}) }).then(
+    this.store.append({ sender, clientId: frame.id, text: frame.text, to: frame.to }).then(
       (result) => {
         if (result.status === 'unknown_recipient') {
           connection.sendError('UNKNOWN_USER', `no user is named "${frame.to}"`, frame.id);
@@ -102,12 +102,7 @@ export class ChatService implements FrameHandler {
   history(connection: Connection, frame: HistoryRequestFrame): void {
     const limit = Math.min(frame.limit ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
     this.store
-      .history({
-        viewer: connection.user!,
-        limit,
-        ...(frame.with !== undefined ? { with: frame.with } : {}),
-        ...(frame.before !== undefined ? { before: frame.before } : {}),
-      })
+      .history({ viewer: connection.user!, limit, with: frame.with, before: frame.before })
       .then(
         (result) => {
           if (result.status === 'unknown_user') {

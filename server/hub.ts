@@ -36,10 +36,6 @@ export class Hub {
     return this.byKey.get(key);
   }
 
-  all(): IterableIterator<Connection> {
-    return this.byKey.values();
-  }
-
   readonly deliver = (event: BrokerEvent): void => {
     const frame = wireTextFrame(event.payload);
     const audience = event.audience;

@@ -1,5 +1,5 @@
 export { startRelayServer, type RelayServer } from './relay-server';
-export { DEFAULT_HOST, DEFAULT_PORT, DEFAULTS, type Logger, type RelayServerOptions } from './options';
+export { DEFAULTS, type Logger, type RelayServerOptions } from './options';
 export type { Broker, BrokerEvent, Audience, PresenceManager } from './broker/broker';
 export { MemoryBroker, MemoryPresence } from './broker/memory-broker';
 export type { MessageStore, UserRecord } from './store/message-store';

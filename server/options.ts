@@ -34,12 +34,9 @@ export interface RelayServerOptions {
   logger?: Logger;
 }
 
-export const DEFAULT_PORT = 4446;
-export const DEFAULT_HOST = '127.0.0.1';
-
 export const DEFAULTS = {
-  host: DEFAULT_HOST,
-  port: DEFAULT_PORT,
+  host: '127.0.0.1',
+  port: 4446,
   rateLimit: { burst: 30, perSecond: 10 },
   maxBufferedBytes: 1024 * 1024,
   heartbeatMs: 15_000,

@@ -19,8 +19,6 @@ export interface RelayServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Users online on this server. */
-  readonly onlineCount: number;
   /** Closes every connection with 1001, flushes the store and stops listening. */
   close(): Promise<void>;
 }
@@ -134,9 +132,6 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     url: `ws://${urlHost}:${port}`,
     host,
     port,
-    get onlineCount() {
-      return hub.size;
-    },
     close,
   };
 }

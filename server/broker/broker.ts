@@ -32,6 +32,4 @@ export interface PresenceManager {
   leave(key: string): Promise<boolean>;
   /** Display names of everyone online. */
   online(): Promise<string[]>;
-  isOnline(key: string): Promise<boolean>;
-  count(): Promise<number>;
 }

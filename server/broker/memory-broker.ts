@@ -30,12 +30,4 @@ export class MemoryPresence implements PresenceManager {
   async online(): Promise<string[]> {
     return [...this.names.values()];
   }
-
-  async isOnline(key: string): Promise<boolean> {
-    return this.names.has(key);
-  }
-
-  async count(): Promise<number> {
-    return this.names.size;
-  }
 }
