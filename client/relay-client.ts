@@ -17,6 +17,7 @@ import {
   type HelloFrame,
   type HistoryFrame,
   type HistoryRequestFrame,
+  type SayFrame,
   type WelcomeFrame,
 } from '../protocol';
 import { Backoff, type BackoffOptions } from './backoff';
@@ -201,7 +202,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   requestHistory(request: { with?: string; before?: number; limit?: number }): Promise<HistoryFrame> {
     const frame: HistoryRequestFrame = { type: 'history', ...request };
-    const problem = checkHistoryRequest(frame);
+    const problem = checkFrame(frame, frame.with);
     if (problem) return Promise.reject(new RelayError(problem.code, problem.message));
     if (!this.welcomed) return Promise.reject(new RelayError('OFFLINE', 'not connected to the server'));
     const answer = this.historyRequests.add(frame);
@@ -212,7 +213,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   /** Tells the conversation that we are typing; throttled, and dropped when offline. */
   sendTyping(to?: string): void {
     if (to !== undefined && !isValidName(to)) {
-      throw new RelayError('UNKNOWN_USER', `no user can be named ${JSON.stringify(to)}`);
+      const problem = unknownUser(to);
+      throw new RelayError(problem.code, problem.message);
     }
     if (!this.welcomed) return;
     const conversation = to === undefined ? '' : nameKey(to);
@@ -426,7 +428,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private enqueue(message: OutgoingMessage): void {
     const problem = this.stopped
       ? { code: 'CLOSED', message: 'the client was closed; the message was not sent' }
-      : checkSay(message);
+      : checkFrame(sayFrame(message), message.to);
     if (problem) {
       this.outbox.refuse(message, problem);
       // Reported after send() returns, like a refusal from the server, so the caller can listen first.
@@ -460,26 +462,25 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
         this.transmit(history);
       } else if (message) {
         this.outbox.markSending(message);
-        this.transmit({ type: 'say', id: message.id, text: message.text, ...(message.to !== undefined ? { to: message.to } : {}) });
+        this.transmit(sayFrame(message));
       }
     }
   }
 }
 
-/** The server's own checks, run before queueing so bad input fails at once, even offline. */
-function checkSay(message: OutgoingMessage): { code: string; message: string } | undefined {
-  if (message.to !== undefined && !isValidName(message.to)) {
-    return { code: 'UNKNOWN_USER', message: `no user can be named ${JSON.stringify(message.to)}` };
-  }
-  const frame = { type: 'say', id: message.id, text: message.text, to: message.to };
-  const parsed = parseClientFrame(JSON.stringify(frame));
-  return parsed.ok ? undefined : { code: parsed.code, message: parsed.message };
+function sayFrame(message: OutgoingMessage): SayFrame {
+  return { type: 'say', id: message.id, text: message.text, ...(message.to !== undefined ? { to: message.to } : {}) };
 }
 
-function checkHistoryRequest(frame: HistoryRequestFrame): { code: string; message: string } | undefined {
-  if (frame.with !== undefined && !isValidName(frame.with)) {
-    return { code: 'UNKNOWN_USER', message: `no user can be named ${JSON.stringify(frame.with)}` };
-  }
+type Problem = { code: string; message: string };
+
+function unknownUser(name: string): Problem {
+  return { code: 'UNKNOWN_USER', message: `no user can be named ${JSON.stringify(name)}` };
+}
+
+/** The server's own checks, run before queueing so bad input fails at once, even offline. */
+function checkFrame(frame: ClientFrame, named: string | undefined): Problem | undefined {
+  if (named !== undefined && !isValidName(named)) return unknownUser(named);
   const parsed = parseClientFrame(JSON.stringify(frame));
   return parsed.ok ? undefined : { code: parsed.code, message: parsed.message };
 }

@@ -8,7 +8,7 @@ export interface RateLimit {
   perSecond: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimit = { burst: 30, perSecond: 10 };
+const DEFAULT_RATE_LIMIT: RateLimit = { burst: 30, perSecond: 10 };
 
 /** Slowing down never goes below this, so a confused server cannot stall the client for good. */
 const MIN_PER_SECOND = 0.5;

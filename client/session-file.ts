@@ -10,7 +10,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { nameKey } from '../protocol';
 
-export const SESSION_FILE_NAME = 'sessions.json';
+const SESSION_FILE_NAME = 'sessions.json';
 
 const sessionFileContent = z.object({
   version: z.literal(1),

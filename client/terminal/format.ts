@@ -3,6 +3,7 @@
  * `[12:03] alice → you: hi`, `* bob joined`. Everything that came over the wire is stripped of
  * control characters first, so another user cannot move the cursor or recolour the terminal.
  */
+import { nameKey } from '../../protocol';
 
 export interface Style {
   /** ANSI colours, only for a terminal (and not with NO_COLOR). */
@@ -63,7 +64,7 @@ export function formatTime(ts: number, now: number): string {
 }
 
 function isMe(name: string, me: string): boolean {
-  return name.toLowerCase() === me.toLowerCase();
+  return nameKey(name) === nameKey(me);
 }
 
 function person(name: string, me: string, style: Style): { plain: string; styled: string } {
