@@ -5,12 +5,11 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
-import { conversationKey } from './model/conversation-ref';
+import { conversationKey, sameName } from './model/conversation-ref';
 import { validateMessageText } from './model/validation';
 import { chatHtml, webviewRoots } from './webview-html';
 import {
   fromWebview,
-  type ConnectionView,
   type ConversationRef,
   type FromWebview,
   type PanelView,
@@ -26,9 +25,7 @@ export function viewTypeOf(ref: ConversationRef): string {
 
 export function panelTitle(ref: ConversationRef, self: string | undefined): string {
   if (ref.kind === 'group') return 'Group Chat';
-  return self !== undefined && conversationKey(ref) === conversationKey({ kind: 'private', with: self })
-    ? `${ref.with} (notes)`
-    : ref.with;
+  return self !== undefined && sameName(ref.with, self) ? `${ref.with} (notes)` : ref.with;
 }
 
 export class ChatPanel implements vscode.Disposable {
@@ -207,8 +204,8 @@ export class ChatPanel implements vscode.Disposable {
 
   private render(): void {
     const model = this.model;
-    if (model) {
-      const conversation = model.conversation(this.ref);
+    const conversation = model?.conversation(this.ref);
+    if (model && conversation) {
       this.ref = conversation.ref;
       this.loadFirstHistory(model, conversation.historyRequested);
     }
@@ -218,9 +215,9 @@ export class ChatPanel implements vscode.Disposable {
       conversation: this.ref,
       title,
       ...(model ? { self: model.self } : {}),
-      connection: connectionView(model),
+      connection: model?.connection ?? { state: 'disconnected' },
       entries: model?.timeline(this.ref) ?? [],
-      hasMore: model?.conversation(this.ref).hasMore ?? false,
+      hasMore: conversation?.hasMore ?? false,
       loadingOlder: model?.isLoadingOlder(this.ref) ?? false,
       ...(this.unreadFromKey !== undefined ? { unreadFromKey: this.unreadFromKey } : {}),
       typing: model?.typingIn(this.ref) ?? [],
@@ -228,12 +225,6 @@ export class ChatPanel implements vscode.Disposable {
     if (this.webviewReady) this.lastView = view;
     this.post({ type: 'view', view });
   }
-}
-
-function connectionView(model: ChatModel | undefined): ConnectionView {
-  if (!model) return { state: 'disconnected' };
-  const { state, retryAt, error } = model.connection;
-  return { state, ...(retryAt !== undefined ? { retryAt } : {}), ...(error !== undefined ? { error } : {}) };
 }
 
 function errorText(error: unknown): string {

@@ -297,8 +297,7 @@ export class ChatModel implements Disposable {
   }
 
   private conversationOfOutgoing(outgoing: OutgoingMessage): Conversation {
-    const to = outgoing.to !== undefined ? { to: outgoing.to } : {};
-    return this.conversation(conversationOf({ from: this.self, ...to }, this.self));
+    return this.conversation(outgoing.to === undefined ? GROUP : { kind: 'private', with: outgoing.to });
   }
 
   /** Queued/sending states change inside the client without events of their own. */
