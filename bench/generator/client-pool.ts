@@ -28,14 +28,9 @@ interface JoinOutcome {
   requestMs: number;
 }
 
-const CLOSE_WAIT_MS = 5000;
-
 export class ClientPool {
   private readonly ready = new Map<number, PoolClient>();
-  private readonly open = new Set<BenchClient>();
   private framesSeen = 0;
-  private closing = false;
-  private onAllClosed: (() => void) | undefined;
   /** Where deliveries go: the traffic phase running now (or the last one, which counts stragglers). */
   sink: DeliverySink | undefined;
 
@@ -117,29 +112,12 @@ export class ClientPool {
       },
       problem: (description) => this.problems.record(description),
       closed: (description) => {
-        this.open.delete(bench);
         this.ready.delete(index);
         if (!settled) finish(undefined, description);
-        else if (!this.closing) this.problems.record(`connection lost: ${description}`);
-        if (this.open.size === 0) this.onAllClosed?.();
+        else this.problems.record(`connection lost: ${description}`);
       },
     };
     const bench = this.adapter.open({ url: this.url, client: index, peer: audience === 'pairs' ? pairPeer(index) : undefined }, events);
     const client: PoolClient = { index, bench, receiverSlot: -1 };
-    this.open.add(bench);
-  }
-
-  /** Closes every client and waits (briefly) until the target has let them all go. */
-  closeAll(): Promise<void> {
-    this.closing = true;
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, CLOSE_WAIT_MS);
-      this.onAllClosed = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      if (this.open.size === 0) this.onAllClosed();
-      for (const bench of this.open) bench.close();
-    });
   }
 }

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { LatencyHistogram } from '../histogram';
 import type { Audience, DeliveryCounts } from './delivery-tracker';
 import { ProblemLog } from './problem-log';
-import type { ConnectReport, FinishReport, SentCounts, TrafficPlan, WorkerCommand, WorkerReply, WorkerSetup } from './worker-protocol';
+import type { SentCounts, TrafficPlan, WorkerCommand, WorkerReply, WorkerSetup } from './worker-protocol';
 
 /** The bundled worker sits next to the bundled generator (see bench/bundle.ts). */
 const WORKER_FILE = path.join(__dirname, 'generator-worker.js');
@@ -80,7 +80,7 @@ export class WorkerGroup {
     const maxPending = Math.max(1, Math.ceil(options.maxPending / this.handles.length));
     const reports = await this.all((worker) => ({ kind: 'connect', clients: shares[worker]!, ...options, maxPending }), 'connected');
     const outcome: ConnectOutcome = { ready: 0, failed: 0, connectToReady: new LatencyHistogram(), requestToReady: new LatencyHistogram(), lastReadyAt: 0 };
-    for (const report of reports as ConnectReport[]) {
+    for (const report of reports) {
       outcome.ready += report.ready;
       outcome.failed += report.failed;
       outcome.connectToReady.add(report.connectToReady);
@@ -114,7 +114,7 @@ export class WorkerGroup {
       latency: new LatencyHistogram(),
       stale: 0,
     };
-    for (const report of reports as FinishReport[]) {
+    for (const report of reports) {
       for (const key of Object.keys(outcome.counts) as Array<keyof DeliveryCounts>) outcome.counts[key] += report.counts[key];
       outcome.deliveriesInWindow += report.deliveriesInWindow;
       outcome.latency.add(report.latency);
@@ -122,11 +122,5 @@ export class WorkerGroup {
       this.problems.addAll(report.problems);
     }
     return outcome;
-  }
-
-  async close(): Promise<void> {
-    const replies = await this.all(() => ({ kind: 'close' }), 'closed');
-    for (const reply of replies) this.problems.addAll(reply.problems);
-    await Promise.all(this.handles.map((handle) => handle.worker.terminate()));
   }
 }

@@ -28,8 +28,7 @@ export type WorkerCommand =
   | { kind: 'traffic'; plan: TrafficPlan }
   | { kind: 'stop' }
   | { kind: 'finish'; sent: SentCounts; quietMs: number; maxDrainMs: number }
-  | { kind: 'frames' }
-  | { kind: 'close' };
+  | { kind: 'frames' };
 
 export interface ConnectReport {
   kind: 'connected';
@@ -59,5 +58,4 @@ export type WorkerReply =
   | { kind: 'started' }
   | { kind: 'stopped'; sent: SentCounts }
   | { kind: 'frames'; count: number }
-  | { kind: 'closed'; problems: ProblemCounts }
   | { kind: 'failed'; error: string };

@@ -34,9 +34,6 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
       return { ...(await currentTraffic().finish(command.sent, command.quietMs, command.maxDrainMs)), problems: problems.take() };
     case 'frames':
       return { kind: 'frames', count: pool.frames };
-    case 'close':
-      await pool.closeAll();
-      return { kind: 'closed', problems: problems.take() };
   }
 }
 
