@@ -61,6 +61,8 @@ export const welcomeFrame = z.object({
   type: z.literal('welcome'),
   name: userName,
   session: z.string(),
+  /** The installation's stable id (new): the same server whatever URL reached it. */
+  server: z.string().optional(),
   users: z.array(userName),
   messages: z.array(chatMessage),
   seq,

@@ -33,6 +33,7 @@ export class ChatService implements FrameHandler {
     private readonly presence: PresenceManager,
     private readonly hub: Hub,
     private readonly logger: Logger,
+    private readonly serverId: string,
   ) {}
 
   stop(): void {
@@ -66,6 +67,7 @@ export class ChatService implements FrameHandler {
       type: 'welcome',
       name: user.name,
       session: user.session,
+      server: this.serverId,
       users,
       messages: snapshot.messages,
       seq: snapshot.latestSeq,

@@ -38,7 +38,8 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   const broker = options.broker ?? new MemoryBroker();
   const presence = options.presence ?? new MemoryPresence();
   const hub = new Hub();
-  const service = new ChatService(store, broker, presence, hub, logger);
+  const serverId = await store.serverId();
+  const service = new ChatService(store, broker, presence, hub, logger, serverId);
   const unsubscribe = broker.subscribe(hub.deliver);
   const connections = new Set<Connection>();
   const startedAt = Date.now();
@@ -64,7 +65,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
 
   const httpServer = http.createServer((request, response) => {
     if (request.method === 'GET' && request.url === '/healthz') {
-      const body = JSON.stringify({ ok: true, online: hub.size, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
+      const body = JSON.stringify({ ok: true, server: serverId, online: hub.size, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       response.end(body);
       return;

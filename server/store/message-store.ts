@@ -69,6 +69,8 @@ export interface MessageStore {
   /** What a user sees on (re)connecting: the latest `limit`, or everything after `afterSeq` up to `limit`. */
   welcomeSnapshot(viewer: UserRecord, afterSeq: number | undefined, limit: number): Promise<WelcomeSnapshot>;
   history(query: HistoryQuery): Promise<HistoryResult>;
+  /** A stable random id of this installation, the same for every node that shares the store. */
+  serverId(): Promise<string>;
   /** Deletes a name, its session and its private conversations. Resolves false when unknown. */
   releaseName(name: string): Promise<boolean>;
   /** Waits for pending writes, then closes. */

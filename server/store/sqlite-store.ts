@@ -6,7 +6,7 @@
  * (in the WAL: it survives the process being killed; with `synchronous: 'full'` it also
  * survives power loss, at the cost of an fsync per turn).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -29,8 +29,44 @@ export interface SqliteStoreOptions {
 }
 
 export const DATABASE_FILE = 'relay-chat.sqlite3';
-const SCHEMA_VERSION = 1;
 const GROUP = 'group';
+
+/**
+ * Each step takes the schema from its index to the next version; files written by an older
+ * server are brought up to date in place, in one transaction per step, keeping their history.
+ */
+const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        session TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation TEXT NOT NULL,
+        sender_id INTEGER NOT NULL,
+        sender_name TEXT NOT NULL,
+        recipient_id INTEGER,
+        recipient_name TEXT,
+        client_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        UNIQUE (sender_id, client_id)
+      );
+      CREATE INDEX messages_by_conversation ON messages (conversation, seq);
+      CREATE INDEX messages_by_recipient ON messages (recipient_id, seq) WHERE recipient_id IS NOT NULL;
+    `),
+  // The installation's id, so clients can tell one server from another whatever URL reaches it.
+  (db) => {
+    db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('server_id', ?)`).run(randomBytes(16).toString('base64url'));
+  },
+];
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 interface MessageRow {
   seq: number;
@@ -133,6 +169,7 @@ export class SqliteStore implements MessageStore {
         `DELETE FROM messages WHERE conversation != '${GROUP}' AND (sender_id = @user OR recipient_id = @user)`,
       ),
       deleteUser: db.prepare<[number], unknown>('DELETE FROM users WHERE id = ?'),
+      serverId: db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'server_id'`),
     };
   }
 
@@ -141,31 +178,12 @@ export class SqliteStore implements MessageStore {
     if (version > SCHEMA_VERSION) {
       throw new Error(`the database was written by a newer Relay Chat (schema ${version}); upgrade the server`);
     }
-    if (version === SCHEMA_VERSION) return;
-    this.db.exec(`
-      CREATE TABLE users (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        name TEXT NOT NULL,
-        key TEXT NOT NULL UNIQUE,
-        session TEXT NOT NULL,
-        created_at INTEGER NOT NULL
-      );
-      CREATE TABLE messages (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        conversation TEXT NOT NULL,
-        sender_id INTEGER NOT NULL,
-        sender_name TEXT NOT NULL,
-        recipient_id INTEGER,
-        recipient_name TEXT,
-        client_id TEXT NOT NULL,
-        text TEXT NOT NULL,
-        ts INTEGER NOT NULL,
-        UNIQUE (sender_id, client_id)
-      );
-      CREATE INDEX messages_by_conversation ON messages (conversation, seq);
-      CREATE INDEX messages_by_recipient ON messages (recipient_id, seq) WHERE recipient_id IS NOT NULL;
-      PRAGMA user_version = ${SCHEMA_VERSION};
-    `);
+    for (let step = version; step < SCHEMA_VERSION; step++) {
+      this.db.transaction(() => {
+        MIGRATIONS[step]!(this.db);
+        this.db.pragma(`user_version = ${step + 1}`);
+      }).immediate();
+    }
   }
 
   async claimName(name: string, session: string | undefined, newSession: () => string): Promise<ClaimResult> {
@@ -267,6 +285,12 @@ export class SqliteStore implements MessageStore {
     const more = rows.length > limit;
     const messages = rows.slice(0, limit).reverse().map(toChatMessage);
     return { status: 'ok', messages, more, ...(otherName !== undefined ? { with: otherName } : {}) };
+  }
+
+  async serverId(): Promise<string> {
+    const row = this.statements.serverId.get();
+    if (!row) throw new Error('the database has no server id');
+    return row.value;
   }
 
   async releaseName(name: string): Promise<boolean> {

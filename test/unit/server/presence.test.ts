@@ -55,7 +55,9 @@ describe('server: presence, heartbeat, health and shutdown', () => {
     await TestClient.join(server.url, 'alice');
     const health = await getJson(`${server.url.replace('ws:', 'http:')}/healthz`);
     assert.equal(health.status, 200);
-    assert.deepEqual(health.body, { ok: true, online: 1, uptimeSeconds: 0 });
+    const { server: serverId, ...rest } = health.body as { server: unknown };
+    assert.deepEqual(rest, { ok: true, online: 1, uptimeSeconds: 0 });
+    assert.match(String(serverId), /^[\w-]{22}$/);
     const missing = await getJson(`${server.url.replace('ws:', 'http:')}/nope`);
     assert.equal(missing.status, 404);
   });
