@@ -8,7 +8,10 @@ export const LIMITS = {
   historyMaxLimit: 200,
   welcomeRecentMessages: 50,
   resumeMaxMessages: 1000,
+  /** The largest frame a client may send; the server closes with 1009 past it. */
   maxFrameBytes: 64 * 1024,
+  /** The largest frame the server sends: welcome and history pages are cut to fit, with `gap`/`more`. */
+  maxServerFrameBytes: 1024 * 1024,
   helloTimeoutMs: 10_000,
 } as const;
 
@@ -19,9 +22,27 @@ export function isValidName(name: string): boolean {
   return NAME_PATTERN.test(name);
 }
 
-/** Names are unique case-insensitively; this is the key they are compared by. */
+/**
+ * Names are unique case-insensitively; this is the key they are compared by. Only ASCII is
+ * folded, so no other character can fold onto a name (KELVIN SIGN U+212A lower-cases to "k"):
+ * validate a name from outside with isValidName before it is looked up.
+ */
 export function nameKey(name: string): string {
-  return name.toLowerCase();
+  return name.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+}
+
+/** A lone (unpaired) UTF-16 surrogate: it has no UTF-8 encoding, so it could not be stored as relayed. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+export function isWellFormed(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/** Something other than white space, format (Cf), control (Cc) or default-ignorable characters. */
+const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+
+export function hasVisibleText(text: string): boolean {
+  return VISIBLE.test(text);
 }
 
 /** Length in Unicode code points, which is what the text limit counts. */
@@ -47,6 +68,8 @@ export const CloseCode = {
   HelloRefused: 4001,
   Replaced: 4002,
   HelloTimeout: 4003,
+  /** The name was released (or, later, the device signed out): do not reconnect with this session. */
+  SignedOut: 4004,
   Flooding: 4008,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

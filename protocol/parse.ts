@@ -1,19 +1,42 @@
 /**
  * Turning raw text into a validated frame, with the protocol's error code for each way it can
  * be wrong. The server uses parseClientFrame; clients use parseServerFrame.
+ *
+ * The input is untrusted: no error message here serialises it or recurses into it. What an
+ * error says about the input is bounded (see `quote`), so a 64 KiB frame of nested arrays
+ * costs one JSON.parse and a short message.
  */
 import type { z } from 'zod';
-import { codePointLength, isValidName, LIMITS, type ErrorCode } from './limits';
-import { clientFrame, serverFrame, type ClientFrame, type ServerFrame } from './schema';
+import { codePointLength, hasVisibleText, isValidName, LIMITS, type ErrorCode } from './limits';
+import { clientFrame, messageId, serverFrame, type ClientFrame, type ServerFrame } from './schema';
 
 export type ParseResult<T> =
   | { ok: true; frame: T }
   | { ok: false; code: ErrorCode; message: string; id?: string };
 
+/** How much of an untrusted string an error message may show. */
+const QUOTE_MAX_CHARS = 40;
+const ISSUES_SHOWN = 3;
+
+/** A bounded, JSON-quoted excerpt of an untrusted string, safe to put into any message. */
+export function quote(text: string, maxChars = QUOTE_MAX_CHARS): string {
+  // Lone surrogates become U+FFFD: the message itself must be well-formed to go on the wire.
+  const excerpt = [...text.slice(0, maxChars * 2)].slice(0, maxChars).join('').replace(/[\uD800-\uDFFF]/gu, '\uFFFD');
+  return JSON.stringify(excerpt) + (excerpt.length < text.length ? '…' : '');
+}
+
+function describePath(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((segment) => (typeof segment === 'string' ? quoteKey(segment) : String(segment))).join('.');
+}
+
+function quoteKey(key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]{0,31}$/.test(key) ? key : quote(key, 16);
+}
+
 function describeIssues(error: z.ZodError): string {
   return error.issues
-    .slice(0, 3)
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .slice(0, ISSUES_SHOWN)
+    .map((issue) => (issue.path.length ? `${describePath(issue.path)}: ${issue.message}` : issue.message))
     .join('; ');
 }
 
@@ -25,48 +48,101 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; me
   }
 }
 
-const CLIENT_TYPES: ReadonlySet<string> = new Set(clientFrame.options.map((option) => option.shape.type.value));
+/** What kind of JSON value something is, for an error message that must not show the value. */
+function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+const CLIENT_TYPES: readonly string[] = clientFrame.options.map((option) => option.shape.type.value);
+const CLIENT_TYPE_SET: ReadonlySet<string> = new Set(CLIENT_TYPES);
+
+function describeBadType(type: unknown): string {
+  const expected = `expected one of ${CLIENT_TYPES.join(', ')}`;
+  if (type === undefined) return `frame has no "type"; ${expected}`;
+  if (typeof type !== 'string') return `frame "type" must be a string, got ${jsonKind(type)}; ${expected}`;
+  return `unknown frame type ${quote(type)}; ${expected}`;
+}
+
+/**
+ * The id of a `say`, when it is one a reply may carry: errors about a say name it, but only an
+ * id that is itself valid is echoed, so a 60 KB "id" is never sent back.
+ */
+export function sayIdOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { type, id } = value as { type?: unknown; id?: unknown };
+  return type === 'say' && messageId.safeParse(id).success ? (id as string) : undefined;
+}
+
+/** Reads just enough of a frame to find the say id an error about it should carry. */
+export function sayIdOfText(text: string): string | undefined {
+  const json = parseJson(text);
+  return json.ok ? sayIdOf(json.value) : undefined;
+}
+
+const NAME_RULE = `a name is 1 to ${LIMITS.nameMaxLength} ASCII letters, digits, "_", "-" and "."`;
+
+/** A user named in `to` or `with`: checked by the same rule as a hello's name before anyone folds it. */
+function badRecipient(name: string | undefined): string | undefined {
+  if (name === undefined || isValidName(name)) return undefined;
+  return `no user can be named ${quote(name)}: ${NAME_RULE}`;
+}
+
+function checkMeaning(frame: ClientFrame): ParseResult<ClientFrame> {
+  switch (frame.type) {
+    case 'hello':
+      if (!isValidName(frame.name)) return { ok: false, code: 'BAD_NAME', message: NAME_RULE };
+      break;
+    case 'say': {
+      const recipient = badRecipient(frame.to);
+      if (recipient) return { ok: false, code: 'UNKNOWN_USER', message: recipient, id: frame.id };
+      const length = codePointLength(frame.text);
+      if (length > LIMITS.textMaxCodePoints) {
+        return {
+          ok: false,
+          code: 'TOO_LONG',
+          message: `text is ${length} characters; the limit is ${LIMITS.textMaxCodePoints}`,
+          id: frame.id,
+        };
+      }
+      if (!hasVisibleText(frame.text)) {
+        return {
+          ok: false,
+          code: 'BAD_FRAME',
+          message: 'text must not be empty or only white space, control or invisible characters',
+          id: frame.id,
+        };
+      }
+      break;
+    }
+    case 'history':
+    case 'typing': {
+      const other = badRecipient(frame.type === 'history' ? frame.with : frame.to);
+      if (other) return { ok: false, code: 'UNKNOWN_USER', message: other };
+      break;
+    }
+  }
+  return { ok: true, frame };
+}
 
 export function parseClientFrame(text: string): ParseResult<ClientFrame> {
   const json = parseJson(text);
   if (!json.ok) return { ok: false, code: 'BAD_FRAME', message: json.message };
   const value = json.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, code: 'BAD_FRAME', message: 'frame must be a JSON object' };
+    return { ok: false, code: 'BAD_FRAME', message: `frame must be a JSON object, got ${jsonKind(value)}` };
   }
   const type = (value as { type?: unknown }).type;
-  const rawId = (value as { id?: unknown }).id;
-  const id = type === 'say' && typeof rawId === 'string' ? rawId : undefined;
-  if (typeof type !== 'string' || !CLIENT_TYPES.has(type)) {
-    return { ok: false, code: 'BAD_FRAME', message: `unknown frame type ${JSON.stringify(type ?? null)}` };
+  if (typeof type !== 'string' || !CLIENT_TYPE_SET.has(type)) {
+    return { ok: false, code: 'BAD_FRAME', message: describeBadType(type) };
   }
+  const id = sayIdOf(value);
   const parsed = clientFrame.safeParse(value);
   if (!parsed.success) {
     return { ok: false, code: 'BAD_FRAME', message: describeIssues(parsed.error), ...(id ? { id } : {}) };
   }
-  const frame = parsed.data;
-  if (frame.type === 'hello' && !isValidName(frame.name)) {
-    return {
-      ok: false,
-      code: 'BAD_NAME',
-      message: `a name is 1 to ${LIMITS.nameMaxLength} ASCII letters, digits, "_", "-" and "."`,
-    };
-  }
-  if (frame.type === 'say') {
-    const length = codePointLength(frame.text);
-    if (length > LIMITS.textMaxCodePoints) {
-      return {
-        ok: false,
-        code: 'TOO_LONG',
-        message: `text is ${length} characters; the limit is ${LIMITS.textMaxCodePoints}`,
-        id: frame.id,
-      };
-    }
-    if (frame.text.trim().length === 0) {
-      return { ok: false, code: 'BAD_FRAME', message: 'text must not be empty or only white space', id: frame.id };
-    }
-  }
-  return { ok: true, frame };
+  return checkMeaning(parsed.data);
 }
 
 export function parseServerFrame(text: string): ParseResult<ServerFrame> {

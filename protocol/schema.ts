@@ -4,38 +4,44 @@
  * Unknown fields are stripped, so older peers keep working when fields are added.
  */
 import * as z from 'zod';
-import { ERROR_CODES, LIMITS } from './limits';
+import { ERROR_CODES, isWellFormed, LIMITS } from './limits';
+
+/**
+ * Every string on the wire: a lone surrogate would be relayed as it came but stored as U+FFFD,
+ * and strict JSON parsers refuse it, so it is refused at the door.
+ */
+const wireString = () => z.string().refine(isWellFormed, 'must not contain a lone UTF-16 surrogate');
 
 const seq = z.number().int().nonnegative();
-const userName = z.string().min(1).max(LIMITS.nameMaxLength);
-const messageId = z.string().min(1).max(LIMITS.messageIdMaxLength);
+const userName = wireString().min(1).max(LIMITS.nameMaxLength);
+export const messageId = wireString().min(1).max(LIMITS.messageIdMaxLength);
 
 // ---- client to server ----
 
 export const helloFrame = z.object({
   type: z.literal('hello'),
-  name: z.string(),
-  session: z.string().min(1).max(LIMITS.sessionMaxLength).optional(),
+  name: wireString(),
+  session: wireString().min(1).max(LIMITS.sessionMaxLength).optional(),
   resume: seq.optional(),
 });
 
 export const sayFrame = z.object({
   type: z.literal('say'),
   id: messageId,
-  text: z.string(),
-  to: z.string().optional(),
+  text: wireString(),
+  to: wireString().optional(),
 });
 
 export const historyRequestFrame = z.object({
   type: z.literal('history'),
-  with: z.string().optional(),
+  with: wireString().optional(),
   before: seq.optional(),
   limit: z.number().int().positive().optional(),
 });
 
 export const typingRequestFrame = z.object({
   type: z.literal('typing'),
-  to: z.string().optional(),
+  to: wireString().optional(),
 });
 
 export const clientFrame = z.discriminatedUnion('type', [
@@ -53,16 +59,16 @@ export const chatMessage = z.object({
   id: messageId,
   from: userName,
   to: userName.optional(),
-  text: z.string(),
+  text: wireString(),
   ts: z.number(),
 });
 
 export const welcomeFrame = z.object({
   type: z.literal('welcome'),
   name: userName,
-  session: z.string(),
+  session: wireString(),
   /** The installation's stable id (new): the same server whatever URL reached it. */
-  server: z.string().optional(),
+  server: wireString().optional(),
   users: z.array(userName),
   messages: z.array(chatMessage),
   seq,
@@ -99,8 +105,8 @@ export const historyFrame = z.object({
 export const errorFrame = z.object({
   type: z.literal('error'),
   code: z.enum(ERROR_CODES),
-  message: z.string(),
-  id: z.string().optional(),
+  message: wireString(),
+  id: wireString().optional(),
 });
 
 export const serverFrame = z.discriminatedUnion('type', [
