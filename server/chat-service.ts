@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import {
+  CloseCode,
   LIMITS,
   nameKey,
   type HelloFrame,
@@ -11,13 +12,15 @@ import {
   type SayFrame,
   type ServerFrame,
   type TypingRequestFrame,
-  type WelcomeFrame,
 } from '../protocol';
 import type { Audience, Broker, PresenceManager } from './broker/broker';
 import type { Connection, FrameHandler } from './connection';
+import { fitHistory, fitWelcome } from './frame-budget';
 import type { Hub } from './hub';
 import type { Logger } from './options';
 import type { MessageStore } from './store/message-store';
+
+const RELEASED_REASON = 'the server administrator released this name';
 
 function newSession(): string {
   return randomBytes(24).toString('base64url');
@@ -53,8 +56,15 @@ export class ChatService implements FrameHandler {
     const user = claim.user;
     const key = nameKey(user.name);
     connection.beginWelcome(user, key);
-    const replaced = this.hub.register(key, connection);
-    if (!replaced && (await this.presence.join(key, user.name))) {
+    const previous = this.hub.register(key, connection);
+    if (previous && previous.user?.id !== user.id) {
+      // The name was released and taken by someone else while its old holder was still here.
+      previous.close(CloseCode.SignedOut, RELEASED_REASON);
+      this.publishPresence(previous.user!.name, key, false);
+      this.publishPresence(user.name, key, true);
+    } else if (previous) {
+      previous.close(CloseCode.Replaced, 'replaced by a newer connection of the same user');
+    } else if (await this.presence.join(key, user.name)) {
       this.publishPresence(user.name, key, true);
     }
     const snapshot = await this.store.welcomeSnapshot(
@@ -63,7 +73,7 @@ export class ChatService implements FrameHandler {
       frame.resume === undefined ? LIMITS.welcomeRecentMessages : LIMITS.resumeMaxMessages,
     );
     const users = await this.presence.online();
-    const welcome: WelcomeFrame = {
+    const welcome = fitWelcome({
       type: 'welcome',
       name: user.name,
       session: user.session,
@@ -71,59 +81,59 @@ export class ChatService implements FrameHandler {
       users,
       messages: snapshot.messages,
       seq: snapshot.latestSeq,
-    };
-    if (snapshot.gap) welcome.gap = true;
+      ...(snapshot.gap ? { gap: true } : {}),
+    }, frame.resume !== undefined);
     connection.finishWelcome(welcome, snapshot.latestSeq);
     this.logger.info(`${user.name} ${claim.status === 'created' ? 'registered and ' : ''}connected`);
   }
 
-  say(connection: Connection, frame: SayFrame): void {
+  async say(connection: Connection, frame: SayFrame): Promise<void> {
     const sender = connection.user!;
-    this.store.append({ sender, clientId: frame.id, text: frame.text, to: frame.to }).then(
-      (result) => {
-        if (result.status === 'unknown_recipient') {
-          connection.sendError('UNKNOWN_USER', `no user is named "${frame.to}"`, frame.id);
-          return;
-        }
-        const message = result.message;
-        connection.send({ type: 'ack', id: message.id, seq: message.seq, ts: message.ts });
-        if (result.duplicate) return;
-        if (result.recipient === undefined) {
-          this.publish(message, { kind: 'everyone', except: connection.key! }, message.seq);
-        } else if (result.recipient.id !== sender.id) {
-          this.publish(message, { kind: 'users', keys: [nameKey(result.recipient.name)] }, message.seq);
-        }
-      },
-      (error: unknown) => {
-        this.logger.warn(`storing a message failed: ${String(error)}`);
-        connection.sendError('INTERNAL', 'the message could not be stored; send it again', frame.id);
-      },
-    );
+    let result;
+    try {
+      result = await this.store.append({ sender, clientId: frame.id, text: frame.text, to: frame.to });
+    } catch (error) {
+      this.logger.warn(`storing a message failed: ${String(error)}`);
+      connection.sendError('INTERNAL', 'the message could not be stored; send it again', frame.id);
+      return;
+    }
+    if (result.status === 'unknown_recipient') {
+      connection.sendError('UNKNOWN_USER', `no user is named "${frame.to}"`, frame.id);
+      return;
+    }
+    const message = result.message;
+    connection.send({ type: 'ack', id: message.id, seq: message.seq, ts: message.ts });
+    if (result.duplicate) return;
+    if (result.recipient === undefined) {
+      this.publish(message, { kind: 'everyone', except: connection.key! }, message.seq);
+    } else if (result.recipient.id !== sender.id) {
+      this.publish(message, { kind: 'users', keys: [nameKey(result.recipient.name)] }, message.seq);
+    }
   }
 
-  history(connection: Connection, frame: HistoryRequestFrame): void {
+  async history(connection: Connection, frame: HistoryRequestFrame): Promise<void> {
     const limit = Math.min(frame.limit ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
-    this.store
-      .history({ viewer: connection.user!, limit, with: frame.with, before: frame.before })
-      .then(
-        (result) => {
-          if (result.status === 'unknown_user') {
-            connection.sendError('UNKNOWN_USER', `no user is named "${frame.with}"`);
-            return;
-          }
-          connection.send({
-            type: 'history',
-            ...(result.with !== undefined ? { with: result.with } : {}),
-            ...(frame.before !== undefined ? { before: frame.before } : {}),
-            messages: result.messages,
-            more: result.more,
-          });
-        },
-        (error: unknown) => {
-          this.logger.warn(`reading history failed: ${String(error)}`);
-          connection.sendError('INTERNAL', 'history could not be read; try again');
-        },
-      );
+    let result;
+    try {
+      result = await this.store.history({ viewer: connection.user!, limit, with: frame.with, before: frame.before });
+    } catch (error) {
+      this.logger.warn(`reading history failed: ${String(error)}`);
+      connection.sendError('INTERNAL', 'history could not be read; try again');
+      return;
+    }
+    if (result.status === 'unknown_user') {
+      connection.sendError('UNKNOWN_USER', `no user is named "${frame.with}"`);
+      return;
+    }
+    connection.send(
+      fitHistory({
+        type: 'history',
+        ...(result.with !== undefined ? { with: result.with } : {}),
+        ...(frame.before !== undefined ? { before: frame.before } : {}),
+        messages: result.messages,
+        more: result.more,
+      }),
+    );
   }
 
   /** Typing is ephemeral: to someone offline (or to oneself) it is dropped. */
@@ -144,10 +154,28 @@ export class ChatService implements FrameHandler {
     const key = connection.key!;
     if (!this.hub.unregister(key, connection) || this.stopping) return;
     const name = connection.user!.name;
-    this.presence.leave(key).then((wasOnline) => {
-      if (wasOnline) this.publishPresence(name, key, false);
-    });
+    this.presence.leave(key).then(
+      (wasOnline) => {
+        if (wasOnline) this.publishPresence(name, key, false);
+      },
+      (error: unknown) => this.logger.warn(`marking ${name} offline failed: ${String(error)}`),
+    );
     this.logger.info(`${name} disconnected`);
+  }
+
+  /**
+   * Frees a name and deletes its private history; whoever holds it now is disconnected with
+   * 4004, wherever they are connected, and the others see them leave. Resolves false when unknown.
+   */
+  async release(name: string): Promise<boolean> {
+    const released = await this.store.releaseName(name);
+    if (!released) return false;
+    this.broker.publish({
+      audience: { kind: 'users', keys: [nameKey(released.name)] },
+      disconnect: { userId: released.id, code: CloseCode.SignedOut, reason: RELEASED_REASON },
+    });
+    this.logger.info(`released the name ${released.name}`);
+    return true;
   }
 
   private publishPresence(name: string, key: string, online: boolean): void {

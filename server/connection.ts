@@ -8,6 +8,8 @@ import type WebSocket from 'ws';
 import {
   CloseCode,
   parseClientFrame,
+  sayIdOfText,
+  type ClientFrame,
   type ErrorCode,
   type HelloFrame,
   type HistoryRequestFrame,
@@ -15,16 +17,19 @@ import {
   type ServerFrame,
   type TypingRequestFrame,
 } from '../protocol';
-import type { BrokerEvent } from './broker/broker';
+import type { AdmissionTicket } from './admission';
+import type { FrameEvent } from './broker/broker';
 import { FlushScheduler, OutboundQueue, wireTextFrame, type WireFrame } from './outbound';
+import type { Logger } from './options';
 import { TokenBucket, type RateLimit } from './rate-limiter';
 import type { UserRecord } from './store/message-store';
 
+/** What frames mean. A handler that throws or rejects fails that frame only (INTERNAL), never the process. */
 export interface FrameHandler {
   hello(connection: Connection, frame: HelloFrame): Promise<void>;
-  say(connection: Connection, frame: SayFrame): void;
-  history(connection: Connection, frame: HistoryRequestFrame): void;
-  typing(connection: Connection, frame: TypingRequestFrame): void;
+  say(connection: Connection, frame: SayFrame): Promise<void> | void;
+  history(connection: Connection, frame: HistoryRequestFrame): Promise<void> | void;
+  typing(connection: Connection, frame: TypingRequestFrame): Promise<void> | void;
   closed(connection: Connection): void;
 }
 
@@ -33,6 +38,7 @@ export interface ConnectionSettings {
   maxBufferedBytes: number;
   helloTimeoutMs: number;
   scheduler: FlushScheduler;
+  logger: Logger;
   onOverflow: (connection: Connection) => void;
   /** Called once the socket has closed: one shared callback weighs less per connection than a listener of its own. */
   onClosed: (connection: Connection) => void;
@@ -68,6 +74,8 @@ export class Connection {
     socket: Duplex,
     private readonly settings: ConnectionSettings,
     private readonly handler: FrameHandler,
+    /** This connection's place among those not yet welcomed; given back once it is. */
+    private readonly admissionTicket: AdmissionTicket = ignore,
   ) {
     this.bucket = new TokenBucket(settings.rateLimit);
     this.outbound = new OutboundQueue(socket, settings.scheduler, settings.maxBufferedBytes, () =>
@@ -92,13 +100,7 @@ export class Connection {
     this.alive = true;
     if (this.state === 'closed') return;
     if (!this.bucket.take()) {
-      this.rateLimitedInARow++;
-      if (this.rateLimitedInARow > this.settings.rateLimit.burst) {
-        this.sendError('RATE_LIMITED', 'too many frames; closing the connection');
-        this.close(CloseCode.Flooding, 'kept flooding');
-      } else {
-        this.sendError('RATE_LIMITED', `slow down: at most ${this.settings.rateLimit.perSecond} frames per second`);
-      }
+      this.refuseFlood(data, isBinary);
       return;
     }
     this.rateLimitedInARow = 0;
@@ -114,17 +116,39 @@ export class Connection {
     this.process(text);
   }
 
-  private process(text: string): void {
-    const parsed = parseClientFrame(text);
-    if (!parsed.ok) {
-      if (parsed.code === 'BAD_NAME' && this.state === 'awaiting-hello') {
-        this.refuseHello('BAD_NAME', parsed.message);
-      } else {
-        this.sendError(parsed.code, parsed.message, parsed.id);
-      }
-      return;
+  /** A frame over the rate limit is dropped; if it was a say, the error names it so the sender can resend it. */
+  private refuseFlood(data: Buffer, isBinary: boolean): void {
+    this.rateLimitedInARow++;
+    const id = isBinary ? undefined : sayIdOfText(data.toString('utf8'));
+    if (this.rateLimitedInARow > this.settings.rateLimit.burst) {
+      this.sendError('RATE_LIMITED', 'too many frames; closing the connection', id);
+      this.close(CloseCode.Flooding, 'kept flooding');
+    } else {
+      this.sendError('RATE_LIMITED', `slow down: at most ${this.settings.rateLimit.perSecond} frames per second`, id);
     }
-    const frame = parsed.frame;
+  }
+
+  /** Parses and handles one frame; whatever goes wrong while handling it fails that frame alone. */
+  private process(text: string): void {
+    let frame: ClientFrame | undefined;
+    try {
+      const parsed = parseClientFrame(text);
+      if (!parsed.ok) {
+        if (parsed.code === 'BAD_NAME' && this.state === 'awaiting-hello') {
+          this.refuseHello('BAD_NAME', parsed.message);
+        } else {
+          this.sendError(parsed.code, parsed.message, parsed.id);
+        }
+        return;
+      }
+      frame = parsed.frame;
+      this.dispatch(frame)?.catch((error: unknown) => this.failFrame(frame!, error));
+    } catch (error) {
+      this.failFrame(frame, error);
+    }
+  }
+
+  private dispatch(frame: ClientFrame): Promise<void> | void {
     if (this.state === 'awaiting-hello') {
       if (frame.type !== 'hello') {
         this.sendError('NOT_WELCOMED', 'send hello first', frame.type === 'say' ? frame.id : undefined);
@@ -134,7 +158,8 @@ export class Connection {
       this.state = 'hello-pending';
       this.handler.hello(this, frame).then(
         () => this.releaseHeldFrames(),
-        () => {
+        (error: unknown) => {
+          this.settings.logger.warn(`answering a hello failed: ${describeError(error)}`);
           this.sendError('INTERNAL', 'the server could not answer hello; try again');
           this.close(1011, 'internal error');
         },
@@ -146,15 +171,18 @@ export class Connection {
         this.sendError('BAD_FRAME', 'already welcomed: hello is only the first frame');
         return;
       case 'say':
-        this.handler.say(this, frame);
-        return;
+        return this.handler.say(this, frame);
       case 'history':
-        this.handler.history(this, frame);
-        return;
+        return this.handler.history(this, frame);
       case 'typing':
-        this.handler.typing(this, frame);
-        return;
+        return this.handler.typing(this, frame);
     }
+  }
+
+  /** A bug met while handling one frame: logged, answered with INTERNAL, and the connection goes on. */
+  private failFrame(frame: ClientFrame | undefined, error: unknown): void {
+    this.settings.logger.warn(`handling a ${frame?.type ?? 'client'} frame failed: ${describeError(error)}`);
+    this.sendError('INTERNAL', 'the server failed while handling this frame; a say can be sent again with the same id', frame?.type === 'say' ? frame.id : undefined);
   }
 
   private releaseHeldFrames(): void {
@@ -176,6 +204,7 @@ export class Connection {
   /** Sends the welcome, then the events held meanwhile that it does not already hold. */
   finishWelcome(welcome: ServerFrame, snapshotSeq: number): void {
     if (this.state !== 'welcoming') return;
+    this.admissionTicket();
     this.send(welcome);
     for (const event of this.heldEvents) {
       // Presence and typing from before the welcome are already reflected in its user list.
@@ -186,7 +215,7 @@ export class Connection {
   }
 
   /** A broker event for this user; `frame` is shared by all recipients and must not be changed. */
-  deliver(frame: WireFrame, event: BrokerEvent): void {
+  deliver(frame: WireFrame, event: FrameEvent): void {
     if (this.state === 'live') this.outbound.enqueue(frame, event.lazy);
     else if (this.state === 'welcoming') this.heldEvents.push({ frame, seq: event.seq });
   }
@@ -201,6 +230,7 @@ export class Connection {
   }
 
   refuseHello(code: 'BAD_NAME' | 'NAME_TAKEN', message: string): void {
+    this.stopHelloTimer();
     this.sendError(code, message);
     this.close(CloseCode.HelloRefused, code === 'BAD_NAME' ? 'bad name' : 'name taken');
   }
@@ -252,4 +282,10 @@ export class Connection {
     if (wasRegistered) this.handler.closed(this);
     this.settings.onClosed(this);
   }
+}
+
+/** An error's own message (the stack only for real bugs), bounded for the log. */
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }

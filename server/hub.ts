@@ -2,8 +2,7 @@
  * The connections of this server process, by user, and the local half of fan-out: every
  * broker event is framed once here and the same frame is queued on each recipient's socket.
  */
-import { CloseCode } from '../protocol';
-import type { BrokerEvent } from './broker/broker';
+import type { BrokerEvent, DisconnectEvent } from './broker/broker';
 import type { Connection } from './connection';
 import { wireTextFrame } from './outbound';
 
@@ -14,15 +13,11 @@ export class Hub {
     return this.byKey.size;
   }
 
-  /** Makes `connection` the user's only one. Returns true when it replaced another. */
-  register(key: string, connection: Connection): boolean {
+  /** Makes `connection` the user's only one here. Returns the one it displaced, for the caller to close. */
+  register(key: string, connection: Connection): Connection | undefined {
     const previous = this.byKey.get(key);
     this.byKey.set(key, connection);
-    if (previous && previous !== connection) {
-      previous.close(CloseCode.Replaced, 'replaced by a newer connection');
-      return true;
-    }
-    return false;
+    return previous !== connection ? previous : undefined;
   }
 
   /** Removes the user's connection if it is still this one. Returns true when it was. */
@@ -37,6 +32,10 @@ export class Hub {
   }
 
   readonly deliver = (event: BrokerEvent): void => {
+    if (event.disconnect) {
+      this.disconnect(event);
+      return;
+    }
     const frame = wireTextFrame(event.payload);
     const audience = event.audience;
     if (audience.kind === 'everyone') {
@@ -47,4 +46,11 @@ export class Hub {
       for (const key of audience.keys) this.byKey.get(key)?.deliver(frame, event);
     }
   };
+
+  private disconnect({ audience, disconnect }: DisconnectEvent): void {
+    for (const key of audience.keys) {
+      const connection = this.byKey.get(key);
+      if (connection?.user?.id === disconnect.userId) connection.close(disconnect.code, disconnect.reason);
+    }
+  }
 }

@@ -9,7 +9,10 @@ export type Audience =
   | { kind: 'everyone'; except?: string }
   | { kind: 'users'; keys: readonly string[] };
 
-export interface BrokerEvent {
+/** What goes through the broker: a frame for an audience, or the order to disconnect one. */
+export type BrokerEvent = FrameEvent | DisconnectEvent;
+
+export interface FrameEvent {
   audience: Audience;
   /** The server-to-client frame, already serialised: it is serialised once for all recipients. */
   payload: string;
@@ -17,6 +20,16 @@ export interface BrokerEvent {
   seq?: number;
   /** May wait a few milliseconds to go out with others (presence): see LAZY_FLUSH_MS. */
   lazy?: boolean;
+  disconnect?: never;
+}
+
+/**
+ * Control, not chat: close the connections of these users that belong to `userId` (a released
+ * name; later a revoked device), wherever they are connected. A newer owner of the name stays.
+ */
+export interface DisconnectEvent {
+  audience: { kind: 'users'; keys: readonly string[] };
+  disconnect: { userId: number; code: number; reason: string };
 }
 
 export interface Broker {

@@ -71,8 +71,8 @@ export interface MessageStore {
   history(query: HistoryQuery): Promise<HistoryResult>;
   /** A stable random id of this installation, the same for every node that shares the store. */
   serverId(): Promise<string>;
-  /** Deletes a name, its session and its private conversations. Resolves false when unknown. */
-  releaseName(name: string): Promise<boolean>;
+  /** Deletes a name, its session and its private conversations. Resolves with who held it, or undefined when unknown. */
+  releaseName(name: string): Promise<UserRecord | undefined>;
   /** Waits for pending writes, then closes. */
   close(): Promise<void>;
 }

@@ -293,13 +293,13 @@ export class SqliteStore implements MessageStore {
     return row.value;
   }
 
-  async releaseName(name: string): Promise<boolean> {
-    const release = this.db.transaction((): boolean => {
+  async releaseName(name: string): Promise<UserRecord | undefined> {
+    const release = this.db.transaction((): UserRecord | undefined => {
       const user = this.statements.userByKey.get(nameKey(name));
-      if (!user) return false;
+      if (!user) return undefined;
       this.statements.deletePrivateMessages.run({ user: user.id });
       this.statements.deleteUser.run(user.id);
-      return true;
+      return user;
     });
     return release.immediate();
   }
