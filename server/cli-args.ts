@@ -1,12 +1,16 @@
 /** Parses `relay-chat-server` arguments and environment into what the CLI should do. */
 import { parseArgs } from 'node:util';
+import { isValidName, quote } from '../protocol';
 import { DEFAULTS } from './options';
+import { normaliseOrigin } from './origin-policy';
 
 export const DEFAULT_DATA_DIR = 'relay-chat-data';
 
 export const USAGE = `Usage:
   relay-chat-server [options]          run the server
-  relay-chat-server release NAME       free NAME and delete its private history
+  relay-chat-server release NAME [--data DIR]
+                                       free NAME and delete its private history; a running server
+                                       on DIR disconnects its holder at once
 
 Options (environment variables in brackets):
   --host HOST             interface to listen on (default ${DEFAULTS.host}) [RELAY_CHAT_HOST]
@@ -16,7 +20,12 @@ Options (environment variables in brackets):
   --rate-burst N          frames a connection may send at once (default ${DEFAULTS.rateLimit.burst}) [RELAY_CHAT_RATE_BURST]
   --rate-per-second N     frames per second after the burst (default ${DEFAULTS.rateLimit.perSecond}) [RELAY_CHAT_RATE_PER_SECOND]
   --max-buffered BYTES    drop a client whose unread output passes this (default ${DEFAULTS.maxBufferedBytes}) [RELAY_CHAT_MAX_BUFFERED]
-  --deflate               enable permessage-deflate (off by default: it costs CPU per frame) [RELAY_CHAT_DEFLATE=1]
+  --allow-origin ORIGIN   a browser origin (https://host[:port]) that may connect besides the server's own;
+                          repeatable [RELAY_CHAT_ALLOW_ORIGIN, comma-separated]
+  --max-pending-per-address N
+                          connections not yet welcomed that one address may hold (default ${DEFAULTS.pendingLimits.perAddress}) [RELAY_CHAT_MAX_PENDING_PER_ADDRESS]
+  --max-pending N         connections not yet welcomed in all (default ${DEFAULTS.pendingLimits.total}) [RELAY_CHAT_MAX_PENDING]
+  --headers-timeout-ms MS time a connection gets to send its upgrade request (default ${DEFAULTS.headersTimeoutMs}) [RELAY_CHAT_HEADERS_TIMEOUT_MS]
   --help                  show this help
   --version               show the version`;
 
@@ -28,7 +37,9 @@ export interface ServeCommand {
   synchronous: 'normal' | 'full';
   rateLimit: { burst: number; perSecond: number };
   maxBufferedBytes: number;
-  perMessageDeflate: boolean;
+  allowOrigins: string[];
+  pendingLimits: { perAddress: number; total: number };
+  headersTimeoutMs: number;
 }
 
 export type CliCommand =
@@ -46,6 +57,20 @@ function integer(value: string, what: string, min: number, max: number): number 
   return number;
 }
 
+function splitList(value: string | undefined): string[] {
+  return value === undefined ? [] : value.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function origins(values: string[]): string[] {
+  return values.map((value) => {
+    try {
+      return normaliseOrigin(value);
+    } catch (error) {
+      throw new UsageError(`--allow-origin: ${(error as Error).message}`);
+    }
+  });
+}
+
 export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   let parsed;
   try {
@@ -60,7 +85,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         'rate-burst': { type: 'string' },
         'rate-per-second': { type: 'string' },
         'max-buffered': { type: 'string' },
-        deflate: { type: 'boolean' },
+        'allow-origin': { type: 'string', multiple: true },
+        'max-pending-per-address': { type: 'string' },
+        'max-pending': { type: 'string' },
+        'headers-timeout-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -75,7 +103,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
 
   if (positionals[0] === 'release') {
     if (positionals.length !== 2) throw new UsageError('release takes exactly one NAME');
-    return { command: 'release', name: positionals[1]!, dataDir };
+    const name = positionals[1]!;
+    if (!isValidName(name)) throw new UsageError(`${quote(name)} is not a valid name: 1 to 32 ASCII letters, digits, "_", "-" and "."`);
+    return { command: 'release', name, dataDir };
   }
   if (positionals.length > 0) throw new UsageError(`unknown command "${positionals[0]}"`);
 
@@ -104,6 +134,21 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       1024,
       2 ** 31,
     ),
-    perMessageDeflate: values.deflate ?? env.RELAY_CHAT_DEFLATE === '1',
+    allowOrigins: origins(values['allow-origin'] ?? splitList(env.RELAY_CHAT_ALLOW_ORIGIN)),
+    pendingLimits: {
+      perAddress: integer(
+        setting(values['max-pending-per-address'], 'RELAY_CHAT_MAX_PENDING_PER_ADDRESS', DEFAULTS.pendingLimits.perAddress),
+        'max pending per address',
+        1,
+        1e6,
+      ),
+      total: integer(setting(values['max-pending'], 'RELAY_CHAT_MAX_PENDING', DEFAULTS.pendingLimits.total), 'max pending', 1, 1e6),
+    },
+    headersTimeoutMs: integer(
+      setting(values['headers-timeout-ms'], 'RELAY_CHAT_HEADERS_TIMEOUT_MS', DEFAULTS.headersTimeoutMs),
+      'headers timeout',
+      100,
+      600_000,
+    ),
   };
 }

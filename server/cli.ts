@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { version } from '../package.json';
 import { parseCli, UsageError, USAGE, type ServeCommand } from './cli-args';
+import { sendControlRequest } from './control/control-client';
+import { controlSocketPath } from './control/control-protocol';
 import type { Logger } from './options';
 import { startRelayServer } from './relay-server';
 import { DATABASE_FILE, SqliteStore } from './store/sqlite-store';
@@ -21,7 +23,9 @@ async function serve(command: ServeCommand): Promise<void> {
     synchronous: command.synchronous,
     rateLimit: command.rateLimit,
     maxBufferedBytes: command.maxBufferedBytes,
-    perMessageDeflate: command.perMessageDeflate,
+    allowOrigins: command.allowOrigins,
+    pendingLimits: command.pendingLimits,
+    headersTimeoutMs: command.headersTimeoutMs,
     logger,
   });
   console.log(`Relay Chat server listening on ${server.url} (data in ${dataDir})`);
@@ -42,6 +46,21 @@ async function serve(command: ServeCommand): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+/** Through the running server when there is one, so it disconnects the holder at once; else on the store itself. */
+async function release(name: string, dataDir: string): Promise<boolean> {
+  const reply = await sendControlRequest(controlSocketPath(dataDir), { command: 'release', name });
+  if (reply !== undefined) {
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.found;
+  }
+  const store = new SqliteStore({ dataDir });
+  try {
+    return (await store.releaseName(name)) !== undefined;
+  } finally {
+    await store.close();
+  }
+}
+
 async function main(): Promise<void> {
   const command = parseCli(process.argv.slice(2), process.env);
   switch (command.command) {
@@ -54,10 +73,7 @@ async function main(): Promise<void> {
     case 'release': {
       const dataDir = path.resolve(command.dataDir);
       if (!existsSync(path.join(dataDir, DATABASE_FILE))) throw new UsageError(`no Relay Chat store in ${dataDir}; pass --data`);
-      const store = new SqliteStore({ dataDir });
-      const released = await store.releaseName(command.name);
-      await store.close();
-      if (!released) throw new UsageError(`no user is named "${command.name}" in ${dataDir}`);
+      if (!(await release(command.name, dataDir))) throw new UsageError(`no user is named "${command.name}" in ${dataDir}`);
       console.log(`released "${command.name}": the name is free and its private history is deleted`);
       return;
     }

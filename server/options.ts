@@ -1,4 +1,5 @@
 import { LIMITS } from '../protocol';
+import type { AdmissionLimits } from './admission';
 import type { Broker, PresenceManager } from './broker/broker';
 import type { RateLimit } from './rate-limiter';
 import type { MessageStore } from './store/message-store';
@@ -29,8 +30,17 @@ export interface RelayServerOptions {
   heartbeatMs?: number;
   /** Time allowed for the first frame, `hello`. Default 10 s. */
   helloTimeoutMs?: number;
-  /** permessage-deflate costs CPU on every frame and is off by default. */
-  perMessageDeflate?: boolean;
+  /** Not-yet-welcomed connections allowed per remote address and in all. Default 32 and 1024. */
+  pendingLimits?: AdmissionLimits;
+  /** Time a connection gets to send its complete upgrade request. Default 10 s. */
+  headersTimeoutMs?: number;
+  /** Browser origins (scheme://host[:port]) that may connect besides the server's own. */
+  allowOrigins?: readonly string[];
+  /**
+   * The administration socket that `relay-chat-server release` reaches a running server by.
+   * Default: `control.sock` in `dataDir` when there is one; false for none.
+   */
+  controlSocket?: string | false;
   logger?: Logger;
 }
 
@@ -41,7 +51,8 @@ export const DEFAULTS = {
   maxBufferedBytes: 1024 * 1024,
   heartbeatMs: 15_000,
   helloTimeoutMs: LIMITS.helloTimeoutMs,
-  perMessageDeflate: false,
+  pendingLimits: { perAddress: 32, total: 1024 },
+  headersTimeoutMs: 10_000,
 } as const;
 
 export const silentLogger: Logger = { info() {}, warn() {} };

@@ -9,8 +9,9 @@
  * live in V8's heap, and the socket copies a small one through a stack buffer when it writes.
  *
  * Frames are written to the raw socket that the upgrade handed us, next to `ws`, which still
- * owns reading, pings and close frames: with permessage-deflate off, `ws` writes synchronously
- * too, so the byte stream stays well-formed.
+ * owns reading, pings and close frames. permessage-deflate is never negotiated (with it, `ws`
+ * would compress and write asynchronously, and a frame written here could overtake one of
+ * its own), so `ws` writes synchronously too and the byte stream stays well-formed.
  */
 import type { Duplex } from 'node:stream';
 

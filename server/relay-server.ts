@@ -7,11 +7,15 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode, LIMITS } from '../protocol';
+import { Admission, type AdmissionTicket } from './admission';
 import { MemoryBroker, MemoryPresence } from './broker/memory-broker';
 import { ChatService } from './chat-service';
 import { Connection, type ConnectionSettings } from './connection';
+import { controlSocketPath } from './control/control-protocol';
+import { startControlServer, type ControlServer } from './control/control-server';
 import { Hub } from './hub';
-import { DEFAULTS, silentLogger, type RelayServerOptions } from './options';
+import { DEFAULTS, silentLogger, type Logger, type RelayServerOptions } from './options';
+import { OriginPolicy } from './origin-policy';
 import { FlushScheduler } from './outbound';
 import { SqliteStore } from './store/sqlite-store';
 
@@ -25,6 +29,22 @@ export interface RelayServer {
 
 /** How long connections get to finish their closing handshake on shutdown. */
 const CLOSE_GRACE_MS = 2000;
+/** How often Node looks for requests past their headers timeout (its default, 30 s, lets slow upgrades linger). */
+const TIMEOUT_CHECK_MS = 1000;
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.test(host);
+}
+
+/** Refuses an upgrade before it becomes a WebSocket, with a status line and a one-line reason. */
+function refuseUpgrade(socket: Duplex, status: string, reason: string, extraHeaders = ''): void {
+  socket.end(
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(reason)}\r\n${extraHeaders}\r\n${reason}`,
+  );
+}
 
 export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
   const host = options.host ?? DEFAULTS.host;
@@ -40,6 +60,10 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   const hub = new Hub();
   const serverId = await store.serverId();
   const service = new ChatService(store, broker, presence, hub, logger, serverId);
+  const control = await startControl(options, service, logger).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const unsubscribe = broker.subscribe(hub.deliver);
   const connections = new Set<Connection>();
   const startedAt = Date.now();
@@ -49,6 +73,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
     helloTimeoutMs: options.helloTimeoutMs ?? DEFAULTS.helloTimeoutMs,
     scheduler: new FlushScheduler(),
+    logger,
     onOverflow: (connection) => {
       logger.warn(`dropping ${connection.user?.name ?? 'a client'}: it stopped reading`);
       connection.terminate();
@@ -60,27 +85,60 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     noServer: true,
     clientTracking: false,
     maxPayload: LIMITS.maxFrameBytes,
-    perMessageDeflate: options.perMessageDeflate ?? DEFAULTS.perMessageDeflate,
+    perMessageDeflate: false,
   });
+  const admission = new Admission(options.pendingLimits ?? DEFAULTS.pendingLimits);
+  const originPolicy = new OriginPolicy(options.allowOrigins ?? [], isLoopbackHost(host));
+  /** The admission ticket of each accepted socket, given back once its connection is welcomed or gone. */
+  const tickets = new WeakMap<Duplex, AdmissionTicket>();
 
-  const httpServer = http.createServer((request, response) => {
-    if (request.method === 'GET' && request.url === '/healthz') {
-      const body = JSON.stringify({ ok: true, server: serverId, online: hub.size, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      response.end(body);
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
+  const httpServer = http.createServer(
+    { headersTimeout, requestTimeout: headersTimeout, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, headersTimeout) },
+    (request, response) => {
+      const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
+      if ((request.method === 'GET' || request.method === 'HEAD') && pathname === '/healthz') {
+        const body = JSON.stringify({
+          ok: true,
+          server: serverId,
+          online: hub.size,
+          uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+        });
+        response.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'cache-control': 'no-store',
+        });
+        response.end(request.method === 'HEAD' ? undefined : body);
+        return;
+      }
+      response.writeHead(404, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ok: false, error: 'not found: connect a WebSocket to / or GET /healthz' }));
+    },
+  );
+
+  // Every socket takes a place among the pending ones as it is accepted, before a byte of its request arrives.
+  httpServer.on('connection', (socket: Duplex & { remoteAddress?: string }) => {
+    const ticket = admission.admit(socket.remoteAddress ?? 'unknown');
+    if (!ticket) {
+      socket.destroy();
       return;
     }
-    response.writeHead(404, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ ok: false, error: 'not found: connect a WebSocket to / or GET /healthz' }));
+    tickets.set(socket, ticket);
+    socket.once('close', ticket);
   });
 
   httpServer.on('upgrade', (request, socket: Duplex, head) => {
     if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      refuseUpgrade(socket, '404 Not Found', 'the chat WebSocket is at /');
+      return;
+    }
+    if (!originPolicy.allows(request)) {
+      refuseUpgrade(socket, '403 Forbidden', 'this origin may not connect; the server admits more with --allow-origin');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      connections.add(new Connection(ws, socket, settings, service));
+      connections.add(new Connection(ws, socket, settings, service, tickets.get(socket)));
     });
   });
 
@@ -89,13 +147,21 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   }, options.heartbeatMs ?? DEFAULTS.heartbeatMs);
   heartbeat.unref();
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(options.port ?? DEFAULTS.port, host, () => {
-      httpServer.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(options.port ?? DEFAULTS.port, host, () => {
+        httpServer.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    clearInterval(heartbeat);
+    unsubscribe();
+    await control?.close();
+    await store.close();
+    throw error;
+  }
   const port = (httpServer.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
@@ -122,6 +188,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       await Promise.all(socketsClosed);
       httpServer.closeAllConnections();
       await serverClosed;
+      await control?.close();
       unsubscribe();
       wss.close();
       await store.close();
@@ -135,4 +202,20 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     port,
     close,
   };
+}
+
+/** The administration socket, when the server has a data folder; a second server on the same folder fails here. */
+async function startControl(options: RelayServerOptions, service: ChatService, logger: Logger): Promise<ControlServer | undefined> {
+  const socketPath = options.controlSocket ?? (options.dataDir !== undefined ? controlSocketPath(options.dataDir) : false);
+  if (socketPath === false) return undefined;
+  return startControlServer(
+    socketPath,
+    async (request) => {
+      switch (request.command) {
+        case 'release':
+          return { ok: true, found: await service.release(request.name) };
+      }
+    },
+    logger,
+  );
 }

@@ -14,8 +14,9 @@ describe('server: bad input', () => {
     const cases: Array<[string | object, RegExp]> = [
       ['not json', /not valid JSON/],
       ['[1,2]', /JSON object/],
-      [{ type: 'dance' }, /unknown frame type "dance"/],
-      [{ text: 'no type' }, /unknown frame type null/],
+      [{ type: 'dance' }, /unknown frame type "dance"; expected one of hello, say, history, typing/],
+      [{ text: 'no type' }, /frame has no "type"/],
+      [{ type: ['x'] }, /"type" must be a string, got an array/],
       [{ type: 'say', id: 7, text: 'x' }, /id/],
       [{ type: 'say', id: 'x'.repeat(65), text: 'x' }, /id/],
       [{ type: 'say', id: 'w', text: ' \n\t ' }, /white space/],

@@ -11,7 +11,9 @@ describe('server: command line', () => {
       synchronous: 'normal',
       rateLimit: { burst: 30, perSecond: 10 },
       maxBufferedBytes: 1024 * 1024,
-      perMessageDeflate: false,
+      allowOrigins: [],
+      pendingLimits: { perAddress: 32, total: 1024 },
+      headersTimeoutMs: 10_000,
     });
   });
 
@@ -26,6 +28,18 @@ describe('server: command line', () => {
     assert.equal(fromFlags.command === 'serve' && fromFlags.dataDir, '/tmp/x');
   });
 
+  it('takes repeated --allow-origin, normalised, and the pending caps', () => {
+    const command = parseCli(
+      ['--allow-origin', 'https://Team.Example:443', '--allow-origin', 'http://localhost:3000', '--max-pending-per-address', '5000', '--max-pending', '9000'],
+      {},
+    );
+    assert.ok(command.command === 'serve');
+    assert.deepEqual(command.allowOrigins, ['https://team.example', 'http://localhost:3000']);
+    assert.deepEqual(command.pendingLimits, { perAddress: 5000, total: 9000 });
+    const fromEnv = parseCli([], { RELAY_CHAT_ALLOW_ORIGIN: 'https://a.example, https://b.example' });
+    assert.deepEqual(fromEnv.command === 'serve' && fromEnv.allowOrigins, ['https://a.example', 'https://b.example']);
+  });
+
   it('parses release, help and version', () => {
     assert.deepEqual(parseCli(['release', 'alice', '--data', 'd'], {}), { command: 'release', name: 'alice', dataDir: 'd' });
     assert.deepEqual(parseCli(['--help'], {}), { command: 'help' });
@@ -38,6 +52,10 @@ describe('server: command line', () => {
     assert.throws(() => parseCli(['--sync', 'sometimes'], {}), /normal or full/);
     assert.throws(() => parseCli(['--bogus'], {}), UsageError);
     assert.throws(() => parseCli(['release'], {}), /exactly one NAME/);
+    assert.throws(() => parseCli(['release', '\u212Aelvin'], {}), /not a valid name/, 'KELVIN SIGN must not fold onto "kelvin"');
+    assert.throws(() => parseCli(['--deflate'], {}), UsageError, '--deflate is gone: it never compressed a frame');
+    assert.throws(() => parseCli(['--allow-origin', 'https://team.example/path'], {}), /not an origin/);
+    assert.throws(() => parseCli(['--allow-origin', 'null'], {}), /not an origin/);
     assert.throws(() => parseCli(['serve-please'], {}), /unknown command/);
   });
 });
