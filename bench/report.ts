@@ -239,7 +239,7 @@ export function renderReport(results: SuiteResults): string {
     `Relay Chat benchmark${results.quick ? ' (--quick smoke: tiny C, a second per phase; the numbers mean nothing)' : ''}, ${results.startedAt}, revision ${results.revision}`,
     '',
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Linux ${machine.kernel}, Node ${machine.node}. ${machine.placement}; ${results.workers} generator worker threads.`,
-    `Relay Chat runs with its SQLite store on and --rate-burst ${RELAY_RATE_LIMIT.burst} --rate-per-second ${RELAY_RATE_LIMIT.perSecond}, so the per-connection rate limiter never fires: this measures relaying, not the limiter.`,
+    `Relay Chat runs with its SQLite store on and --rate-burst ${RELAY_RATE_LIMIT.burst} --rate-per-second ${RELAY_RATE_LIMIT.perSecond}, so the per-connection rate limiter never fires, and with its pending-connection caps raised the same way (all clients come from 127.0.0.1): this measures relaying, not the limiters.`,
     'Latency is from the sender handing a message to its socket to a receiver handling it (shared monotonic clock). CPU figures are the server process over the measurement window; "generator CPU %" near 100 means the load generator, not the server, was the limit; "other CPU %" is what the rest of the machine used meanwhile (other people\'s work on a shared machine, plus kernel network work not charged to a process): high values mean a noisy run.',
     '',
     ...sections.flatMap((section) => [section, '']),

@@ -18,6 +18,8 @@ import type { TargetName } from './names';
  * relaying, not the limiter.
  */
 export const RELAY_RATE_LIMIT = { burst: 1_000_000, perSecond: 1_000_000 };
+/** Not-yet-welcomed connections the server admits, raised past any scenario's client count. */
+export const RELAY_PENDING_LIMIT = 1_000_000;
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -44,7 +46,21 @@ function programArgs(target: TargetName, dataDir: string | undefined): string[] 
   const listen = ['--host', '127.0.0.1', '--port', '0'];
   switch (target) {
     case 'relay':
-      return [RELAY_CLI, ...listen, '--data', dataDir!, '--rate-burst', String(RELAY_RATE_LIMIT.burst), '--rate-per-second', String(RELAY_RATE_LIMIT.perSecond)];
+      return [
+        RELAY_CLI,
+        ...listen,
+        '--data',
+        dataDir!,
+        '--rate-burst',
+        String(RELAY_RATE_LIMIT.burst),
+        '--rate-per-second',
+        String(RELAY_RATE_LIMIT.perSecond),
+        // Every benchmark client comes from 127.0.0.1, thousands at once in the connection storm.
+        '--max-pending-per-address',
+        String(RELAY_PENDING_LIMIT),
+        '--max-pending',
+        String(RELAY_PENDING_LIMIT),
+      ];
     case 'minimal':
       return [benchBundle('minimal-relay'), ...listen];
     case 'socketio':
