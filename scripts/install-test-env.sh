@@ -2,7 +2,7 @@
 # Installs the "real VS Code" test environment used by test/harness and `npm run test:vscode`:
 # Debian's chromium, and code-server (VS Code 1.100.3 served to a browser) pinned by
 # scripts/vscode-test-env/package-lock.json. Safe to re-run: it skips whatever is already in place.
-# CI runs it as root before `npm test`. Background: /work/shared/notes/real-vscode-on-these-machines.md
+# `npm test` runs it first (root, or sudo, installs the Debian packages). Background: /work/shared/notes/real-vscode-on-these-machines.md
 set -euo pipefail
 
 ENV_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/vscode-test-env"
@@ -28,11 +28,15 @@ install_debian_packages() {
     say "Debian packages already installed"
     return
   fi
-  ((EUID == 0)) || fail "run as root to install the Debian packages: ${missing[*]}"
-  say "apt-get install ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >>"$LOG" 2>&1 || { tail -20 "$LOG" >&2; fail "apt-get update failed (log: $LOG)"; }
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOG" 2>&1 \
+  local as_root=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || fail "run as root (or install sudo) to install the Debian packages: ${missing[*]}"
+    as_root=(sudo)
+  fi
+  say "apt-get install ${missing[*]}${as_root:+ (through sudo)}"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq >>"$LOG" 2>&1 \
+    || { tail -20 "$LOG" >&2; fail "apt-get update failed (log: $LOG)"; }
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$LOG" 2>&1 \
     || { tail -20 "$LOG" >&2; fail "apt-get install failed (log: $LOG)"; }
 }
 
