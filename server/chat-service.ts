@@ -22,6 +22,10 @@ import type { MessageStore } from './store/message-store';
 
 const RELEASED_REASON = 'the server administrator released this name';
 
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function newSession(): string {
   return randomBytes(24).toString('base64url');
 }
@@ -72,7 +76,8 @@ export class ChatService implements FrameHandler {
       frame.resume,
       frame.resume === undefined ? LIMITS.welcomeRecentMessages : LIMITS.resumeMaxMessages,
     );
-    const users = await this.presence.online();
+    // By name key, so every node (and every test) lists them alike whatever order presence keeps.
+    const users = (await this.presence.online()).sort((a, b) => compareKeys(nameKey(a), nameKey(b)));
     const welcome = fitWelcome({
       type: 'welcome',
       name: user.name,

@@ -43,6 +43,6 @@ export interface PresenceManager {
   join(key: string, name: string): Promise<boolean>;
   /** Marks a user offline. Resolves true when they were online before. */
   leave(key: string): Promise<boolean>;
-  /** Display names of everyone online. */
+  /** Display names of everyone online, in any order. */
   online(): Promise<string[]>;
 }

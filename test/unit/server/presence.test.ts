@@ -44,6 +44,13 @@ describe('server: presence, heartbeat, health and shutdown', () => {
     assert.equal(offline.online, false);
   });
 
+  it('lists the users in welcome by name, case-insensitively, whatever order they came in', async () => {
+    server = await startTestServer();
+    for (const name of ['carol', 'Bob', 'dave', 'alice']) await TestClient.join(server.url, name);
+    const erin = await TestClient.join(server.url, 'erin');
+    assert.deepEqual(erin.welcome.users, ['alice', 'Bob', 'carol', 'dave', 'erin']);
+  });
+
   it('closes a connection that sends no hello in time with 4003', async () => {
     server = await startTestServer({ helloTimeoutMs: 100 });
     const silent = await TestClient.connect(server.url);
