@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { LIMITS } from '../../../protocol';
-import { MemoryBroker, startRelayServer, type RelayServer } from '../../../server';
+import { MemoryBroker, SqliteStore, startRelayServer, type RelayServer } from '../../../server';
 import { startTestServer, tempDir } from '../../support/server';
 import { TestClient } from '../../support/ws-test-client';
 
@@ -241,6 +241,31 @@ describe('server: hardening against hostile clients', () => {
       const again = await serverCli('release', 'BOB', '--data', data.path);
       assert.equal(again.status, 0, `with no server running the store is changed directly: ${again.stderr}`);
     } finally {
+      data.remove();
+    }
+  });
+
+  it('closes a released holder with 4004, not 4002, when a new owner takes the name it did not hear was freed', async () => {
+    const data = tempDir();
+    try {
+      server = await startRelayServer({ host: '127.0.0.1', port: 0, dataDir: data.path, controlSocket: false });
+      const alice = await TestClient.join(server.url, 'alice');
+      const bob = await TestClient.join(server.url, 'bob');
+      await alice.next('presence', (p) => p.name === 'bob' && p.online);
+      // Released behind the server's back, straight in the store: the server learns of it only when bob is claimed again.
+      const store = new SqliteStore({ dataDir: data.path });
+      assert.ok(await store.releaseName('bob'));
+      await store.close();
+      const newBob = await TestClient.join(server.url, 'bob');
+      assert.equal((await bob.closed).code, 4004);
+      assert.deepEqual(
+        [await alice.next('presence'), await alice.next('presence')],
+        [{ type: 'presence', name: 'bob', online: false }, { type: 'presence', name: 'bob', online: true }],
+        'the others see one person leave and another arrive',
+      );
+      await newBob.close();
+    } finally {
+      await server.close();
       data.remove();
     }
   });
