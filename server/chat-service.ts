@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   CloseCode,
+  isValidName,
   LIMITS,
   nameKey,
   type HelloFrame,
@@ -65,6 +66,7 @@ export class ChatService implements FrameHandler {
       // The name was released and taken by someone else while its old holder was still here.
       previous.close(CloseCode.SignedOut, RELEASED_REASON);
       this.publishPresence(previous.user!.name, key, false);
+      await this.presence.join(key, user.name); // the new owner's spelling
       this.publishPresence(user.name, key, true);
     } else if (previous) {
       previous.close(CloseCode.Replaced, 'replaced by a newer connection of the same user');
@@ -173,6 +175,7 @@ export class ChatService implements FrameHandler {
    * 4004, wherever they are connected, and the others see them leave. Resolves false when unknown.
    */
   async release(name: string): Promise<boolean> {
+    if (!isValidName(name)) return false;
     const released = await this.store.releaseName(name);
     if (!released) return false;
     this.broker.publish({

@@ -34,15 +34,15 @@ const TIMEOUT_CHECK_MS = 1000;
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
 
-export function isLoopbackHost(host: string): boolean {
+function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host);
 }
 
 /** Refuses an upgrade before it becomes a WebSocket, with a status line and a one-line reason. */
-function refuseUpgrade(socket: Duplex, status: string, reason: string, extraHeaders = ''): void {
+function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
   socket.end(
     `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${Buffer.byteLength(reason)}\r\n${extraHeaders}\r\n${reason}`,
+      `Content-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
   );
 }
 
