@@ -16,16 +16,12 @@ import {
 } from '../protocol';
 import type { Audience, Broker, PresenceManager } from './broker/broker';
 import type { Connection, FrameHandler } from './connection';
-import { fitHistory, fitWelcome } from './frame-budget';
+import { serialiseHistory, serialiseWelcome } from './frame-budget';
 import type { Hub } from './hub';
 import type { Logger } from './options';
 import type { MessageStore } from './store/message-store';
 
 const RELEASED_REASON = 'the server administrator released this name';
-
-function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function newSession(): string {
   return randomBytes(24).toString('base64url');
@@ -78,9 +74,8 @@ export class ChatService implements FrameHandler {
       frame.resume,
       frame.resume === undefined ? LIMITS.welcomeRecentMessages : LIMITS.resumeMaxMessages,
     );
-    // By name key, so every node (and every test) lists them alike whatever order presence keeps.
-    const users = (await this.presence.online()).sort((a, b) => compareKeys(nameKey(a), nameKey(b)));
-    const welcome = fitWelcome({
+    const users = await this.presence.online();
+    const welcome = serialiseWelcome({
       type: 'welcome',
       name: user.name,
       session: user.session,
@@ -132,8 +127,8 @@ export class ChatService implements FrameHandler {
       connection.sendError('UNKNOWN_USER', `no user is named "${frame.with}"`);
       return;
     }
-    connection.send(
-      fitHistory({
+    connection.sendSerialised(
+      serialiseHistory({
         type: 'history',
         ...(result.with !== undefined ? { with: result.with } : {}),
         ...(frame.before !== undefined ? { before: frame.before } : {}),

@@ -201,11 +201,11 @@ export class Connection {
     this.state = 'welcoming';
   }
 
-  /** Sends the welcome, then the events held meanwhile that it does not already hold. */
-  finishWelcome(welcome: ServerFrame, snapshotSeq: number): void {
+  /** Sends the welcome (serialised), then the events held meanwhile that it does not already hold. */
+  finishWelcome(welcome: string, snapshotSeq: number): void {
     if (this.state !== 'welcoming') return;
     this.admissionTicket();
-    this.send(welcome);
+    this.sendSerialised(welcome);
     for (const event of this.heldEvents) {
       // Presence and typing from before the welcome are already reflected in its user list.
       if (event.seq !== undefined && event.seq > snapshotSeq) this.outbound.enqueue(event.frame);
@@ -221,8 +221,13 @@ export class Connection {
   }
 
   send(frame: ServerFrame): void {
+    this.sendSerialised(JSON.stringify(frame));
+  }
+
+  /** A frame already turned into JSON, for one that was measured against the frame limit. */
+  sendSerialised(json: string): void {
     if (this.state === 'closed') return;
-    this.outbound.enqueue(wireTextFrame(JSON.stringify(frame)));
+    this.outbound.enqueue(wireTextFrame(json));
   }
 
   sendError(code: ErrorCode, message: string, id?: string): void {

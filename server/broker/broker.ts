@@ -43,6 +43,6 @@ export interface PresenceManager {
   join(key: string, name: string): Promise<boolean>;
   /** Marks a user offline. Resolves true when they were online before. */
   leave(key: string): Promise<boolean>;
-  /** Display names of everyone online, in any order. */
+  /** Display names of everyone online, ordered by key (code unit order), as the welcome lists them. */
   online(): Promise<string[]>;
 }

@@ -1,4 +1,4 @@
-/** The single-process Broker and PresenceManager: plain in-memory structures, no scans. */
+/** The single-process Broker and PresenceManager: plain in-memory structures, no full scans. */
 import type { Broker, BrokerEvent, PresenceManager } from './broker';
 
 export class MemoryBroker implements Broker {
@@ -15,19 +15,43 @@ export class MemoryBroker implements Broker {
 }
 
 export class MemoryPresence implements PresenceManager {
-  private readonly names = new Map<string, string>();
+  /** Online keys, sorted, and their display names at the same index: a welcome's list is one copy. */
+  private readonly keys: string[] = [];
+  private readonly names: string[] = [];
 
   async join(key: string, name: string): Promise<boolean> {
-    const wasOnline = this.names.has(key);
-    this.names.set(key, name);
+    const at = this.indexOf(key);
+    const wasOnline = this.keys[at] === key;
+    if (wasOnline) {
+      this.names[at] = name;
+    } else {
+      this.keys.splice(at, 0, key);
+      this.names.splice(at, 0, name);
+    }
     return !wasOnline;
   }
 
   async leave(key: string): Promise<boolean> {
-    return this.names.delete(key);
+    const at = this.indexOf(key);
+    if (this.keys[at] !== key) return false;
+    this.keys.splice(at, 1);
+    this.names.splice(at, 1);
+    return true;
   }
 
   async online(): Promise<string[]> {
-    return [...this.names.values()];
+    return this.names.slice();
+  }
+
+  /** Where `key` is, or would go, in `keys` (binary search). */
+  private indexOf(key: string): number {
+    let low = 0;
+    let high = this.keys.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.keys[middle]! < key) low = middle + 1;
+      else high = middle;
+    }
+    return low;
   }
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import type { RelayServer } from '../../../server';
+import { MemoryPresence, type RelayServer } from '../../../server';
 import { startTestServer } from '../../support/server';
 import { TestClient } from '../../support/ws-test-client';
 
@@ -49,6 +49,18 @@ describe('server: presence, heartbeat, health and shutdown', () => {
     for (const name of ['carol', 'Bob', 'dave', 'alice']) await TestClient.join(server.url, name);
     const erin = await TestClient.join(server.url, 'erin');
     assert.deepEqual(erin.welcome.users, ['alice', 'Bob', 'carol', 'dave', 'erin']);
+  });
+
+  it('keeps the presence list ordered by key through joins, leaves and repeats', async () => {
+    const presence = new MemoryPresence();
+    const names = ['mia', 'Bob', 'zoe', 'al', 'Carl', 'bea', 'x.y', 'a-b', 'A_c'];
+    for (const name of names) assert.equal(await presence.join(name.toLowerCase(), name), true);
+    assert.equal(await presence.join('bob', 'Bob'), false, 'a repeated join is not news');
+    assert.equal(await presence.leave('zoe'), true);
+    assert.equal(await presence.leave('zoe'), false);
+    assert.equal(await presence.leave('al'), true);
+    const expected = names.filter((n) => n !== 'zoe' && n !== 'al').sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+    assert.deepEqual(await presence.online(), expected);
   });
 
   it('closes a connection that sends no hello in time with 4003', async () => {
