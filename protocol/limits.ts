@@ -2,6 +2,7 @@
 export const LIMITS = {
   nameMaxLength: 32,
   messageIdMaxLength: 64,
+  refMaxLength: 64,
   sessionMaxLength: 128,
   textMaxCodePoints: 4000,
   historyDefaultLimit: 50,

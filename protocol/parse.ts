@@ -8,11 +8,17 @@
  */
 import type { z } from 'zod';
 import { codePointLength, hasVisibleText, isValidName, LIMITS, type ErrorCode } from './limits';
-import { clientFrame, messageId, serverFrame, type ClientFrame, type ServerFrame } from './schema';
+import { clientFrame, messageId, requestRef, serverFrame, type ClientFrame, type ServerFrame } from './schema';
+
+/** What a reply names of the request it answers: the say's `id`, the request's `ref`. */
+export interface ReplyTags {
+  id?: string;
+  ref?: string;
+}
 
 export type ParseResult<T> =
   | { ok: true; frame: T }
-  | { ok: false; code: ErrorCode; message: string; id?: string };
+  | ({ ok: false; code: ErrorCode; message: string } & ReplyTags);
 
 /** How much of an untrusted string an error message may show. */
 const QUOTE_MAX_CHARS = 40;
@@ -66,19 +72,32 @@ function describeBadType(type: unknown): string {
 }
 
 /**
- * The id of a `say`, when it is one a reply may carry: errors about a say name it, but only an
- * id that is itself valid is echoed, so a 60 KB "id" is never sent back.
+ * The tags an error about this (possibly invalid) frame may carry: a say's `id` and any `ref`,
+ * each only when it is itself valid, so a 60 KB "id" is never sent back.
  */
-export function sayIdOf(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { type, id } = value as { type?: unknown; id?: unknown };
-  return type === 'say' && messageId.safeParse(id).success ? (id as string) : undefined;
+export function replyTagsOf(value: unknown): ReplyTags {
+  if (typeof value !== 'object' || value === null) return {};
+  const { type, id, ref } = value as { type?: unknown; id?: unknown; ref?: unknown };
+  return {
+    ...(type === 'say' && messageId.safeParse(id).success ? { id: id as string } : {}),
+    ...(requestRef.safeParse(ref).success ? { ref: ref as string } : {}),
+  };
 }
 
-/** Reads just enough of a frame to find the say id an error about it should carry. */
-export function sayIdOfText(text: string): string | undefined {
+/** Reads just enough of a frame to find the tags an error about it should carry. */
+export function replyTagsOfText(text: string): ReplyTags {
   const json = parseJson(text);
-  return json.ok ? sayIdOf(json.value) : undefined;
+  return json.ok ? replyTagsOf(json.value) : {};
+}
+
+/** The tags of a valid frame, for its replies. */
+export function replyTagsOfFrame(frame: ClientFrame): ReplyTags {
+  return { ...(frame.type === 'say' ? { id: frame.id } : {}), ...(frame.ref !== undefined ? { ref: frame.ref } : {}) };
+}
+
+/** The `ref` alone, for a reply frame that is not an error. */
+export function refOf(frame: ClientFrame): { ref?: string } {
+  return frame.ref !== undefined ? { ref: frame.ref } : {};
 }
 
 const NAME_RULE = `a name is 1 to ${LIMITS.nameMaxLength} ASCII letters, digits, "_", "-" and "."`;
@@ -90,20 +109,21 @@ function badRecipient(name: string | undefined): string | undefined {
 }
 
 function checkMeaning(frame: ClientFrame): ParseResult<ClientFrame> {
+  const tags = replyTagsOfFrame(frame);
   switch (frame.type) {
     case 'hello':
-      if (!isValidName(frame.name)) return { ok: false, code: 'BAD_NAME', message: NAME_RULE };
+      if (!isValidName(frame.name)) return { ok: false, code: 'BAD_NAME', message: NAME_RULE, ...tags };
       break;
     case 'say': {
       const recipient = badRecipient(frame.to);
-      if (recipient) return { ok: false, code: 'UNKNOWN_USER', message: recipient, id: frame.id };
+      if (recipient) return { ok: false, code: 'UNKNOWN_USER', message: recipient, ...tags };
       const length = codePointLength(frame.text);
       if (length > LIMITS.textMaxCodePoints) {
         return {
           ok: false,
           code: 'TOO_LONG',
           message: `text is ${length} characters; the limit is ${LIMITS.textMaxCodePoints}`,
-          id: frame.id,
+          ...tags,
         };
       }
       if (!hasVisibleText(frame.text)) {
@@ -111,7 +131,7 @@ function checkMeaning(frame: ClientFrame): ParseResult<ClientFrame> {
           ok: false,
           code: 'BAD_FRAME',
           message: 'text must not be empty or only white space, control or invisible characters',
-          id: frame.id,
+          ...tags,
         };
       }
       break;
@@ -119,7 +139,7 @@ function checkMeaning(frame: ClientFrame): ParseResult<ClientFrame> {
     case 'history':
     case 'typing': {
       const other = badRecipient(frame.type === 'history' ? frame.with : frame.to);
-      if (other) return { ok: false, code: 'UNKNOWN_USER', message: other };
+      if (other) return { ok: false, code: 'UNKNOWN_USER', message: other, ...tags };
       break;
     }
   }
@@ -135,12 +155,11 @@ export function parseClientFrame(text: string): ParseResult<ClientFrame> {
   }
   const type = (value as { type?: unknown }).type;
   if (typeof type !== 'string' || !CLIENT_TYPE_SET.has(type)) {
-    return { ok: false, code: 'BAD_FRAME', message: describeBadType(type) };
+    return { ok: false, code: 'BAD_FRAME', message: describeBadType(type), ...replyTagsOf(value) };
   }
-  const id = sayIdOf(value);
   const parsed = clientFrame.safeParse(value);
   if (!parsed.success) {
-    return { ok: false, code: 'BAD_FRAME', message: describeIssues(parsed.error), ...(id ? { id } : {}) };
+    return { ok: false, code: 'BAD_FRAME', message: describeIssues(parsed.error), ...replyTagsOf(value) };
   }
   return checkMeaning(parsed.data);
 }

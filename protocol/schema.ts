@@ -15,11 +15,15 @@ const wireString = () => z.string().refine(isWellFormed, 'must not contain a lon
 const seq = z.number().int().nonnegative();
 const userName = wireString().min(1).max(LIMITS.nameMaxLength);
 export const messageId = wireString().min(1).max(LIMITS.messageIdMaxLength);
+/** (new) A client's tag for a request; every reply or error the request causes echoes it. */
+export const requestRef = wireString().min(1).max(LIMITS.refMaxLength);
+const ref = requestRef.optional();
 
 // ---- client to server ----
 
 export const helloFrame = z.object({
   type: z.literal('hello'),
+  ref,
   name: wireString(),
   session: wireString().min(1).max(LIMITS.sessionMaxLength).optional(),
   resume: seq.optional(),
@@ -27,6 +31,7 @@ export const helloFrame = z.object({
 
 export const sayFrame = z.object({
   type: z.literal('say'),
+  ref,
   id: messageId,
   text: wireString(),
   to: wireString().optional(),
@@ -34,6 +39,7 @@ export const sayFrame = z.object({
 
 export const historyRequestFrame = z.object({
   type: z.literal('history'),
+  ref,
   with: wireString().optional(),
   before: seq.optional(),
   limit: z.number().int().positive().optional(),
@@ -41,6 +47,7 @@ export const historyRequestFrame = z.object({
 
 export const typingRequestFrame = z.object({
   type: z.literal('typing'),
+  ref,
   to: wireString().optional(),
 });
 
@@ -65,6 +72,7 @@ export const chatMessage = z.object({
 
 export const welcomeFrame = z.object({
   type: z.literal('welcome'),
+  ref,
   name: userName,
   session: wireString(),
   /** The installation's stable id (new): the same server whatever URL reached it. */
@@ -77,6 +85,7 @@ export const welcomeFrame = z.object({
 
 export const ackFrame = z.object({
   type: z.literal('ack'),
+  ref,
   id: messageId,
   seq,
   ts: z.number(),
@@ -96,6 +105,7 @@ export const typingFrame = z.object({
 
 export const historyFrame = z.object({
   type: z.literal('history'),
+  ref,
   with: userName.optional(),
   before: seq.optional(),
   messages: z.array(chatMessage),
@@ -104,6 +114,7 @@ export const historyFrame = z.object({
 
 export const errorFrame = z.object({
   type: z.literal('error'),
+  ref,
   code: z.enum(ERROR_CODES),
   message: wireString(),
   id: wireString().optional(),

@@ -8,6 +8,8 @@ import {
   isValidName,
   LIMITS,
   nameKey,
+  refOf,
+  replyTagsOfFrame,
   type HelloFrame,
   type HistoryRequestFrame,
   type SayFrame,
@@ -51,6 +53,7 @@ export class ChatService implements FrameHandler {
       connection.refuseHello(
         'NAME_TAKEN',
         `the name "${frame.name}" belongs to someone else; pick another or connect with its session`,
+        replyTagsOfFrame(frame),
       );
       return;
     }
@@ -77,6 +80,7 @@ export class ChatService implements FrameHandler {
     const users = await this.presence.online();
     const welcome = serialiseWelcome({
       type: 'welcome',
+      ...refOf(frame),
       name: user.name,
       session: user.session,
       server: this.serverId,
@@ -96,15 +100,15 @@ export class ChatService implements FrameHandler {
       result = await this.store.append({ sender, clientId: frame.id, text: frame.text, to: frame.to });
     } catch (error) {
       this.logger.warn(`storing a message failed: ${String(error)}`);
-      connection.sendError('INTERNAL', 'the message could not be stored; send it again', frame.id);
+      connection.sendError('INTERNAL', 'the message could not be stored; send it again', replyTagsOfFrame(frame));
       return;
     }
     if (result.status === 'unknown_recipient') {
-      connection.sendError('UNKNOWN_USER', `no user is named "${frame.to}"`, frame.id);
+      connection.sendError('UNKNOWN_USER', `no user is named "${frame.to}"`, replyTagsOfFrame(frame));
       return;
     }
     const message = result.message;
-    connection.send({ type: 'ack', id: message.id, seq: message.seq, ts: message.ts });
+    connection.send({ type: 'ack', ...refOf(frame), id: message.id, seq: message.seq, ts: message.ts });
     if (result.duplicate) return;
     if (result.recipient === undefined) {
       this.publish(message, { kind: 'everyone', except: connection.key! }, message.seq);
@@ -120,16 +124,17 @@ export class ChatService implements FrameHandler {
       result = await this.store.history({ viewer: connection.user!, limit, with: frame.with, before: frame.before });
     } catch (error) {
       this.logger.warn(`reading history failed: ${String(error)}`);
-      connection.sendError('INTERNAL', 'history could not be read; try again');
+      connection.sendError('INTERNAL', 'history could not be read; try again', replyTagsOfFrame(frame));
       return;
     }
     if (result.status === 'unknown_user') {
-      connection.sendError('UNKNOWN_USER', `no user is named "${frame.with}"`);
+      connection.sendError('UNKNOWN_USER', `no user is named "${frame.with}"`, replyTagsOfFrame(frame));
       return;
     }
     connection.sendSerialised(
       serialiseHistory({
         type: 'history',
+        ...refOf(frame),
         ...(result.with !== undefined ? { with: result.with } : {}),
         ...(frame.before !== undefined ? { before: frame.before } : {}),
         messages: result.messages,

@@ -8,11 +8,13 @@ import type WebSocket from 'ws';
 import {
   CloseCode,
   parseClientFrame,
-  sayIdOfText,
+  replyTagsOfFrame,
+  replyTagsOfText,
   type ClientFrame,
   type ErrorCode,
   type HelloFrame,
   type HistoryRequestFrame,
+  type ReplyTags,
   type SayFrame,
   type ServerFrame,
   type TypingRequestFrame,
@@ -116,15 +118,15 @@ export class Connection {
     this.process(text);
   }
 
-  /** A frame over the rate limit is dropped; if it was a say, the error names it so the sender can resend it. */
+  /** A frame over the rate limit is dropped; the error names it (a say's id, a ref) so the sender can resend it. */
   private refuseFlood(data: Buffer, isBinary: boolean): void {
     this.rateLimitedInARow++;
-    const id = isBinary ? undefined : sayIdOfText(data.toString('utf8'));
+    const tags = isBinary ? {} : replyTagsOfText(data.toString('utf8'));
     if (this.rateLimitedInARow > this.settings.rateLimit.burst) {
-      this.sendError('RATE_LIMITED', 'too many frames; closing the connection', id);
+      this.sendError('RATE_LIMITED', 'too many frames; closing the connection', tags);
       this.close(CloseCode.Flooding, 'kept flooding');
     } else {
-      this.sendError('RATE_LIMITED', `slow down: at most ${this.settings.rateLimit.perSecond} frames per second`, id);
+      this.sendError('RATE_LIMITED', `slow down: at most ${this.settings.rateLimit.perSecond} frames per second`, tags);
     }
   }
 
@@ -134,10 +136,11 @@ export class Connection {
     try {
       const parsed = parseClientFrame(text);
       if (!parsed.ok) {
-        if (parsed.code === 'BAD_NAME' && this.state === 'awaiting-hello') {
-          this.refuseHello('BAD_NAME', parsed.message);
+        const { ok: _, code, message, ...tags } = parsed;
+        if (code === 'BAD_NAME' && this.state === 'awaiting-hello') {
+          this.refuseHello('BAD_NAME', message, tags);
         } else {
-          this.sendError(parsed.code, parsed.message, parsed.id);
+          this.sendError(code, message, tags);
         }
         return;
       }
@@ -151,7 +154,7 @@ export class Connection {
   private dispatch(frame: ClientFrame): Promise<void> | void {
     if (this.state === 'awaiting-hello') {
       if (frame.type !== 'hello') {
-        this.sendError('NOT_WELCOMED', 'send hello first', frame.type === 'say' ? frame.id : undefined);
+        this.sendError('NOT_WELCOMED', 'send hello first', replyTagsOfFrame(frame));
         return;
       }
       this.stopHelloTimer();
@@ -160,7 +163,7 @@ export class Connection {
         () => this.releaseHeldFrames(),
         (error: unknown) => {
           this.settings.logger.warn(`answering a hello failed: ${describeError(error)}`);
-          this.sendError('INTERNAL', 'the server could not answer hello; try again');
+          this.sendError('INTERNAL', 'the server could not answer hello; try again', replyTagsOfFrame(frame));
           this.close(1011, 'internal error');
         },
       );
@@ -168,7 +171,7 @@ export class Connection {
     }
     switch (frame.type) {
       case 'hello':
-        this.sendError('BAD_FRAME', 'already welcomed: hello is only the first frame');
+        this.sendError('BAD_FRAME', 'already welcomed: hello is only the first frame', replyTagsOfFrame(frame));
         return;
       case 'say':
         return this.handler.say(this, frame);
@@ -182,7 +185,11 @@ export class Connection {
   /** A bug met while handling one frame: logged, answered with INTERNAL, and the connection goes on. */
   private failFrame(frame: ClientFrame | undefined, error: unknown): void {
     this.settings.logger.warn(`handling a ${frame?.type ?? 'client'} frame failed: ${describeError(error)}`);
-    this.sendError('INTERNAL', 'the server failed while handling this frame; a say can be sent again with the same id', frame?.type === 'say' ? frame.id : undefined);
+    this.sendError(
+      'INTERNAL',
+      'the server failed while handling this frame; a say can be sent again with the same id',
+      frame ? replyTagsOfFrame(frame) : {},
+    );
   }
 
   private releaseHeldFrames(): void {
@@ -230,13 +237,14 @@ export class Connection {
     this.outbound.enqueue(wireTextFrame(json));
   }
 
-  sendError(code: ErrorCode, message: string, id?: string): void {
-    this.send({ type: 'error', code, message, ...(id !== undefined ? { id } : {}) });
+  /** `about`: the say's id and the request's ref, which the error echoes. */
+  sendError(code: ErrorCode, message: string, about: ReplyTags = {}): void {
+    this.send({ type: 'error', code, message, ...about });
   }
 
-  refuseHello(code: 'BAD_NAME' | 'NAME_TAKEN', message: string): void {
+  refuseHello(code: 'BAD_NAME' | 'NAME_TAKEN', message: string, about: ReplyTags = {}): void {
     this.stopHelloTimer();
-    this.sendError(code, message);
+    this.sendError(code, message, about);
     this.close(CloseCode.HelloRefused, code === 'BAD_NAME' ? 'bad name' : 'name taken');
   }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { hasVisibleText, isWellFormed, nameKey, parseClientFrame, parseServerFrame, quote, sayIdOfText } from '../../../protocol';
+import { hasVisibleText, isWellFormed, nameKey, parseClientFrame, parseServerFrame, quote, replyTagsOfText } from '../../../protocol';
 
 function refusal(text: string): { code: string; message: string; id?: string } {
   const result = parseClientFrame(text);
@@ -29,8 +29,9 @@ describe('protocol: hostile input', () => {
     }
     const longId = refusal(JSON.stringify({ type: 'say', id: long, text: 'hi' }));
     assert.equal(longId.id, undefined, 'an id that is itself invalid is not echoed');
-    assert.equal(sayIdOfText(JSON.stringify({ type: 'say', id: long })), undefined);
-    assert.equal(sayIdOfText('{"type":"say","id":"ok"}'), 'ok');
+    assert.deepEqual(replyTagsOfText(JSON.stringify({ type: 'say', id: long, ref: long })), {});
+    assert.deepEqual(replyTagsOfText('{"type":"say","id":"ok","ref":"r1"}'), { id: 'ok', ref: 'r1' });
+    assert.deepEqual(replyTagsOfText('{"type":"history","id":"not a say","ref":"r2"}'), { ref: 'r2' });
     assert.equal(quote('😀'.repeat(100)).length < 100, true);
     assert.ok(isWellFormed(quote('a\ud800b')), 'an excerpt of a lone surrogate is itself well-formed');
   });

@@ -46,6 +46,10 @@ function request(url: string, method: string): Promise<{ status: number; body: s
   });
 }
 
+function pick(error: { code: string; ref?: string }): [string, string | undefined] {
+  return [error.code, error.ref];
+}
+
 async function stillChats(url: string): Promise<void> {
   const a = await TestClient.join(url, `a${Math.random().toString(36).slice(2, 8)}`);
   const b = await TestClient.join(url, `b${Math.random().toString(36).slice(2, 8)}`);
@@ -100,6 +104,30 @@ describe('server: hardening against hostile clients', () => {
     alice.send({ type: 'typing' });
     const typing = await alice.next('error');
     assert.deepEqual([typing.code, typing.id], ['RATE_LIMITED', undefined]);
+  });
+
+  it('echoes a request\'s ref in every reply and error it causes', async () => {
+    server = await startTestServer({ rateLimit: { burst: 7, perSecond: 0.001 } });
+    const early = await TestClient.connect(server.url);
+    early.send({ type: 'typing', ref: 'before-hello' });
+    assert.deepEqual(pick(await early.next('error')), ['NOT_WELCOMED', 'before-hello']);
+    early.send({ type: 'hello', name: 'alice', ref: 'h1' });
+    assert.equal((await early.next('welcome')).ref, 'h1');
+    early.send({ type: 'say', id: 's1', text: 'hi', ref: 'r-say' });
+    assert.equal((await early.next('ack')).ref, 'r-say');
+    early.send({ type: 'history', ref: 'r-history' });
+    assert.equal((await early.next('history')).ref, 'r-history');
+    early.send({ type: 'history', with: 'nobody', ref: 'r-unknown' });
+    assert.deepEqual(pick(await early.next('error')), ['UNKNOWN_USER', 'r-unknown']);
+    early.send({ type: 'say', id: 's2', text: 7, ref: 'r-bad' });
+    assert.deepEqual(pick(await early.next('error')), ['BAD_FRAME', 'r-bad']);
+    early.send({ type: 'say', id: 's3', text: 'x', ref: 'r'.repeat(65) });
+    assert.deepEqual(pick(await early.next('error')), ['BAD_FRAME', undefined], 'an invalid ref is refused, not echoed');
+    early.send({ type: 'say', id: 's4', text: 'one too many', ref: 'r-limited' });
+    assert.deepEqual(pick(await early.next('error')), ['RATE_LIMITED', 'r-limited']);
+    const taken = await TestClient.connect(server.url);
+    taken.send({ type: 'hello', name: 'ALICE', ref: 'h2' });
+    assert.deepEqual(pick(await taken.next('error')), ['NAME_TAKEN', 'h2']);
   });
 
   it('stores exactly what it relays: lone surrogates are refused, never turned into U+FFFD', async () => {
