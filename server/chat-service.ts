@@ -82,7 +82,7 @@ export class ChatService implements FrameHandler {
       type: 'welcome',
       ...refOf(frame),
       name: user.name,
-      session: user.session,
+      session: claim.session,
       server: this.serverId,
       users,
       messages: snapshot.messages,

@@ -10,12 +10,12 @@ export interface UserRecord {
   id: number;
   /** The name as it was first registered. */
   name: string;
-  session: string;
 }
 
+/** `session` is the secret the client holds: the store keeps only its hash. */
 export type ClaimResult =
-  | { status: 'created'; user: UserRecord }
-  | { status: 'verified'; user: UserRecord }
+  | { status: 'created'; user: UserRecord; session: string }
+  | { status: 'verified'; user: UserRecord; session: string }
   | { status: 'taken' };
 
 export interface NewMessage {

@@ -6,7 +6,7 @@
  * (in the WAL: it survives the process being killed; with `synchronous: 'full'` it also
  * survives power loss, at the cost of an fsync per turn).
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -65,8 +65,18 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
     db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
     db.prepare(`INSERT INTO meta (key, value) VALUES ('server_id', ?)`).run(randomBytes(16).toString('base64url'));
   },
+  // Secrets only as hashes at rest: a copied database file must not let its reader claim every name.
+  (db) => {
+    db.function('relay_secret_hash', { deterministic: true }, (secret: unknown) => secretHash(String(secret)));
+    db.exec(`
+      ALTER TABLE users RENAME COLUMN session TO session_hash;
+      UPDATE users SET session_hash = relay_secret_hash(session_hash);
+    `);
+  },
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
+/** The first schema that holds no secret in plain text. */
+const SECRETS_HASHED_FROM = 3;
 
 interface MessageRow {
   seq: number;
@@ -80,7 +90,15 @@ interface MessageRow {
 interface UserRow {
   id: number;
   name: string;
-  session: string;
+  session_hash: string;
+}
+
+/**
+ * A session secret is 192 random bits, so one SHA-256 is enough to keep it unusable at rest:
+ * there is nothing to guess, unlike a password.
+ */
+function secretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('base64url');
 }
 
 interface PendingAppend {
@@ -93,6 +111,10 @@ function toChatMessage(row: MessageRow): ChatMessage {
   const message: ChatMessage = { type: 'message', seq: row.seq, id: row.client_id, from: row.sender_name, text: row.text, ts: row.ts };
   if (row.recipient_name !== null) message.to = row.recipient_name;
   return message;
+}
+
+function toUserRecord(row: UserRow): UserRecord {
+  return { id: row.id, name: row.name };
 }
 
 function privateConversation(a: number, b: number): string {
@@ -130,9 +152,9 @@ export class SqliteStore implements MessageStore {
     this.migrate();
     const db = this.db;
     this.statements = {
-      userByKey: db.prepare<[string], UserRow>('SELECT id, name, session FROM users WHERE key = ?'),
+      userByKey: db.prepare<[string], UserRow>('SELECT id, name, session_hash FROM users WHERE key = ?'),
       insertUser: db.prepare<[string, string, string, number], UserRow>(
-        'INSERT INTO users (name, key, session, created_at) VALUES (?, ?, ?, ?) RETURNING id, name, session',
+        'INSERT INTO users (name, key, session_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id, name, session_hash',
       ),
       insertMessage: db.prepare<
         {
@@ -184,17 +206,25 @@ export class SqliteStore implements MessageStore {
         this.db.pragma(`user_version = ${step + 1}`);
       }).immediate();
     }
+    if (version > 0 && version < SECRETS_HASHED_FROM) {
+      // The plain secrets the update replaced may linger in freed pages and the WAL: rewrite both.
+      this.db.exec('VACUUM');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
   }
 
   async claimName(name: string, session: string | undefined, newSession: () => string): Promise<ClaimResult> {
     const claim = this.db.transaction((): ClaimResult => {
       const existing = this.statements.userByKey.get(nameKey(name));
       if (!existing) {
-        const user = this.statements.insertUser.get(name, nameKey(name), newSession(), Date.now());
-        if (!user) throw new Error('insert into users returned no row');
-        return { status: 'created', user };
+        const fresh = newSession();
+        const row = this.statements.insertUser.get(name, nameKey(name), secretHash(fresh), Date.now());
+        if (!row) throw new Error('insert into users returned no row');
+        return { status: 'created', user: toUserRecord(row), session: fresh };
       }
-      if (session !== undefined && sameSecret(session, existing.session)) return { status: 'verified', user: existing };
+      if (session !== undefined && sameSecret(secretHash(session), existing.session_hash)) {
+        return { status: 'verified', user: toUserRecord(existing), session };
+      }
       return { status: 'taken' };
     });
     return claim.immediate();
@@ -230,8 +260,9 @@ export class SqliteStore implements MessageStore {
   private insert({ sender, clientId, text, to }: NewMessage): AppendResult {
     let recipient: UserRecord | undefined;
     if (to !== undefined) {
-      recipient = this.statements.userByKey.get(nameKey(to));
-      if (!recipient) return { status: 'unknown_recipient' };
+      const row = this.statements.userByKey.get(nameKey(to));
+      if (!row) return { status: 'unknown_recipient' };
+      recipient = toUserRecord(row);
     }
     const ts = Date.now();
     const inserted = this.statements.insertMessage.get({
@@ -299,7 +330,7 @@ export class SqliteStore implements MessageStore {
       if (!user) return undefined;
       this.statements.deletePrivateMessages.run({ user: user.id });
       this.statements.deleteUser.run(user.id);
-      return user;
+      return toUserRecord(user);
     });
     return release.immediate();
   }

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { DATABASE_FILE, startRelayServer, type RelayServer } from '../../../server';
+import { tempDir } from '../../support/server';
+import { TestClient } from '../../support/ws-test-client';
+
+/** A data folder as the first release wrote it: schema 1, session secrets in plain text. */
+function writeFirstReleaseStore(dataDir: string): void {
+  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  db.pragma('journal_mode = WAL');
+  db.exec(`
+    CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, key TEXT NOT NULL UNIQUE,
+      session TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, conversation TEXT NOT NULL, sender_id INTEGER NOT NULL,
+      sender_name TEXT NOT NULL, recipient_id INTEGER, recipient_name TEXT, client_id TEXT NOT NULL, text TEXT NOT NULL,
+      ts INTEGER NOT NULL, UNIQUE (sender_id, client_id));
+    CREATE INDEX messages_by_conversation ON messages (conversation, seq);
+    CREATE INDEX messages_by_recipient ON messages (recipient_id, seq) WHERE recipient_id IS NOT NULL;
+    INSERT INTO users (name, key, session, created_at) VALUES ('Alice', 'alice', 'alice-plain-secret-0123456789', 1), ('bob', 'bob', 'bob-plain-secret-0123456789', 2);
+    INSERT INTO messages (conversation, sender_id, sender_name, client_id, text, ts) VALUES ('group', 1, 'Alice', 'm1', 'hello from the first release', 3);
+    INSERT INTO messages (conversation, sender_id, sender_name, recipient_id, recipient_name, client_id, text, ts)
+      VALUES ('p:1:2', 1, 'Alice', 2, 'bob', 'm2', 'a private word', 4);
+    PRAGMA user_version = 1;
+  `);
+  db.close();
+}
+
+function filesContain(dataDir: string, needle: string): string[] {
+  return readdirSync(dataDir).filter((file) => readFileSync(path.join(dataDir, file)).includes(needle));
+}
+
+describe('server: data files from older versions', () => {
+  let server: RelayServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('migrates a first-release store in place: history kept, sessions still work, no secret left in plain text', async () => {
+    const data = tempDir();
+    try {
+      writeFirstReleaseStore(data.path);
+      server = await startRelayServer({ host: '127.0.0.1', port: 0, dataDir: data.path });
+      const alice = await TestClient.join(server.url, 'alice', { session: 'alice-plain-secret-0123456789' });
+      assert.equal(alice.welcome.name, 'Alice');
+      assert.equal(alice.welcome.session, 'alice-plain-secret-0123456789', 'the session its owner holds keeps working');
+      assert.deepEqual(alice.welcome.messages.map((m) => m.text), ['hello from the first release', 'a private word']);
+      const thief = await TestClient.connect(server.url);
+      thief.send({ type: 'hello', name: 'bob', session: 'wrong' });
+      assert.equal((await thief.next('error')).code, 'NAME_TAKEN');
+      await server.close();
+      server = undefined;
+      for (const secret of ['alice-plain-secret-0123456789', 'bob-plain-secret-0123456789']) {
+        assert.deepEqual(filesContain(data.path, secret), [], `${secret} is nowhere in the data folder`);
+      }
+    } finally {
+      data.remove();
+    }
+  });
+
+  it('never writes a session secret to the data folder', async () => {
+    const data = tempDir();
+    try {
+      server = await startRelayServer({ host: '127.0.0.1', port: 0, dataDir: data.path });
+      const sessions: string[] = [];
+      for (const name of ['carol', 'dave', 'erin']) {
+        const client = await TestClient.join(server.url, name);
+        sessions.push(client.welcome.session);
+        client.send({ type: 'say', id: 'x', text: 'hi' });
+        await client.next('ack');
+      }
+      await server.close();
+      server = undefined;
+      for (const session of sessions) assert.deepEqual(filesContain(data.path, session), []);
+    } finally {
+      data.remove();
+    }
+  });
+});
