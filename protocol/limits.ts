@@ -4,6 +4,7 @@ export const LIMITS = {
   messageIdMaxLength: 64,
   refMaxLength: 64,
   sessionMaxLength: 128,
+  deviceLabelMaxLength: 64,
   textMaxCodePoints: 4000,
   historyDefaultLimit: 50,
   historyMaxLimit: 200,

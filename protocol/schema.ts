@@ -25,7 +25,12 @@ export const helloFrame = z.object({
   type: z.literal('hello'),
   ref,
   name: wireString(),
+  /** The v1 name for a device token; a token is accepted in either. */
   session: wireString().min(1).max(LIMITS.sessionMaxLength).optional(),
+  /** (new) This device's token, from an earlier welcome. */
+  token: wireString().min(1).max(LIMITS.sessionMaxLength).optional(),
+  /** (new) A label for the device list ("VS Code on laptop"). */
+  device: wireString().min(1).max(LIMITS.deviceLabelMaxLength).optional(),
   resume: seq.optional(),
 });
 
@@ -77,6 +82,10 @@ export const welcomeFrame = z.object({
   session: wireString(),
   /** The installation's stable id (new): the same server whatever URL reached it. */
   server: wireString().optional(),
+  /** (new) This device's token: issued once, the same on its later welcomes, equal to `session`. */
+  token: wireString().optional(),
+  /** (new) What this account is. */
+  account: z.object({ admin: z.boolean(), password: z.boolean() }).optional(),
   users: z.array(userName),
   messages: z.array(chatMessage),
   seq,

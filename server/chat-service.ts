@@ -2,10 +2,8 @@
  * What each client frame means: names and sessions, storing and relaying messages, history,
  * typing and presence. Storage, fan-out and presence go through their seams.
  */
-import { randomBytes } from 'node:crypto';
 import {
   CloseCode,
-  isValidName,
   LIMITS,
   nameKey,
   refOf,
@@ -21,19 +19,21 @@ import type { Connection, FrameHandler } from './connection';
 import { serialiseHistory, serialiseWelcome } from './frame-budget';
 import type { Hub } from './hub';
 import type { Logger } from './options';
-import type { MessageStore } from './store/message-store';
+import type { IdentityStore } from './identity/identity-store';
+import { releaseAccount } from './release';
+import type { MessageStore, UserRecord } from './store/message-store';
 
 const RELEASED_REASON = 'the server administrator released this name';
 
-function newSession(): string {
-  return randomBytes(24).toString('base64url');
-}
+/** What a device that sent no label is called in the device list. */
+const DEFAULT_DEVICE_LABEL = 'unnamed device';
 
 export class ChatService implements FrameHandler {
   /** Set while shutting down: connections then close without telling the others. */
   private stopping = false;
 
   constructor(
+    private readonly identity: IdentityStore,
     private readonly store: MessageStore,
     private readonly broker: Broker,
     private readonly presence: PresenceManager,
@@ -47,7 +47,7 @@ export class ChatService implements FrameHandler {
   }
 
   async hello(connection: Connection, frame: HelloFrame): Promise<void> {
-    const claim = await this.store.claimName(frame.name, frame.session, newSession);
+    const claim = await this.identity.claimName(frame.name, frame.token ?? frame.session, frame.device ?? DEFAULT_DEVICE_LABEL);
     if (!connection.isOpen) return;
     if (claim.status === 'taken') {
       connection.refuseHello(
@@ -57,7 +57,7 @@ export class ChatService implements FrameHandler {
       );
       return;
     }
-    const user = claim.user;
+    const user = claim.account;
     const key = nameKey(user.name);
     connection.beginWelcome(user, key);
     const previous = this.hub.register(key, connection);
@@ -82,7 +82,9 @@ export class ChatService implements FrameHandler {
       type: 'welcome',
       ...refOf(frame),
       name: user.name,
-      session: claim.session,
+      session: claim.token,
+      token: claim.token,
+      account: { admin: user.admin, password: user.hasPassword },
       server: this.serverId,
       users,
       messages: snapshot.messages,
@@ -96,46 +98,54 @@ export class ChatService implements FrameHandler {
   async say(connection: Connection, frame: SayFrame): Promise<void> {
     const sender = connection.user!;
     let result;
+    let recipient: UserRecord | undefined;
     try {
-      result = await this.store.append({ sender, clientId: frame.id, text: frame.text, to: frame.to });
+      if (frame.to !== undefined) {
+        recipient = await this.identity.accountByName(frame.to);
+        if (!recipient) {
+          connection.sendError('UNKNOWN_USER', `no user is named "${frame.to}"`, replyTagsOfFrame(frame));
+          return;
+        }
+      }
+      result = await this.store.append({ sender, clientId: frame.id, text: frame.text, ...(recipient ? { recipient } : {}) });
     } catch (error) {
       this.logger.warn(`storing a message failed: ${String(error)}`);
       connection.sendError('INTERNAL', 'the message could not be stored; send it again', replyTagsOfFrame(frame));
       return;
     }
-    if (result.status === 'unknown_recipient') {
-      connection.sendError('UNKNOWN_USER', `no user is named "${frame.to}"`, replyTagsOfFrame(frame));
-      return;
-    }
     const message = result.message;
     connection.send({ type: 'ack', ...refOf(frame), id: message.id, seq: message.seq, ts: message.ts });
     if (result.duplicate) return;
-    if (result.recipient === undefined) {
+    if (recipient === undefined) {
       this.publish(message, { kind: 'everyone', except: connection.key! }, message.seq);
-    } else if (result.recipient.id !== sender.id) {
-      this.publish(message, { kind: 'users', keys: [nameKey(result.recipient.name)] }, message.seq);
+    } else if (recipient.id !== sender.id) {
+      this.publish(message, { kind: 'users', keys: [nameKey(recipient.name)] }, message.seq);
     }
   }
 
   async history(connection: Connection, frame: HistoryRequestFrame): Promise<void> {
     const limit = Math.min(frame.limit ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
     let result;
+    let other: UserRecord | undefined;
     try {
-      result = await this.store.history({ viewer: connection.user!, limit, with: frame.with, before: frame.before });
+      if (frame.with !== undefined) {
+        other = await this.identity.accountByName(frame.with);
+        if (!other) {
+          connection.sendError('UNKNOWN_USER', `no user is named "${frame.with}"`, replyTagsOfFrame(frame));
+          return;
+        }
+      }
+      result = await this.store.history({ viewer: connection.user!, limit, before: frame.before, ...(other ? { with: other } : {}) });
     } catch (error) {
       this.logger.warn(`reading history failed: ${String(error)}`);
       connection.sendError('INTERNAL', 'history could not be read; try again', replyTagsOfFrame(frame));
-      return;
-    }
-    if (result.status === 'unknown_user') {
-      connection.sendError('UNKNOWN_USER', `no user is named "${frame.with}"`, replyTagsOfFrame(frame));
       return;
     }
     connection.sendSerialised(
       serialiseHistory({
         type: 'history',
         ...refOf(frame),
-        ...(result.with !== undefined ? { with: result.with } : {}),
+        ...(other !== undefined ? { with: other.name } : {}),
         ...(frame.before !== undefined ? { before: frame.before } : {}),
         messages: result.messages,
         more: result.more,
@@ -175,8 +185,7 @@ export class ChatService implements FrameHandler {
    * 4004, wherever they are connected, and the others see them leave. Resolves false when unknown.
    */
   async release(name: string): Promise<boolean> {
-    if (!isValidName(name)) return false;
-    const released = await this.store.releaseName(name);
+    const released = await releaseAccount(this.identity, this.store, name);
     if (!released) return false;
     this.broker.publish({
       audience: { kind: 'users', keys: [nameKey(released.name)] },

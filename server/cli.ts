@@ -7,7 +7,9 @@ import { sendControlRequest } from './control/control-client';
 import { controlSocketPath } from './control/control-protocol';
 import type { Logger } from './options';
 import { startRelayServer } from './relay-server';
-import { DATABASE_FILE, SqliteStore } from './store/sqlite-store';
+import { releaseAccount } from './release';
+import { openSqliteBackend } from './store/sqlite-backend';
+import { DATABASE_FILE } from './store/sqlite-database';
 
 const logger: Logger = {
   info: (message) => console.log(`${new Date().toISOString()} ${message}`),
@@ -53,11 +55,11 @@ async function release(name: string, dataDir: string): Promise<boolean> {
     if (!reply.ok) throw new Error(reply.error);
     return reply.found;
   }
-  const store = new SqliteStore({ dataDir });
+  const storage = openSqliteBackend({ dataDir });
   try {
-    return (await store.releaseName(name)) !== undefined;
+    return (await releaseAccount(storage.identity, storage.store, name)) !== undefined;
   } finally {
-    await store.close();
+    await storage.close();
   }
 }
 

@@ -2,7 +2,16 @@ import { LIMITS } from '../protocol';
 import type { AdmissionLimits } from './admission';
 import type { Broker, PresenceManager } from './broker/broker';
 import type { RateLimit } from './rate-limiter';
+import type { IdentityStore } from './identity/identity-store';
 import type { MessageStore } from './store/message-store';
+
+/** Where messages and accounts live, and how to let go of both. */
+export interface Storage {
+  store: MessageStore;
+  identity: IdentityStore;
+  /** Waits for pending writes, then closes; the server calls it on shutdown. */
+  close(): Promise<void>;
+}
 
 export interface Logger {
   info(message: string): void;
@@ -14,12 +23,12 @@ export interface RelayServerOptions {
   host?: string;
   /** Default 4446; 0 picks a free port. */
   port?: number;
-  /** Folder of the embedded SQLite store. Without it (and without `store`) history lives in memory only. */
+  /** Folder of the embedded SQLite store. Without it (and without `storage`) everything lives in memory only. */
   dataDir?: string;
   /** 'full' fsyncs every commit: survives power loss, not only a crash of the process. Default 'normal'. */
   synchronous?: 'normal' | 'full';
-  /** Any other store; the server closes it on shutdown. */
-  store?: MessageStore;
+  /** Any other storage instead of the embedded SQLite one; the server closes it on shutdown. */
+  storage?: Storage;
   broker?: Broker;
   presence?: PresenceManager;
   /** Per-connection token bucket over incoming frames. Default a burst of 30 and 10 per second. */

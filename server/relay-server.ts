@@ -17,13 +17,13 @@ import { Hub } from './hub';
 import { DEFAULTS, silentLogger, type Logger, type RelayServerOptions } from './options';
 import { OriginPolicy } from './origin-policy';
 import { FlushScheduler } from './outbound';
-import { SqliteStore } from './store/sqlite-store';
+import { openSqliteBackend } from './store/sqlite-backend';
 
 export interface RelayServer {
   readonly url: string;
   readonly host: string;
   readonly port: number;
-  /** Closes every connection with 1001, flushes the store and stops listening. */
+  /** Closes every connection with 1001, flushes the storage and stops listening. */
   close(): Promise<void>;
 }
 
@@ -49,19 +49,20 @@ function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
 export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
   const host = options.host ?? DEFAULTS.host;
   const logger = options.logger ?? silentLogger;
-  const store =
-    options.store ??
-    new SqliteStore({
+  const storage =
+    options.storage ??
+    openSqliteBackend({
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
       ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
     });
+  const { store, identity } = storage;
   const broker = options.broker ?? new MemoryBroker();
   const presence = options.presence ?? new MemoryPresence();
   const hub = new Hub();
-  const serverId = await store.serverId();
-  const service = new ChatService(store, broker, presence, hub, logger, serverId);
+  const serverId = await identity.serverId();
+  const service = new ChatService(identity, store, broker, presence, hub, logger, serverId);
   const control = await startControl(options, service, logger).catch(async (error: unknown) => {
-    await store.close();
+    await storage.close();
     throw error;
   });
   const unsubscribe = broker.subscribe(hub.deliver);
@@ -159,7 +160,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     clearInterval(heartbeat);
     unsubscribe();
     await control?.close();
-    await store.close();
+    await storage.close();
     throw error;
   }
   const port = (httpServer.address() as AddressInfo).port;
@@ -191,7 +192,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       await control?.close();
       unsubscribe();
       wss.close();
-      await store.close();
+      await storage.close();
     })();
     return closing;
   };

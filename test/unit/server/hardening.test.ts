@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { LIMITS } from '../../../protocol';
-import { MemoryBroker, SqliteStore, startRelayServer, type RelayServer } from '../../../server';
+import { MemoryBroker, openSqliteBackend, releaseAccount, startRelayServer, type RelayServer } from '../../../server';
 import { startTestServer, tempDir } from '../../support/server';
 import { TestClient } from '../../support/ws-test-client';
 
@@ -281,9 +281,9 @@ describe('server: hardening against hostile clients', () => {
       const bob = await TestClient.join(server.url, 'bob');
       await alice.next('presence', (p) => p.name === 'bob' && p.online);
       // Released behind the server's back, straight in the store: the server learns of it only when bob is claimed again.
-      const store = new SqliteStore({ dataDir: data.path });
-      assert.ok(await store.releaseName('bob'));
-      await store.close();
+      const storage = openSqliteBackend({ dataDir: data.path });
+      assert.ok(await releaseAccount(storage.identity, storage.store, 'bob'));
+      await storage.close();
       const newBob = await TestClient.join(server.url, 'bob');
       assert.equal((await bob.closed).code, 4004);
       assert.deepEqual(

@@ -1,0 +1,24 @@
+/** The embedded default: the message store and the identity store on one SQLite database. */
+import { SqliteIdentityStore } from '../identity/sqlite-identity-store';
+import { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
+import { SqliteStore } from './sqlite-store';
+
+export interface SqliteBackend {
+  store: SqliteStore;
+  identity: SqliteIdentityStore;
+  /** Flushes the message store, then closes the database. */
+  close(): Promise<void>;
+}
+
+export function openSqliteBackend(options: SqliteDatabaseOptions = {}): SqliteBackend {
+  const db = openSqliteDatabase(options);
+  const store = new SqliteStore(db);
+  return {
+    store,
+    identity: new SqliteIdentityStore(db),
+    close: async () => {
+      await store.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * The embedded database: one SQLite file (better-sqlite3, WAL) that holds both the message store
+ * and the identity store, and the migrations that bring a file from any older version up to
+ * date in place.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { tokenHash } from '../identity/secrets';
+
+export const DATABASE_FILE = 'relay-chat.sqlite3';
+
+export interface SqliteDatabaseOptions {
+  /** Folder of the database file; absent for a database that lives in memory only. */
+  dataDir?: string;
+  synchronous?: 'normal' | 'full';
+}
+
+/**
+ * Each step takes the schema from its index to the next version, in one transaction; files
+ * written by an older server are brought up to date in place, keeping their history.
+ */
+const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL UNIQUE,
+        session TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE messages (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation TEXT NOT NULL,
+        sender_id INTEGER NOT NULL,
+        sender_name TEXT NOT NULL,
+        recipient_id INTEGER,
+        recipient_name TEXT,
+        client_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        UNIQUE (sender_id, client_id)
+      );
+      CREATE INDEX messages_by_conversation ON messages (conversation, seq);
+      CREATE INDEX messages_by_recipient ON messages (recipient_id, seq) WHERE recipient_id IS NOT NULL;
+    `),
+  // The installation's id, so clients can tell one server from another whatever URL reaches it.
+  (db) => {
+    db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID');
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('server_id', ?)`).run(randomBytes(16).toString('base64url'));
+  },
+  // Secrets only as hashes at rest: a copied database file must not let its reader claim every name.
+  (db) => {
+    db.function('relay_token_hash', { deterministic: true }, (secret: unknown) => tokenHash(String(secret)));
+    db.exec(`
+      ALTER TABLE users RENAME COLUMN session TO session_hash;
+      UPDATE users SET session_hash = relay_token_hash(session_hash);
+    `);
+  },
+  // Identity: a user may be signed in on several devices, each with its own token; the v1 session
+  // of a name becomes its first device. Passwords and the admin role come with accounts.
+  (db) =>
+    db.exec(`
+      CREATE TABLE devices (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        token_hash TEXT NOT NULL UNIQUE,
+        label TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL
+      );
+      CREATE INDEX devices_by_user ON devices (user_id);
+      INSERT INTO devices (user_id, token_hash, label, created_at, last_seen_at)
+        SELECT id, session_hash, 'first device', created_at, created_at FROM users;
+      ALTER TABLE users DROP COLUMN session_hash;
+      ALTER TABLE users ADD COLUMN password_hash TEXT;
+      ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+    `),
+];
+export const SCHEMA_VERSION = MIGRATIONS.length;
+/** The first schema that holds no secret in plain text. */
+const SECRETS_HASHED_FROM = 3;
+
+export function openSqliteDatabase(options: SqliteDatabaseOptions = {}): Database.Database {
+  let file = ':memory:';
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    file = path.join(options.dataDir, DATABASE_FILE);
+  }
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    db.pragma('foreign_keys = ON');
+    // The command line may write while a server runs; wait for its lock instead of failing.
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`the database was written by a newer Relay Chat (schema ${version}); upgrade the server`);
+  }
+  for (let step = version; step < SCHEMA_VERSION; step++) {
+    db.transaction(() => {
+      MIGRATIONS[step]!(db);
+      db.pragma(`user_version = ${step + 1}`);
+    }).immediate();
+  }
+  if (version > 0 && version < SECRETS_HASHED_FROM) {
+    // The plain secrets the update replaced may linger in freed pages and the WAL: rewrite both.
+    db.exec('VACUUM');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}
