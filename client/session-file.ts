@@ -2,22 +2,18 @@
  * Keeps the session secret of each (server URL, name) in a JSON file in the user's config
  * folder, so a later run can claim the same name. The secret is what owns the name, so the
  * file is private (0600, folder 0700) and replaced atomically (write a temp file, rename).
+ * Its tables are read into Maps, never plain objects: any valid name is a key, `__proto__` too.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
-import { nameKey } from '../protocol';
+import { LIMITS, nameKey } from '../protocol';
 
 const SESSION_FILE_NAME = 'sessions.json';
 
-const sessionFileContent = z.object({
-  version: z.literal(1),
-  /** Normalised server URL -> lower-cased name -> session secret. */
-  sessions: z.record(z.string(), z.record(z.string(), z.string())),
-});
-type SessionFileContent = z.infer<typeof sessionFileContent>;
+/** Normalised server URL -> lower-cased name -> session secret. */
+type Sessions = Map<string, Map<string, string>>;
 
 /** `$RELAY_CHAT_CONFIG_DIR`, else `$XDG_CONFIG_HOME/relay-chat`, else `~/.config/relay-chat`. */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -31,6 +27,10 @@ function serverKey(url: string): string {
   return new URL(url).href;
 }
 
+function isSession(value: unknown): value is string {
+  return typeof value === 'string' && value.length >= 1 && value.length <= LIMITS.sessionMaxLength;
+}
+
 export class SessionFile {
   readonly path: string;
 
@@ -39,22 +39,24 @@ export class SessionFile {
   }
 
   get(url: string, name: string): string | undefined {
-    return this.read().sessions[serverKey(url)]?.[nameKey(name)];
+    return this.read().get(serverKey(url))?.get(nameKey(name));
   }
 
   set(url: string, name: string, session: string): void {
-    const content = this.read();
+    const sessions = this.read();
     const server = serverKey(url);
-    content.sessions[server] = { ...content.sessions[server], [nameKey(name)]: session };
-    this.write(content);
+    const names = sessions.get(server) ?? new Map<string, string>();
+    names.set(nameKey(name), session);
+    sessions.set(server, names);
+    this.write(sessions);
   }
 
-  private read(): SessionFileContent {
+  private read(): Sessions {
     let text: string;
     try {
       text = fs.readFileSync(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, sessions: {} };
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
       throw error;
     }
     // A broken file is reported, not overwritten: the secrets in it are the only proof of the names.
@@ -64,14 +66,38 @@ export class SessionFile {
     } catch {
       throw new Error(`the session file ${this.path} is not valid JSON; fix or delete it`);
     }
-    const parsed = sessionFileContent.safeParse(value);
-    if (!parsed.success) {
-      throw new Error(`the session file ${this.path} does not have the expected layout; fix or delete it`);
+    const layout = entriesOf(value);
+    const version = layout?.find(([key]) => key === 'version')?.[1];
+    const servers = entriesOf(layout?.find(([key]) => key === 'sessions')?.[1]);
+    if (version !== 1 || !servers) throw this.badLayout();
+    const sessions: Sessions = new Map();
+    for (const [server, table] of servers) {
+      const names = entriesOf(table);
+      if (!names) throw this.badLayout();
+      const byName = new Map<string, string>();
+      for (const [name, session] of names) {
+        if (!isSession(session)) {
+          throw new Error(
+            `the session of ${JSON.stringify(name)} on ${server} in ${this.path} is not 1 to ${LIMITS.sessionMaxLength} characters; fix or delete it`,
+          );
+        }
+        byName.set(name, session);
+      }
+      sessions.set(server, byName);
     }
-    return parsed.data;
+    return sessions;
   }
 
-  private write(content: SessionFileContent): void {
+  private badLayout(): Error {
+    return new Error(`the session file ${this.path} does not have the expected layout; fix or delete it`);
+  }
+
+  private write(sessions: Sessions): void {
+    const content = {
+      version: 1,
+      // Object.fromEntries defines own properties, so a `__proto__` key is written like any other.
+      sessions: Object.fromEntries([...sessions].map(([server, names]) => [server, Object.fromEntries(names)])),
+    };
     const dir = path.dirname(this.path);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
@@ -85,3 +111,7 @@ export class SessionFile {
   }
 }
 
+/** A JSON object's own entries (JSON.parse makes `__proto__` an own key like any other), else undefined. */
+function entriesOf(value: unknown): Array<[string, unknown]> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? Object.entries(value) : undefined;
+}

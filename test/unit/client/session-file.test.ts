@@ -29,6 +29,26 @@ describe('client: session file', () => {
     assert.equal(new SessionFile(path.join(dir.path, 'relay-chat')).get('ws://host:4446', 'alice'), 'secret-c');
   });
 
+  it('keeps a session for any valid name, __proto__ and constructor included', () => {
+    const file = new SessionFile(dir.path);
+    assert.equal(file.get('ws://host:4446', '__proto__'), undefined);
+    assert.equal(file.get('ws://host:4446', 'constructor'), undefined);
+    file.set('ws://host:4446', '__proto__', 'secret-p');
+    file.set('ws://host:4446', 'constructor', 'secret-c');
+    const again = new SessionFile(dir.path);
+    assert.equal(again.get('ws://host:4446', '__proto__'), 'secret-p');
+    assert.equal(again.get('ws://host:4446', 'constructor'), 'secret-c');
+    assert.equal(again.get('ws://host:4446', 'toString'), undefined);
+  });
+
+  it('refuses a session it read back that is not 1 to 128 characters, saying which', () => {
+    const file = new SessionFile(dir.path);
+    for (const bad of ['""', '{}', `"${'x'.repeat(129)}"`]) {
+      fs.writeFileSync(file.path, `{"version": 1, "sessions": {"ws://host:1/": {"alice": ${bad}}}}`);
+      assert.throws(() => file.get('ws://host:1', 'alice'), /the session of "alice" on ws:\/\/host:1\/ in .* is not 1 to 128 characters; fix or delete it/);
+    }
+  });
+
   it('is private: the file 0600 in a 0700 folder, replaced atomically with no temp files left', () => {
     const folder = path.join(dir.path, 'nested', 'relay-chat');
     const file = new SessionFile(folder);
