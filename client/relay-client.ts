@@ -48,6 +48,12 @@ export interface RelayClientOptions {
   name: string;
   /** The secret from a previous welcome, if any. */
   session?: string;
+  /**
+   * Instead of `session`: asked before every hello for the session to send, so the caller can
+   * first check which server the URL leads to now and offer a secret only to the server that
+   * issued it (see SavedSessions).
+   */
+  sessionFor?: (name: string) => Promise<string | undefined>;
   /** The highest seq already seen, to resume from after a process restart. */
   lastSeq?: number;
   /** Exponential backoff with jitter; defaults 500 ms .. 30 s. */
@@ -83,6 +89,7 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 export class RelayClient extends TypedEmitter<RelayClientEvents> {
   readonly url: string;
   private readonly createSocket: (url: string) => WebSocketLike;
+  private readonly sessionFor: ((name: string) => Promise<string | undefined>) | undefined;
   private readonly connectTimeoutMs: number;
   private readonly backoff: Backoff;
   private readonly pacer: SendPacer;
@@ -126,6 +133,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.url = options.url;
     this.displayName = options.name;
     this.sessionSecret = options.session;
+    this.sessionFor = options.sessionFor;
     this.highestSeq = options.lastSeq;
     this.createSocket = options.createSocket ?? ((url) => createNodeSocket(url));
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -246,7 +254,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     }, this.connectTimeoutMs);
     // A replaced socket may still report events; only the current one counts.
     socket.addEventListener('open', () => {
-      if (socket === this.socket) this.sendHello();
+      if (socket === this.socket) this.helloWhenSessionKnown(socket);
     });
     socket.addEventListener('message', (event) => {
       // After close() nothing more is reported, even what is still on its way in.
@@ -258,6 +266,24 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     socket.addEventListener('close', (event) => {
       this.lost(socket, event.code, describeClose(event.code, event.reason, this.socketError));
     });
+  }
+
+  private helloWhenSessionKnown(socket: WebSocketLike): void {
+    if (!this.sessionFor) {
+      this.sendHello();
+      return;
+    }
+    this.sessionFor(this.displayName).then(
+      (session) => {
+        if (socket !== this.socket) return;
+        this.sessionSecret = session;
+        this.sendHello();
+      },
+      (error: unknown) => {
+        this.lost(socket, undefined, `could not look up the session: ${error instanceof Error ? error.message : String(error)}`);
+        socket.close();
+      },
+    );
   }
 
   private sendHello(): void {

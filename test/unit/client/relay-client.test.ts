@@ -120,6 +120,30 @@ describe('client: RelayClient against a real server', () => {
     assert.equal(alice.lastSeq, seqs.at(-1));
   });
 
+  it('asks sessionFor before every hello, so each connection sends the session found for the server then', async () => {
+    const control = new SocketControl();
+    let saved: string | undefined;
+    const asked: string[] = [];
+    const alice = client('alice', {
+      createSocket: control.create,
+      sessionFor: async (name) => {
+        asked.push(name);
+        return saved;
+      },
+    });
+    alice.on('session', (session) => (saved = session));
+    await online(alice);
+    control.cut();
+    const [, info] = await nextEvent(alice, 'welcome');
+    assert.equal(info.resumed, true, 'the second hello carried the session');
+    assert.deepEqual(asked, ['alice', 'alice']);
+
+    const failing = client('bob', { sessionFor: () => Promise.reject(new Error('no file')) });
+    failing.connect();
+    const [, detail] = await nextEvent(failing, 'state', (state) => state === 'offline');
+    assert.match(detail?.error ?? '', /could not look up the session: no file/);
+  });
+
   it('comes back after a server restart on the same data folder, keeping the session and every message', async () => {
     const data = tempDir();
     try {

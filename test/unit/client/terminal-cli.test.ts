@@ -83,8 +83,10 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
 
     const sessions = path.join(config.path, 'sessions.json');
     assert.equal(fs.statSync(sessions).mode & 0o777, 0o600);
-    const saved = JSON.parse(fs.readFileSync(sessions, 'utf8')).sessions[`${server.url}/`];
-    assert.deepEqual(Object.keys(saved).sort(), ['alice', 'bob']);
+    const saved = JSON.parse(fs.readFileSync(sessions, 'utf8'));
+    const serverId = saved.urls[`${server.url}/`];
+    assert.ok(serverId, fs.readFileSync(sessions, 'utf8'));
+    assert.deepEqual(Object.keys(saved.servers[serverId]).sort(), ['alice', 'bob']);
   });
 
   it('reconnects by itself after a server restart and prints what was sent meanwhile, once', async () => {
@@ -122,6 +124,17 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     assert.equal(await first.exited, 0, first.output.stderr);
     const second = run(['--url', server.url, '--name', 'Alice'], 'second run\n');
     assert.equal(await second.exited, 0, second.output.stderr);
+  });
+
+  it('keeps the name whatever spelling of the server URL is used, and for __proto__ too', async () => {
+    const first = run(['--url', server.url, '--name', 'alice'], 'first run\n');
+    assert.equal(await first.exited, 0, first.output.stderr);
+    const other = run(['--url', `ws://localhost:${server.port}`, '--name', 'alice'], 'other spelling\n');
+    assert.equal(await other.exited, 0, other.output.stderr);
+    const proto = run(['--url', server.url, '--name', '__proto__'], 'first run\n');
+    assert.equal(await proto.exited, 0, proto.output.stderr);
+    const protoAgain = run(['--url', server.url, '--name', '__proto__'], 'second run\n');
+    assert.equal(await protoAgain.exited, 0, protoAgain.output.stderr);
   });
 
   it('exits 1 and names the line the server refused; the other lines still go', async () => {
