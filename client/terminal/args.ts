@@ -12,9 +12,11 @@ Options:
   --url URL     server to connect to (env RELAY_CHAT_URL; default ${DEFAULT_URL})
   --name NAME   name to chat as: 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-", "."
                 (env RELAY_CHAT_NAME; default your user name)
-  --batch       for scripts: send each line of stdin (a line "/msg NAME text" is private),
-                print messages that arrive to stdout, and exit once stdin ends and every
-                line is stored. On automatically when stdin is not a terminal.
+  --batch       for scripts: read stdin line by line as if typed ("/msg NAME text" is
+                private, "/who" lists who is online, "//" starts text beginning with "/",
+                other "/" commands are refused), print messages that arrive to stdout, and
+                exit once stdin ends and every line is stored. Problems go to stderr with
+                their line number. On automatically when stdin is not a terminal.
   -h, --help    show this help
   -v, --version show the version
 

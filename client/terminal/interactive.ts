@@ -4,7 +4,6 @@
  * prompt with the half-typed text and cursor where they were, so typing is never garbled.
  */
 import readline from 'node:readline';
-import { isValidName } from '../../protocol';
 import type { RelayClient } from '../relay-client';
 import { COMMAND_HELP, parseCommand } from './commands';
 import { EXIT } from './exit-codes';
@@ -73,6 +72,10 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       redraw();
     };
     const showError = (text: string): void => show(formatError(text, style), io.errors);
+    /** Puts a line that was refused as typed back on the prompt, to be fixed rather than typed again. */
+    const giveBack = (line: string): void => {
+      if (io.terminal && !promptClosed) prompt.write(line);
+    };
 
     const quit = async (code: number): Promise<void> => {
       if (leaving) return;
@@ -162,6 +165,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
           return;
         case 'invalid':
           showError(command.message);
+          giveBack(line);
           return;
       }
     });
@@ -187,13 +191,8 @@ function eraseEchoedLine(output: NodeJS.WritableStream & { columns?: number }, l
 
 /** What is being typed tells the others: a message to the group, or a /msg to someone. */
 function sendTyping(client: RelayClient, line: string): void {
-  if (line.trim() === '') return;
-  const privateTo = /^\/msg\s+(\S+)\s/i.exec(line)?.[1];
-  if (privateTo !== undefined) {
-    if (isValidName(privateTo)) client.sendTyping(privateTo);
-  } else if (!line.startsWith('/') || line.startsWith('//')) {
-    client.sendTyping();
-  }
+  const command = parseCommand(line);
+  if (command.kind === 'say') client.sendTyping(command.to);
 }
 
 /** Until every pending message is answered, the connection drops, or the time is up. */

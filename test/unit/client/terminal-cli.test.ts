@@ -143,8 +143,22 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     const cli = run(['--url', server.url, '--name', 'alice'], '/msg nobody hi there\nthis one is fine\n/msg\n');
     assert.equal(await cli.exited, 1);
     await delivered;
-    assert.match(cli.output.stderr, /not sent \(UNKNOWN_USER\): no user is named "nobody": "hi there"/);
-    assert.match(cli.output.stderr, /usage: \/msg NAME text \(the name is missing\): "\/msg"/);
+    assert.match(cli.output.stderr, /line 1: not sent \(UNKNOWN_USER\): no user is named "nobody": "hi there"/);
+    assert.match(cli.output.stderr, /line 3: usage: \/msg NAME text \(the name is missing\): "\/msg"/);
+  });
+
+  it('reads lines like interactive mode: /who lists, // escapes, unknown commands and over-long lines are refused by line', async () => {
+    const watching = await watcher();
+    const got: string[] = [];
+    watching.on('message', (m) => got.push(m.text));
+    const input = ['/who', '//slash first', '/frobnicate now', 'x'.repeat(4001), 'last line'].join('\n');
+    const cli = run(['--url', server.url, '--name', 'alice'], `${input}\n`);
+    assert.equal(await cli.exited, 1, cli.output.stderr);
+    await until(() => got.includes('last line'), 'the last line arrived');
+    assert.deepEqual(got, ['/slash first', 'last line']);
+    assert.match(cli.output.stdout, /^2 online: alice \(you\), watcher$/m);
+    assert.match(cli.output.stderr, /line 3: unknown command \/frobnicate: type \/help for the list, or start the line with \/\/ to send it as text: "\/frobnicate now"/);
+    assert.match(cli.output.stderr, /line 4: the message is 4001 characters long; the limit is 4000, so it was not sent: "x{39}…"/);
   });
 
   it('exits 3 when the name belongs to someone else', async () => {
