@@ -22,6 +22,7 @@ import {
 } from '../protocol';
 import { Backoff, type BackoffOptions } from './backoff';
 import { HistoryRequests } from './history-requests';
+import { KnownNames } from './known-names';
 import { Outbox, type OutgoingMessage } from './outbox';
 import { RelayError } from './relay-error';
 import { SendPacer, type RateLimit } from './send-pacer';
@@ -95,6 +96,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private readonly pacer: SendPacer;
   private readonly outbox = new Outbox();
   private readonly users = new Set<string>();
+  private readonly knownNames = new KnownNames();
   private readonly historyRequests = new HistoryRequests();
   /** Seqs of our own acked messages not yet passed by the resume point: a resume welcome repeats them. */
   private readonly ownAckedSeqs = new Set<number>();
@@ -157,6 +159,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   /** Display names of the users online, self included, as of the last welcome and presence. */
   get onlineUsers(): ReadonlySet<string> {
     return this.users;
+  }
+
+  /** A name as the server spells it (`ALICE` -> `alice`), if it has shown it; else as given. */
+  spellingOf(name: string): string {
+    return this.knownNames.spellingOf(name);
   }
 
   /** The highest seq seen: persist it and pass it as `lastSeq` to resume after a restart. */
@@ -364,12 +371,15 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       case 'ack':
         return this.onAck(frame);
       case 'presence':
+        this.knownNames.see(frame.name);
         if (frame.online) this.users.add(frame.name);
         else this.users.delete(frame.name);
         return this.emit('presence', frame.name, frame.online);
       case 'typing':
         return this.emit('typing', frame.from, frame.to);
       case 'history':
+        this.knownNames.see(frame.with);
+        for (const message of frame.messages) this.seeNamesIn(message);
         return this.historyRequests.answer(frame);
       case 'error':
         return this.onError(frame);
@@ -383,7 +393,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.displayName = welcome.name;
     this.sessionSecret = welcome.session;
     this.users.clear();
-    for (const user of welcome.users) this.users.add(user);
+    this.knownNames.see(welcome.name);
+    for (const user of welcome.users) {
+      this.users.add(user);
+      this.knownNames.see(user);
+    }
     this.setState('online');
     this.emit('session', welcome.session);
     this.emit('welcome', welcome, { resumed: this.helloResumed });
@@ -394,6 +408,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   /** Emits a message once: anything at or below the highest seq seen was already delivered. */
   private deliver(message: ChatMessage): void {
+    this.seeNamesIn(message);
     if (this.highestSeq !== undefined && message.seq <= this.highestSeq) return;
     const ours = nameKey(message.from) === nameKey(this.displayName);
     const alreadyReported = ours && this.ownAckedSeqs.has(message.seq);
@@ -406,6 +421,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       return;
     }
     this.emit('message', message);
+  }
+
+  private seeNamesIn(message: ChatMessage): void {
+    this.knownNames.see(message.from);
+    this.knownNames.see(message.to);
   }
 
   private advanceTo(seq: number): void {

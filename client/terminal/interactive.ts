@@ -4,7 +4,7 @@
  * prompt with the half-typed text and cursor where they were, so typing is never garbled.
  */
 import readline from 'node:readline';
-import type { RelayClient } from '../relay-client';
+import type { OutgoingMessage, RelayClient } from '../relay-client';
 import { COMMAND_HELP, parseCommand } from './commands';
 import { EXIT } from './exit-codes';
 import {
@@ -76,6 +76,12 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     const giveBack = (line: string): void => {
       if (io.terminal && !promptClosed) prompt.write(line);
     };
+    /** Own messages are shown once the server has stored them, with its time and spelling of names. */
+    const showSent = (message: OutgoingMessage): void => {
+      const to = message.to === undefined ? undefined : client.spellingOf(message.to);
+      const view = { from: client.name, text: message.text, ts: message.ts ?? Date.now(), ...(to !== undefined ? { to } : {}) };
+      show(formatMessage(view, client.name, Date.now(), style));
+    };
 
     const quit = async (code: number): Promise<void> => {
       if (leaving) return;
@@ -136,6 +142,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       show(formatMessage(message, client.name, Date.now(), style));
     });
     client.on('presence', (name, online) => show(formatPresence(name, online, style)));
+    client.on('sent', showSent);
     client.on('failed', (message) => {
       showError(`not sent (${message.error?.code}): ${message.error?.message}: ${formatPreview(message.text)}`);
     });
@@ -149,9 +156,11 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
           redraw();
           return;
         case 'say': {
-          client.send(command.text, command.to);
-          const echo = formatMessage({ from: client.name, to: command.to, text: command.text, ts: Date.now() }, client.name, Date.now(), style);
-          show(client.state === 'online' ? echo : `${echo}\n${formatNotice('(queued until reconnected)', style)}`);
+          const message = client.send(command.text, command.to);
+          // Queued while offline (not merely paced, nor refused at once): say so now, show it when it is stored.
+          if (client.state !== 'online' && message.status === 'queued') {
+            show(formatNotice(`not connected: ${formatPreview(message.text)} is queued and shows here once it is sent`, style));
+          }
           return;
         }
         case 'who':
