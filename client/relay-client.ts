@@ -449,12 +449,17 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       return;
     }
     if (error.code === 'RATE_LIMITED') {
-      // The server is stricter than our pace, and refused a frame it does not name. Whatever was
-      // unanswered goes again, slower: a say that did get through is deduplicated by its id, and
-      // a second answer to a history request finds no one waiting.
+      // The server is stricter than our pace: what it dropped goes again, slower, never as failed.
       this.pacer.slowDown();
-      this.outbox.requeueSending();
-      this.historyRequests.resendAll();
+      if (error.id !== undefined) {
+        // It names the say it dropped: only that one, with the same id.
+        this.outbox.requeue(error.id);
+      } else {
+        // A frame it does not name: whatever was unanswered goes again. A say that did get
+        // through is deduplicated by its id; a second answer to a history request finds no one waiting.
+        this.outbox.requeueSending();
+        this.historyRequests.resendAll();
+      }
       this.flush();
       return;
     }

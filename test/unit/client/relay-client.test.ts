@@ -412,6 +412,42 @@ describe('client: RelayClient with a misbehaving server', () => {
     assert.deepEqual(errors, ['BAD_FRAME', 'BAD_FRAME', 'BAD_FRAME']);
   });
 
+  it('re-sends only the say a RATE_LIMITED error names, with the same id, and leaves history requests alone', async () => {
+    const frames: Array<{ type: string; id?: string }> = [];
+    wss.on('connection', (socket) => {
+      let refusedOnce = false;
+      socket.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString());
+        frames.push(frame);
+        if (frame.type === 'hello') {
+          socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 's', users: ['alice'], messages: [], seq: 0 }));
+        } else if (frame.type === 'say' && !refusedOnce) {
+          refusedOnce = true;
+          socket.send(JSON.stringify({ type: 'error', code: 'RATE_LIMITED', message: 'slow down', id: frame.id }));
+        } else if (frame.type === 'say') {
+          socket.send(JSON.stringify({ type: 'ack', id: frame.id, seq: 1, ts: 1 }));
+        }
+        // History requests stay unanswered: the test checks they are not sent twice.
+      });
+    });
+    const alice = makeClient(url, 'alice');
+    clients.push(alice);
+    const problems: string[] = [];
+    alice.on('failed', (message) => problems.push(`failed ${message.error?.code}`));
+    alice.on('error', (error) => problems.push(`error ${error.code}`));
+    await online(alice);
+    const history = alice.requestHistory({}).catch((error: RelayError) => error.code);
+    const message = alice.send('hello');
+    const [sent] = await nextEvent(alice, 'sent');
+    assert.equal(sent, message);
+    const says = frames.filter((frame) => frame.type === 'say');
+    assert.deepEqual(says.map((frame) => frame.id), [message.id, message.id]);
+    assert.equal(frames.filter((frame) => frame.type === 'history').length, 1);
+    assert.deepEqual(problems, []);
+    await alice.close();
+    assert.equal(await history, 'CLOSED');
+  });
+
   it('emits each seq once and in order, even when the server repeats one', async () => {
     const message = (seq: number) => ({ type: 'message', seq, id: `m${seq}`, from: 'bob', text: `text ${seq}`, ts: 1 });
     wss.on('connection', (socket) => {
