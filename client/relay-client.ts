@@ -28,6 +28,7 @@ import { RelayError } from './relay-error';
 import { SendPacer, type RateLimit } from './send-pacer';
 import { createNodeSocket, describeClose, type WebSocketLike } from './socket';
 import { TypedEmitter } from './typed-emitter';
+import { untrustedLine } from './untrusted-text';
 
 export type { OutgoingMessage, OutgoingStatus } from './outbox';
 export { RelayError } from './relay-error';
@@ -359,7 +360,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     }
     const parsed = parseServerFrame(data);
     if (!parsed.ok) {
-      this.emit('error', { code: parsed.code, message: `ignored an invalid frame from the server: ${parsed.message}` });
+      this.emit('error', { code: parsed.code, message: `ignored an invalid frame from the server: ${untrustedLine(parsed.message)}` });
       return;
     }
     const frame = parsed.frame;
@@ -443,9 +444,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   }
 
   private onError(error: ErrorFrame): void {
+    // What the server wrote goes on into events, states and exceptions: bounded, one clean line.
+    const text = untrustedLine(error.message);
     if ((error.code === 'BAD_NAME' || error.code === 'NAME_TAKEN') && !this.welcomed) {
-      this.refusal = `${error.code}: ${error.message}`;
-      this.emit('refused', error.code, error.message);
+      this.refusal = `${error.code}: ${text}`;
+      this.emit('refused', error.code, text);
       return;
     }
     if (error.code === 'RATE_LIMITED') {
@@ -465,13 +468,13 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     }
     const message = error.id === undefined ? undefined : this.outbox.pendingById(error.id);
     if (message) {
-      this.outbox.refuse(message, { code: error.code, message: error.message });
+      this.outbox.refuse(message, { code: error.code, message: text });
       this.emit('failed', message);
       this.flush();
       return;
     }
-    if (error.id === undefined && this.historyRequests.fail(error.code, error.message)) return;
-    this.emit('error', { code: error.code, message: error.message });
+    if (error.id === undefined && this.historyRequests.fail(error.code, text)) return;
+    this.emit('error', { code: error.code, message: text });
   }
 
   // ---- sending ----
@@ -526,7 +529,7 @@ function sayFrame(message: OutgoingMessage): SayFrame {
 type Problem = { code: string; message: string };
 
 function unknownUser(name: string): Problem {
-  return { code: 'UNKNOWN_USER', message: `no user can be named ${JSON.stringify(name)}` };
+  return { code: 'UNKNOWN_USER', message: `no user can be named ${untrustedLine(JSON.stringify(name), 64)}` };
 }
 
 /** The server's own checks, run before queueing so bad input fails at once, even offline. */

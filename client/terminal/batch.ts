@@ -6,6 +6,7 @@
  */
 import readline from 'node:readline';
 import type { RelayClient } from '../relay-client';
+import { sanitize } from '../untrusted-text';
 import { EXIT } from './exit-codes';
 import { COMMAND_HELP, parseCommand } from './commands';
 import { formatConnectionProblem, formatMessage, formatPreview, formatUserList } from './format';
@@ -38,7 +39,7 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
     let finished = false;
 
     const report = (text: string): void => {
-      io.errors.write(`relay-chat: ${text}\n`);
+      io.errors.write(`relay-chat: ${sanitize(text)}\n`);
     };
     const finish = (code: number): void => {
       if (finished) return;

@@ -4,6 +4,7 @@
  * control characters first, so another user cannot move the cursor or recolour the terminal.
  */
 import { nameKey } from '../../protocol';
+import { sanitize, untrustedLine } from '../untrusted-text';
 
 export interface Style {
   /** ANSI colours, only for a terminal (and not with NO_COLOR). */
@@ -37,16 +38,6 @@ function nameColor(name: string): string {
   return NAME_COLORS[hash % NAME_COLORS.length]!;
 }
 
-/**
- * Replaces control characters (except new lines and tabs) and bidirectional overrides with
- * U+FFFD: they could rewrite the terminal or make text read differently from what it is.
- */
-export function sanitize(text: string): string {
-  return text
-    .replace(/\r\n/g, '\n')
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
-}
-
 function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }
@@ -69,7 +60,7 @@ function isMe(name: string, me: string): boolean {
 
 function person(name: string, me: string, style: Style): { plain: string; styled: string } {
   if (isMe(name, me)) return { plain: 'you', styled: paint(style, BOLD, 'you') };
-  const clean = sanitize(name);
+  const clean = untrustedLine(name);
   return { plain: clean, styled: paint(style, `${BOLD};${nameColor(clean)}`, clean) };
 }
 
@@ -92,12 +83,12 @@ export function formatMessage(message: MessageView, me: string, now: number, sty
 
 /** `* bob joined` / `* bob left` */
 export function formatPresence(name: string, online: boolean, style: Style): string {
-  return formatNotice(`${sanitize(name)} ${online ? 'joined' : 'left'}`, style);
+  return formatNotice(`${untrustedLine(name)} ${online ? 'joined' : 'left'}`, style);
 }
 
 /** A line from the client itself (connection state, command answers): `* text`, dimmed. */
 export function formatNotice(text: string, style: Style): string {
-  return paint(style, DIM, `* ${text}`);
+  return paint(style, DIM, `* ${sanitize(text)}`);
 }
 
 /** A problem: `! text`, in red. */
@@ -108,7 +99,7 @@ export function formatError(text: string, style: Style): string {
 /** `3 online: alice (you), bob, carol`, sorted, self marked. */
 export function formatUserList(users: Iterable<string>, me: string): string {
   const names = [...users]
-    .map((name) => (isMe(name, me) ? `${sanitize(name)} (you)` : sanitize(name)))
+    .map((name) => (isMe(name, me) ? `${untrustedLine(name)} (you)` : untrustedLine(name)))
     .sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
   return `${names.length} online: ${names.join(', ')}`;
 }

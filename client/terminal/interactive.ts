@@ -5,6 +5,7 @@
  */
 import readline from 'node:readline';
 import type { OutgoingMessage, RelayClient } from '../relay-client';
+import { untrustedLine } from '../untrusted-text';
 import { COMMAND_HELP, parseCommand } from './commands';
 import { EXIT } from './exit-codes';
 import {
@@ -113,7 +114,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       }
     });
     client.on('welcome', (welcome, info) => {
-      prompt.setPrompt(`${client.name}> `);
+      prompt.setPrompt(`${untrustedLine(client.name)}> `);
       if (!everWelcomed) {
         show(
           formatNotice(

@@ -9,7 +9,7 @@ import { startTestServer } from '../../support/server';
 import { makeClient, nextEvent, online, SocketControl, until } from './helpers';
 
 /** The interactive client on a fake terminal: keys go in, the screen (without cursor moves) comes out. */
-function onTerminal(client: RelayClient): { type: (keys: string) => void; screen: () => string; exited: Promise<number> } {
+function onTerminal(client: RelayClient): { type: (keys: string) => void; screen: () => string; raw: () => string; exited: Promise<number> } {
   const input = new PassThrough();
   const output = Object.assign(new PassThrough(), { columns: 100_000 });
   const errors = new PassThrough();
@@ -20,6 +20,7 @@ function onTerminal(client: RelayClient): { type: (keys: string) => void; screen
   return {
     type: (keys) => input.write(keys),
     screen: () => written.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''),
+    raw: () => written,
     exited,
   };
 }
@@ -104,13 +105,20 @@ describe('client: interactive terminal client', function () {
   });
 });
 
-describe('client: interactive terminal client, history from a fake server', () => {
+describe('client: interactive terminal client against a fake server', () => {
   let wss: WebSocketServer;
+  const clients: RelayClient[] = [];
+  const fakeClient = (): RelayClient => {
+    const created = makeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, 'carol');
+    clients.push(created);
+    return created;
+  };
   beforeEach(async () => {
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((resolve) => wss.once('listening', resolve));
   });
   afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
     for (const socket of wss.clients) socket.terminate();
     await new Promise((resolve) => wss.close(resolve));
   });
@@ -126,13 +134,31 @@ describe('client: interactive terminal client, history from a fake server', () =
         socket.send(JSON.stringify({ type: 'welcome', name: 'carol', session: 's', users: ['carol'], messages: [old, recent], seq: 2 })),
       ),
     );
-    const carol = makeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, 'carol');
+    const carol = fakeClient();
     const term = onTerminal(carol);
     await until(() => term.screen().includes('fresh'), 'the history is shown');
     const day = new Date(earlier);
     const date = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
     assert.match(term.screen(), new RegExp(`\\[${date} 14:05\\] bob: old news`));
     assert.match(term.screen(), /\[00:01\] bob: fresh/);
+    term.type('/quit\r');
+    await term.exited;
+  });
+
+  it('shows no escape sequence a hostile server put in names, errors or texts', async () => {
+    const evil = 'ev\x1b[2Jil';
+    wss.on('connection', (socket) =>
+      socket.once('message', () => {
+        socket.send(JSON.stringify({ type: 'welcome', name: evil, session: 's', users: [evil, 'b\x1b]0;x\x07'], messages: [], seq: 0 }));
+        socket.send(JSON.stringify({ type: 'presence', name: 'p\x1b[2J', online: true }));
+        socket.send(JSON.stringify({ type: 'error', code: 'INTERNAL', message: 'e\x1b[2J' }));
+        socket.send(JSON.stringify({ type: 'message', seq: 1, id: 'a', from: 'bob', text: 't\x1b[2J end', ts: Date.now() }));
+      }),
+    );
+    const carol = fakeClient();
+    const term = onTerminal(carol);
+    await until(() => term.screen().includes('end'), 'the message is shown');
+    assert.ok(!term.raw().includes('\x1b[2J') && !term.raw().includes('\x1b]'), JSON.stringify(term.raw()));
     term.type('/quit\r');
     await term.exited;
   });

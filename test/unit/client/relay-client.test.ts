@@ -448,6 +448,45 @@ describe('client: RelayClient with a misbehaving server', () => {
     assert.equal(await history, 'CLOSED');
   });
 
+  it('bounds and cleans what the server writes before it goes into events, states and errors', async () => {
+    const hostile = `\x1b[2J\x1b]0;owned\x07${'x'.repeat(100_000)}`;
+    const clean = (text: string | undefined): void => {
+      assert.ok(text !== undefined && text.length <= 250 && !/[\x00-\x1f]/.test(text), JSON.stringify(text?.slice(0, 50)));
+    };
+    let connection = 0;
+    wss.on('connection', (socket) => {
+      connection++;
+      socket.once('message', () => {
+        if (connection === 1) {
+          socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 's', users: ['alice'], messages: [], seq: 0 }));
+          socket.send(JSON.stringify({ type: 'error', code: 'INTERNAL', message: hostile }));
+          socket.send(JSON.stringify({ type: 'error', code: 'UNKNOWN_USER', message: hostile }));
+          socket.close(4000, '\x1b[31mred\nline');
+        } else {
+          socket.send(JSON.stringify({ type: 'error', code: 'NAME_TAKEN', message: hostile }));
+          socket.close(4001, 'refused');
+        }
+      });
+    });
+    const alice = makeClient(url, 'alice');
+    clients.push(alice);
+    const errors: string[] = [];
+    alice.on('error', (error) => errors.push(error.message));
+    const offline = nextEvent(alice, 'state', (state) => state === 'offline');
+    const refused = nextEvent(alice, 'refused');
+    const closed = nextEvent(alice, 'state', (state) => state === 'closed');
+    alice.connect();
+    const [, lost] = await offline;
+    clean(lost?.error);
+    assert.match(lost?.error ?? '', /\uFFFD\[31mred\uFFFDline/);
+    const [, refusal] = await refused;
+    clean(refusal);
+    const [, final] = await closed;
+    clean(final?.error);
+    assert.ok(errors.length >= 1);
+    for (const message of errors) clean(message);
+  });
+
   it('emits each seq once and in order, even when the server repeats one', async () => {
     const message = (seq: number) => ({ type: 'message', seq, id: `m${seq}`, from: 'bob', text: `text ${seq}`, ts: 1 });
     wss.on('connection', (socket) => {

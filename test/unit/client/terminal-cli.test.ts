@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { WebSocketServer } from 'ws';
 import type { RelayClient } from '../../../client/relay-client';
 import type { RelayServer } from '../../../server';
 import { startTestServer, tempDir } from '../../support/server';
@@ -159,6 +161,35 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     assert.match(cli.output.stdout, /^2 online: alice \(you\), watcher$/m);
     assert.match(cli.output.stderr, /line 3: unknown command \/frobnicate: type \/help for the list, or start the line with \/\/ to send it as text: "\/frobnicate now"/);
     assert.match(cli.output.stderr, /line 4: the message is 4001 characters long; the limit is 4000, so it was not sent: "x{39}…"/);
+  });
+
+  it('prints nothing raw that a hostile server wrote: no escape sequences, no fake lines, bounded errors', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (socket) =>
+      socket.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.type === 'hello') {
+          socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 's', users: ['alice'], messages: [], seq: 0 }));
+          socket.send(JSON.stringify({ type: 'error', code: 'INTERNAL', message: `\x1b[2J\n${'x'.repeat(50_000)}` }));
+          socket.send(JSON.stringify({ type: 'message', seq: 1, id: 'm', from: 'ev\nil', text: 'a\x1b]0;owned\x07b', ts: Date.now() }));
+        } else if (frame.type === 'say') {
+          socket.send(JSON.stringify({ type: 'ack', id: frame.id, seq: 2, ts: Date.now() }));
+        }
+      }),
+    );
+    try {
+      const cli = run(['--url', `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, '--name', 'alice'], 'hi\n');
+      assert.equal(await cli.exited, 0, cli.output.stderr);
+      const { stdout, stderr } = cli.output;
+      assert.doesNotMatch(stdout + stderr, /[\x00-\x09\x0b-\x1f]/);
+      assert.match(stdout, /^\[\d\d:\d\d\] ev\uFFFDil: a\uFFFD\]0;owned\uFFFDb\n$/);
+      assert.match(stderr, /^relay-chat: server error \(INTERNAL\): \uFFFD\[2J\uFFFDx+…\n$/);
+      assert.ok(stderr.length < 300, `${stderr.length} characters of error`);
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 
   it('exits 3 when the name belongs to someone else', async () => {
