@@ -3,7 +3,7 @@
  * which server the URL leads to now (when it holds a secret for the name at all) and offers
  * only that server's session; after every welcome it saves what the server gave.
  */
-import type { WelcomeFrame } from '../protocol';
+import { isValidName, type WelcomeFrame } from '../protocol';
 import { fetchServerId, isServerId } from './server-id';
 import { isSession, type SessionBook } from './session-book';
 import type { SessionFile } from './session-file';
@@ -31,8 +31,8 @@ export class SavedSessions {
    * if the file cannot be written (this run still reconnects); throws so the caller can say so.
    */
   remember(welcome: WelcomeFrame): void {
-    // Both come from the server: an id or a session that could not be read back is not kept.
-    if (!isSession(welcome.session)) return;
+    // All of it comes from the server: a name, id or session that could not be read back is not kept.
+    if (!isSession(welcome.session) || !isValidName(welcome.name)) return;
     const server = isServerId(welcome.server) ? welcome.server : undefined;
     if (this.book.save(this.url, server, welcome.name, welcome.session)) {
       this.file.update((book) => book.save(this.url, server, welcome.name, welcome.session));

@@ -67,6 +67,8 @@ describe('client: saved sessions, offered only to the server that issued them', 
     const file = new SessionFile(dir.path);
     const sessions = new SavedSessions(file, 'ws://h:1', async () => undefined);
     sessions.remember(welcome({ name: 'bob', session: 'x'.repeat(129), server: 'A' }));
+    sessions.remember(welcome({ name: 'not a name', session: 'secret-n', server: 'A' }));
+    assert.doesNotThrow(() => file.load(), 'the file still reads back');
     sessions.remember(welcome({ name: 'carol', session: 'secret-c', server: 'bad id with spaces' }));
     assert.equal(file.load().hasName('bob'), false);
     assert.equal(file.load().byUrl.get('ws://h:1/')?.get('carol'), 'secret-c');
