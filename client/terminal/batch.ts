@@ -9,7 +9,15 @@ import type { RelayClient } from '../relay-client';
 import { sanitize } from '../untrusted-text';
 import { EXIT } from './exit-codes';
 import { COMMAND_HELP, parseCommand } from './commands';
-import { formatConnectionProblem, formatMessage, formatPreview, formatUserList } from './format';
+import {
+  formatConnectionProblem,
+  formatMessage,
+  formatNameRefused,
+  formatNotSent,
+  formatPreview,
+  formatServerError,
+  formatUserList,
+} from './format';
 
 export interface BatchIO {
   input: NodeJS.ReadableStream;
@@ -75,7 +83,7 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
       finishIfDone();
     });
     client.on('refused', (code, message) => {
-      report(`the server refused the name ${JSON.stringify(client.name)} (${code}): ${message}`);
+      report(formatNameRefused(client.name, code, message));
       finish(EXIT.noConnection);
     });
     client.on('message', (message) => {
@@ -91,10 +99,10 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
       if (line === undefined) return;
       unacked.delete(message.id);
       refused++;
-      report(`line ${line}: not sent (${message.error?.code}): ${message.error?.message}: ${formatPreview(message.text)}`);
+      report(`line ${line}: ${formatNotSent(message)}`);
       finishIfDone();
     });
-    client.on('error', (error) => report(`server error (${error.code}): ${error.message}`));
+    client.on('error', (error) => report(formatServerError(error)));
 
     lines.on('line', (line) => {
       if (finished || inputEnded) return;

@@ -116,6 +116,21 @@ export function formatPreview(text: string, maxLength = 40): string {
   return JSON.stringify(chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : oneLine);
 }
 
+/** `not sent (UNKNOWN_USER): no user is named "nobody": "hi"`: a refused message, quoted. */
+export function formatNotSent(message: { text: string; error?: { code: string; message: string } }): string {
+  return `not sent (${message.error?.code ?? 'UNKNOWN'}): ${message.error?.message ?? 'no reason given'}: ${formatPreview(message.text)}`;
+}
+
+/** Why the name could not be used. */
+export function formatNameRefused(name: string, code: string, message: string): string {
+  return `the server refused the name ${JSON.stringify(name)} (${code}): ${message}`;
+}
+
+/** An error the server reported that is about no message of ours. */
+export function formatServerError(error: { code: string; message: string }): string {
+  return `server error (${error.code}): ${error.message}`;
+}
+
 /** Where a connection stands when it failed: never made, just lost, or still down after retrying. */
 export type ConnectionProblem = 'cannot-connect' | 'lost' | 'still-offline';
 

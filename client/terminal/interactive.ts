@@ -12,9 +12,12 @@ import {
   formatConnectionProblem,
   formatError,
   formatMessage,
+  formatNameRefused,
   formatNotice,
+  formatNotSent,
   formatPresence,
   formatPreview,
+  formatServerError,
   formatUserList,
   type Style,
 } from './format';
@@ -63,7 +66,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     };
     /** Prints above the prompt, keeping what is being typed. */
     const show = (text: string, stream: NodeJS.WritableStream = io.output): void => {
-      if (!io.terminal) {
+      if (!io.terminal || promptClosed) {
         stream.write(`${text}\n`);
         return;
       }
@@ -132,7 +135,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       everWelcomed = true;
     });
     client.on('refused', (code, message) => {
-      showError(`the server refused the name ${JSON.stringify(client.name)} (${code}): ${message}`);
+      showError(formatNameRefused(client.name, code, message));
       void quit(EXIT.noConnection);
     });
     client.on('message', (message) => {
@@ -145,9 +148,9 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     client.on('presence', (name, online) => show(formatPresence(name, online, style)));
     client.on('sent', showSent);
     client.on('failed', (message) => {
-      showError(`not sent (${message.error?.code}): ${message.error?.message}: ${formatPreview(message.text)}`);
+      showError(formatNotSent(message));
     });
-    client.on('error', (error) => showError(`server error (${error.code}): ${error.message}`));
+    client.on('error', (error) => showError(formatServerError(error)));
 
     prompt.on('line', (line) => {
       if (io.terminal) eraseEchoedLine(io.output, prompt.getPrompt().length + line.length);
