@@ -20,11 +20,13 @@ Options:
   -h, --help    show this help
   -v, --version show the version
 
-The session secret that owns your name is kept in $RELAY_CHAT_CONFIG_DIR, else
-$XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
+The session secret that owns your name is kept per server (by the id its /healthz
+gives, so any URL that reaches it works) in sessions.json in $RELAY_CHAT_CONFIG_DIR,
+else $XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
 
-Exit status: 0 done; 1 a message was refused; 2 bad usage; 3 could not connect,
-the name was refused, or the name connected from elsewhere.`;
+Exit status: 0 done; 1 a line was refused (by the server, or before sending: an
+unknown command, a bad /msg, a message over ${LIMITS.textMaxCodePoints} characters); 2 bad usage;
+3 could not connect, the name was refused, or the name connected from elsewhere.`;
 
 export class UsageError extends Error {}
 
