@@ -18,7 +18,13 @@ export function sanitize(text: string): string {
 
 /** For a short string from the server: one line, no control characters, at most `maxLength` code points. */
 export function untrustedLine(text: string, maxLength: number = UNTRUSTED_MAX_LENGTH): string {
-  const chars = Array.from(text.length > maxLength * 2 + 1 ? text.slice(0, maxLength * 2 + 1) : text);
-  const bounded = chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : chars.join('');
-  return bounded.replace(CONTROL, '\uFFFD');
+  return truncate(text, maxLength).replace(CONTROL, '\uFFFD');
+}
+
+/** At most `maxLength` code points, ending in `…` when cut; reads no more of a huge text than it needs. */
+export function truncate(text: string, maxLength: number): string {
+  // Every code point is one or two UTF-16 units, so this head holds more than maxLength of them when cut.
+  const head = text.slice(0, (maxLength + 1) * 2);
+  const chars = Array.from(head);
+  return chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : head;
 }

@@ -3,8 +3,8 @@
  * `[12:03] alice → you: hi`, `* bob joined`. Everything that came over the wire is stripped of
  * control characters first, so another user cannot move the cursor or recolour the terminal.
  */
-import { nameKey } from '../../protocol';
-import { sanitize, untrustedLine } from '../untrusted-text';
+import { LIMITS, nameKey } from '../../protocol';
+import { sanitize, truncate, untrustedLine } from '../untrusted-text';
 
 export interface Style {
   /** ANSI colours, only for a terminal (and not with NO_COLOR). */
@@ -77,7 +77,8 @@ export function formatMessage(message: MessageView, me: string, now: number, sty
   const styledArrow = to ? paint(style, MAGENTA, ' → ') + to.styled : '';
   const styledPrefix = `${paint(style, DIM, time)} ${from.styled}${styledArrow}: `;
   const indent = ' '.repeat(plainPrefix.length);
-  const [first, ...rest] = sanitize(message.text).split('\n');
+  // No longer than the protocol allows, whatever a server sends.
+  const [first, ...rest] = sanitize(truncate(message.text, LIMITS.textMaxCodePoints)).split('\n');
   return [styledPrefix + first, ...rest.map((line) => indent + line)].join('\n');
 }
 
@@ -111,9 +112,9 @@ export function formatDelay(ms: number): string {
 
 /** A message quoted on one line, shortened: for saying which message an error is about. */
 export function formatPreview(text: string, maxLength = 40): string {
-  const oneLine = sanitize(text).replace(/\s+/g, ' ').trim();
-  const chars = [...oneLine];
-  return JSON.stringify(chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : oneLine);
+  // Cut before collapsing white space, so a huge text costs no more than a short one.
+  const oneLine = sanitize(truncate(text, maxLength * 4)).replace(/\s+/g, ' ').trim();
+  return JSON.stringify(truncate(oneLine, maxLength));
 }
 
 /** `not sent (UNKNOWN_USER): no user is named "nobody": "hi"`: a refused message, quoted. */

@@ -90,5 +90,11 @@ describe('client: terminal formatting', () => {
     assert.equal(formatPreview('hello\n  world'), '"hello world"');
     assert.equal(formatPreview('abcdefghij', 5), '"abcd…"');
     assert.equal(formatPreview('😀😀😀😀😀😀', 5), '"😀😀😀😀…"');
+    assert.equal(formatPreview(`${' '.repeat(10)}${'x'.repeat(1_000_000)}`, 5), '"xxxx…"');
+  });
+
+  it('shows no more of a message than the protocol allows, whatever the server sent', () => {
+    const shown = formatMessage({ from: 'al', text: 'y'.repeat(100_000), ts: AT_12_03 }, 'bob', NOW, plain);
+    assert.equal(shown, `[12:03] al: ${'y'.repeat(3999)}…`);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { sanitize, untrustedLine } from '../../../client/untrusted-text';
+import { sanitize, truncate, untrustedLine } from '../../../client/untrusted-text';
 
 describe('client: untrusted text', () => {
   it('keeps message text multi-line but replaces every other control character', () => {
@@ -13,5 +13,7 @@ describe('client: untrusted text', () => {
     assert.ok(long.endsWith('…'));
     assert.equal(untrustedLine('😀'.repeat(300)), `${'😀'.repeat(199)}…`);
     assert.equal(untrustedLine('short'), 'short');
+    assert.equal(truncate('😀'.repeat(200), 200), '😀'.repeat(200), 'exactly the limit is not cut');
+    assert.equal(truncate(`${'😀'.repeat(200)}x`, 200), `${'😀'.repeat(199)}…`);
   });
 });
