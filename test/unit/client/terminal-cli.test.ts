@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
@@ -137,6 +138,47 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     assert.equal(await proto.exited, 0, proto.output.stderr);
     const protoAgain = run(['--url', server.url, '--name', '__proto__'], 'second run\n');
     assert.equal(await protoAgain.exited, 0, protoAgain.output.stderr);
+  });
+
+  it('never offers a secret to another server that now answers at the same address', async () => {
+    const first = run(['--url', server.url, '--name', 'alice'], 'on server A\n');
+    assert.equal(await first.exited, 0, first.output.stderr);
+    const sessionFile = path.join(config.path, 'sessions.json');
+    const serverA = JSON.parse(fs.readFileSync(sessionFile, 'utf8')).urls[`${server.url}/`];
+    const port = server.port;
+    await server.close();
+
+    // Another installation on the same port: it says who it is, and records the hello it gets.
+    const hellos: Array<{ session?: string }> = [];
+    const other = http.createServer((request, response) => response.end(JSON.stringify({ ok: true, server: 'server-b' })));
+    const wss = new WebSocketServer({ server: other });
+    wss.on('connection', (socket) =>
+      socket.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.type === 'hello') {
+          hellos.push(frame);
+          socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 'secret-b', server: 'server-b', users: ['alice'], messages: [], seq: 0 }));
+        } else if (frame.type === 'say') {
+          socket.send(JSON.stringify({ type: 'ack', id: frame.id, seq: 1, ts: Date.now() }));
+        }
+      }),
+    );
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+    try {
+      const second = run(['--url', server.url, '--name', 'alice'], 'on server B\n');
+      assert.equal(await second.exited, 0, second.output.stderr);
+      assert.deepEqual(hellos.map((hello) => hello.session), [undefined]);
+      const saved = JSON.parse(fs.readFileSync(sessionFile, 'utf8'));
+      assert.deepEqual(Object.keys(saved.servers).sort(), [serverA, 'server-b'].sort());
+      assert.ok(saved.servers[serverA].alice, 'server A’s secret is kept for when it is back');
+      assert.equal(saved.servers['server-b'].alice, 'secret-b');
+      assert.equal(saved.urls[`${server.url}/`], 'server-b');
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+      server = await startTestServer();
+    }
   });
 
   it('exits 1 and names the line the server refused; the other lines still go', async () => {
