@@ -66,6 +66,12 @@ export class Outbox {
     for (const message of this.waiting) if (message.status === 'sending') message.status = 'queued';
   }
 
+  /** Puts one message on the wire back to queued, e.g. the say a RATE_LIMITED error names. */
+  requeue(id: string): void {
+    const message = this.pendingById(id);
+    if (message?.status === 'sending') message.status = 'queued';
+  }
+
   pendingById(id: string): OutgoingMessage | undefined {
     return this.waiting.find((message) => message.id === id);
   }

@@ -22,11 +22,13 @@ import {
 } from '../protocol';
 import { Backoff, type BackoffOptions } from './backoff';
 import { HistoryRequests } from './history-requests';
+import { KnownNames } from './known-names';
 import { Outbox, type OutgoingMessage } from './outbox';
 import { RelayError } from './relay-error';
 import { SendPacer, type RateLimit } from './send-pacer';
 import { createNodeSocket, describeClose, type WebSocketLike } from './socket';
 import { TypedEmitter } from './typed-emitter';
+import { untrustedLine } from './untrusted-text';
 
 export type { OutgoingMessage, OutgoingStatus } from './outbox';
 export { RelayError } from './relay-error';
@@ -48,6 +50,12 @@ export interface RelayClientOptions {
   name: string;
   /** The secret from a previous welcome, if any. */
   session?: string;
+  /**
+   * Instead of `session`: asked before every hello for the session to send, so the caller can
+   * first check which server the URL leads to now and offer a secret only to the server that
+   * issued it (see SavedSessions).
+   */
+  sessionFor?: (name: string) => Promise<string | undefined>;
   /** The highest seq already seen, to resume from after a process restart. */
   lastSeq?: number;
   /** Exponential backoff with jitter; defaults 500 ms .. 30 s. */
@@ -83,11 +91,13 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 export class RelayClient extends TypedEmitter<RelayClientEvents> {
   readonly url: string;
   private readonly createSocket: (url: string) => WebSocketLike;
+  private readonly sessionFor: ((name: string) => Promise<string | undefined>) | undefined;
   private readonly connectTimeoutMs: number;
   private readonly backoff: Backoff;
   private readonly pacer: SendPacer;
   private readonly outbox = new Outbox();
   private readonly users = new Set<string>();
+  private readonly knownNames = new KnownNames();
   private readonly historyRequests = new HistoryRequests();
   /** Seqs of our own acked messages not yet passed by the resume point: a resume welcome repeats them. */
   private readonly ownAckedSeqs = new Set<number>();
@@ -126,6 +136,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.url = options.url;
     this.displayName = options.name;
     this.sessionSecret = options.session;
+    this.sessionFor = options.sessionFor;
     this.highestSeq = options.lastSeq;
     this.createSocket = options.createSocket ?? ((url) => createNodeSocket(url));
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
@@ -149,6 +160,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   /** Display names of the users online, self included, as of the last welcome and presence. */
   get onlineUsers(): ReadonlySet<string> {
     return this.users;
+  }
+
+  /** A name as the server spells it (`ALICE` -> `alice`), if it has shown it; else as given. */
+  spellingOf(name: string): string {
+    return this.knownNames.spellingOf(name);
   }
 
   /** The highest seq seen: persist it and pass it as `lastSeq` to resume after a restart. */
@@ -246,7 +262,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     }, this.connectTimeoutMs);
     // A replaced socket may still report events; only the current one counts.
     socket.addEventListener('open', () => {
-      if (socket === this.socket) this.sendHello();
+      if (socket === this.socket) this.helloWhenSessionKnown(socket);
     });
     socket.addEventListener('message', (event) => {
       // After close() nothing more is reported, even what is still on its way in.
@@ -258,6 +274,24 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     socket.addEventListener('close', (event) => {
       this.lost(socket, event.code, describeClose(event.code, event.reason, this.socketError));
     });
+  }
+
+  private helloWhenSessionKnown(socket: WebSocketLike): void {
+    if (!this.sessionFor) {
+      this.sendHello();
+      return;
+    }
+    this.sessionFor(this.displayName).then(
+      (session) => {
+        if (socket !== this.socket) return;
+        this.sessionSecret = session;
+        this.sendHello();
+      },
+      (error: unknown) => {
+        this.lost(socket, undefined, `could not look up the session: ${error instanceof Error ? error.message : String(error)}`);
+        socket.close();
+      },
+    );
   }
 
   private sendHello(): void {
@@ -326,7 +360,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     }
     const parsed = parseServerFrame(data);
     if (!parsed.ok) {
-      this.emit('error', { code: parsed.code, message: `ignored an invalid frame from the server: ${parsed.message}` });
+      this.emit('error', { code: parsed.code, message: `ignored an invalid frame from the server: ${untrustedLine(parsed.message)}` });
       return;
     }
     const frame = parsed.frame;
@@ -338,12 +372,15 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       case 'ack':
         return this.onAck(frame);
       case 'presence':
+        this.knownNames.see(frame.name);
         if (frame.online) this.users.add(frame.name);
         else this.users.delete(frame.name);
         return this.emit('presence', frame.name, frame.online);
       case 'typing':
         return this.emit('typing', frame.from, frame.to);
       case 'history':
+        this.knownNames.see(frame.with);
+        for (const message of frame.messages) this.seeNamesIn(message);
         return this.historyRequests.answer(frame);
       case 'error':
         return this.onError(frame);
@@ -357,7 +394,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.displayName = welcome.name;
     this.sessionSecret = welcome.session;
     this.users.clear();
-    for (const user of welcome.users) this.users.add(user);
+    this.knownNames.see(welcome.name);
+    for (const user of welcome.users) {
+      this.users.add(user);
+      this.knownNames.see(user);
+    }
     this.setState('online');
     this.emit('session', welcome.session);
     this.emit('welcome', welcome, { resumed: this.helloResumed });
@@ -368,6 +409,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   /** Emits a message once: anything at or below the highest seq seen was already delivered. */
   private deliver(message: ChatMessage): void {
+    this.seeNamesIn(message);
     if (this.highestSeq !== undefined && message.seq <= this.highestSeq) return;
     const ours = nameKey(message.from) === nameKey(this.displayName);
     const alreadyReported = ours && this.ownAckedSeqs.has(message.seq);
@@ -380,6 +422,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       return;
     }
     this.emit('message', message);
+  }
+
+  private seeNamesIn(message: ChatMessage): void {
+    this.knownNames.see(message.from);
+    this.knownNames.see(message.to);
   }
 
   private advanceTo(seq: number): void {
@@ -397,30 +444,37 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   }
 
   private onError(error: ErrorFrame): void {
+    // What the server wrote goes on into events, states and exceptions: bounded, one clean line.
+    const text = untrustedLine(error.message);
     if ((error.code === 'BAD_NAME' || error.code === 'NAME_TAKEN') && !this.welcomed) {
-      this.refusal = `${error.code}: ${error.message}`;
-      this.emit('refused', error.code, error.message);
+      this.refusal = `${error.code}: ${text}`;
+      this.emit('refused', error.code, text);
       return;
     }
     if (error.code === 'RATE_LIMITED') {
-      // The server is stricter than our pace, and refused a frame it does not name. Whatever was
-      // unanswered goes again, slower: a say that did get through is deduplicated by its id, and
-      // a second answer to a history request finds no one waiting.
+      // The server is stricter than our pace: what it dropped goes again, slower, never as failed.
       this.pacer.slowDown();
-      this.outbox.requeueSending();
-      this.historyRequests.resendAll();
+      if (error.id !== undefined) {
+        // It names the say it dropped: only that one, with the same id.
+        this.outbox.requeue(error.id);
+      } else {
+        // A frame it does not name: whatever was unanswered goes again. A say that did get
+        // through is deduplicated by its id; a second answer to a history request finds no one waiting.
+        this.outbox.requeueSending();
+        this.historyRequests.resendAll();
+      }
       this.flush();
       return;
     }
     const message = error.id === undefined ? undefined : this.outbox.pendingById(error.id);
     if (message) {
-      this.outbox.refuse(message, { code: error.code, message: error.message });
+      this.outbox.refuse(message, { code: error.code, message: text });
       this.emit('failed', message);
       this.flush();
       return;
     }
-    if (error.id === undefined && this.historyRequests.fail(error.code, error.message)) return;
-    this.emit('error', { code: error.code, message: error.message });
+    if (error.id === undefined && this.historyRequests.fail(error.code, text)) return;
+    this.emit('error', { code: error.code, message: text });
   }
 
   // ---- sending ----
@@ -475,7 +529,7 @@ function sayFrame(message: OutgoingMessage): SayFrame {
 type Problem = { code: string; message: string };
 
 function unknownUser(name: string): Problem {
-  return { code: 'UNKNOWN_USER', message: `no user can be named ${JSON.stringify(name)}` };
+  return { code: 'UNKNOWN_USER', message: `no user can be named ${untrustedLine(JSON.stringify(name), 64)}` };
 }
 
 /** The server's own checks, run before queueing so bad input fails at once, even offline. */

@@ -4,6 +4,7 @@
  */
 import WebSocket from 'ws';
 import { CloseCode } from '../protocol';
+import { untrustedLine } from './untrusted-text';
 
 export interface WebSocketLike {
   send(data: string): void;
@@ -43,8 +44,10 @@ export function createNodeSocket(url: string, keepaliveMs: number = KEEPALIVE_IN
   return socket;
 }
 
-/** Says in words why a connection ended, for the 'state' event. */
-export function describeClose(code: number, reason: string, socketError: string | undefined): string {
+/** Says in words why a connection ended, for the 'state' event; what the server wrote is bounded and cleaned. */
+export function describeClose(code: number, untrustedReason: string, untrustedSocketError: string | undefined): string {
+  const reason = untrustedLine(untrustedReason);
+  const socketError = untrustedSocketError === undefined ? undefined : untrustedLine(untrustedSocketError);
   switch (code) {
     case CloseCode.ServerShutdown:
       return 'the server is shutting down';

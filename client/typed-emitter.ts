@@ -7,17 +7,18 @@
 type Listener<Args extends unknown[]> = (...args: Args) => void;
 
 export class TypedEmitter<Events extends { [E in keyof Events]: unknown[] }> {
-  private readonly listeners: { [E in keyof Events]?: Set<Listener<Events[E]>> } = {};
+  /** A Map, not an object: no event name can land on a prototype property. */
+  private readonly listeners = new Map<keyof Events, Set<Listener<never>>>();
 
   on<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
-    const set = this.listeners[event] ?? new Set();
+    const set = this.listenersOf(event) ?? new Set();
     set.add(listener);
-    this.listeners[event] = set;
+    this.listeners.set(event, set as Set<Listener<never>>);
     return this;
   }
 
   off<E extends keyof Events>(event: E, listener: Listener<Events[E]>): this {
-    this.listeners[event]?.delete(listener);
+    this.listenersOf(event)?.delete(listener);
     return this;
   }
 
@@ -30,7 +31,7 @@ export class TypedEmitter<Events extends { [E in keyof Events]: unknown[] }> {
   }
 
   protected emit<E extends keyof Events>(event: E, ...args: Events[E]): void {
-    const set = this.listeners[event];
+    const set = this.listenersOf(event);
     if (!set) return;
     for (const listener of [...set]) {
       try {
@@ -41,5 +42,9 @@ export class TypedEmitter<Events extends { [E in keyof Events]: unknown[] }> {
         });
       }
     }
+  }
+
+  private listenersOf<E extends keyof Events>(event: E): Set<Listener<Events[E]>> | undefined {
+    return this.listeners.get(event) as Set<Listener<Events[E]>> | undefined;
   }
 }

@@ -12,17 +12,21 @@ Options:
   --url URL     server to connect to (env RELAY_CHAT_URL; default ${DEFAULT_URL})
   --name NAME   name to chat as: 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-", "."
                 (env RELAY_CHAT_NAME; default your user name)
-  --batch       for scripts: send each line of stdin (a line "/msg NAME text" is private),
-                print messages that arrive to stdout, and exit once stdin ends and every
-                line is stored. On automatically when stdin is not a terminal.
+  --batch       for scripts: read stdin line by line as if typed ("/msg NAME text" is
+                private, "/who" lists who is online, "//" starts text beginning with "/",
+                other "/" commands are refused), print messages that arrive to stdout, and
+                exit once stdin ends and every line is stored. Problems go to stderr with
+                their line number. On automatically when stdin is not a terminal.
   -h, --help    show this help
   -v, --version show the version
 
-The session secret that owns your name is kept in $RELAY_CHAT_CONFIG_DIR, else
-$XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
+The session secret that owns your name is kept per server (by the id its /healthz
+gives, so any URL that reaches it works) in sessions.json in $RELAY_CHAT_CONFIG_DIR,
+else $XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
 
-Exit status: 0 done; 1 a message was refused; 2 bad usage; 3 could not connect,
-the name was refused, or the name connected from elsewhere.`;
+Exit status: 0 done; 1 a line was refused (by the server, or before sending: an
+unknown command, a bad /msg, a message over ${LIMITS.textMaxCodePoints} characters); 2 bad usage;
+3 could not connect, the name was refused, or the name connected from elsewhere.`;
 
 export class UsageError extends Error {}
 

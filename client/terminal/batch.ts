@@ -1,13 +1,23 @@
 /**
- * `relay-chat --batch`, for scripts: every line of input is sent (`/msg NAME text` privately),
- * messages that arrive are printed plainly to the output, problems go to the error stream, and
- * it ends once the input has ended and every line is stored. The exit code says how it went.
+ * `relay-chat --batch`, for scripts: every line of input is read like a typed one (a message,
+ * `/msg NAME text`, `/who`, ...), messages that arrive are printed plainly to the output,
+ * problems go to the error stream with the number of the line they are about, and it ends once
+ * the input has ended and every line is stored. The exit code says how it went.
  */
 import readline from 'node:readline';
 import type { RelayClient } from '../relay-client';
+import { sanitize } from '../untrusted-text';
 import { EXIT } from './exit-codes';
-import { parseBatchLine } from './commands';
-import { formatConnectionProblem, formatMessage, formatPreview } from './format';
+import { COMMAND_HELP, parseCommand } from './commands';
+import {
+  formatConnectionProblem,
+  formatMessage,
+  formatNameRefused,
+  formatNotSent,
+  formatPreview,
+  formatServerError,
+  formatUserList,
+} from './format';
 
 export interface BatchIO {
   input: NodeJS.ReadableStream;
@@ -22,7 +32,11 @@ const RESUME_AT = 50;
 export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
   return new Promise((resolve) => {
     const lines = readline.createInterface({ input: io.input, crlfDelay: Infinity });
-    const unacked = new Set<string>();
+    /** Message id -> the input line it came from, until the server stores it. */
+    const unacked = new Map<string, number>();
+    /** What waits for the first welcome (a /who before the server said who is online). */
+    const onWelcome: Array<() => void> = [];
+    let lineNumber = 0;
     let welcomed = false;
     /** Whether the last connection attempt ended offline: then a failure is "still offline". */
     let wasOffline = false;
@@ -33,7 +47,7 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
     let finished = false;
 
     const report = (text: string): void => {
-      io.errors.write(`relay-chat: ${text}\n`);
+      io.errors.write(`relay-chat: ${sanitize(text)}\n`);
     };
     const finish = (code: number): void => {
       if (finished) return;
@@ -65,10 +79,11 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
     client.on('welcome', (welcome) => {
       if (!welcomed) historyUpTo = welcome.seq;
       welcomed = true;
+      for (const run of onWelcome.splice(0)) run();
       finishIfDone();
     });
     client.on('refused', (code, message) => {
-      report(`the server refused the name ${JSON.stringify(client.name)} (${code}): ${message}`);
+      report(formatNameRefused(client.name, code, message));
       finish(EXIT.noConnection);
     });
     client.on('message', (message) => {
@@ -80,24 +95,44 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
       finishIfDone();
     });
     client.on('failed', (message) => {
-      if (!unacked.delete(message.id)) return;
+      const line = unacked.get(message.id);
+      if (line === undefined) return;
+      unacked.delete(message.id);
       refused++;
-      report(`not sent (${message.error?.code}): ${message.error?.message}: ${formatPreview(message.text)}`);
+      report(`line ${line}: ${formatNotSent(message)}`);
       finishIfDone();
     });
-    client.on('error', (error) => report(`server error (${error.code}): ${error.message}`));
+    client.on('error', (error) => report(formatServerError(error)));
 
     lines.on('line', (line) => {
-      if (finished) return;
-      const command = parseBatchLine(line);
-      if (command.kind === 'empty') return;
-      if (command.kind === 'invalid') {
-        refused++;
-        report(`${command.message}: ${formatPreview(line)}`);
-        return;
+      if (finished || inputEnded) return;
+      lineNumber++;
+      const command = parseCommand(line);
+      switch (command.kind) {
+        case 'empty':
+          return;
+        case 'say':
+          unacked.set(client.send(command.text, command.to).id, lineNumber);
+          if (unacked.size >= PAUSE_AT) lines.pause();
+          return;
+        case 'who': {
+          const printList = (): void => void io.output.write(`${formatUserList(client.onlineUsers, client.name)}\n`);
+          if (welcomed) printList();
+          else onWelcome.push(printList);
+          return;
+        }
+        case 'help':
+          io.output.write(`${COMMAND_HELP}\n`);
+          return;
+        case 'quit':
+          // The rest of the input is not read; what was sent is still waited for.
+          lines.close();
+          return;
+        case 'invalid':
+          refused++;
+          report(`line ${lineNumber}: ${command.message}: ${formatPreview(line)}`);
+          return;
       }
-      unacked.add(client.send(command.text, command.to).id);
-      if (unacked.size >= PAUSE_AT) lines.pause();
     });
     lines.on('close', () => {
       inputEnded = true;

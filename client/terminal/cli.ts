@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { version } from '../../package.json';
 import { RelayClient } from '../relay-client';
+import { SavedSessions } from '../saved-sessions';
 import { SessionFile } from '../session-file';
 import { parseTerminalArgs, UsageError, USAGE, type ChatOptions } from './args';
 import { runBatch } from './batch';
@@ -17,15 +18,15 @@ function osUserName(): string {
 }
 
 async function chat(options: ChatOptions): Promise<number> {
-  const sessions = new SessionFile();
+  const sessions = new SavedSessions(new SessionFile(), options.url);
   const client = new RelayClient({
     url: options.url,
     name: options.name,
-    ...optionalSession(sessions.get(options.url, options.name)),
+    sessionFor: (name) => sessions.sessionFor(name),
   });
-  client.on('session', (session) => {
+  client.on('welcome', (welcome) => {
     try {
-      if (sessions.get(options.url, client.name) !== session) sessions.set(options.url, client.name, session);
+      sessions.remember(welcome);
     } catch (error) {
       process.stderr.write(`relay-chat: could not save the session secret (${errorMessage(error)}); next time the name may be refused\n`);
     }
@@ -39,10 +40,6 @@ async function chat(options: ChatOptions): Promise<number> {
     terminal,
     style: { color: terminal && !process.env.NO_COLOR },
   });
-}
-
-function optionalSession(session: string | undefined): { session?: string } {
-  return session === undefined ? {} : { session };
 }
 
 function errorMessage(error: unknown): string {

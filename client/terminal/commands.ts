@@ -1,8 +1,9 @@
 /**
- * What a typed line means. Interactive lines know every command; batch lines (from scripts) are
- * sent as they are, except `/msg NAME text`, so a script can send any text.
+ * What a line typed or piped in means, the same in interactive and batch mode: a message to
+ * everyone, `/msg NAME text`, or a command; `//` starts text that begins with `/`. A message
+ * over the length limit is refused here, before it is sent, so the line can still be fixed.
  */
-import { isValidName, LIMITS } from '../../protocol';
+import { codePointLength, isValidName, LIMITS } from '../../protocol';
 
 export type Command =
   | { kind: 'say'; text: string; to?: string }
@@ -25,8 +26,8 @@ const MSG_USAGE = 'usage: /msg NAME text';
 
 export function parseCommand(line: string): Command {
   if (line.trim() === '') return { kind: 'empty' };
-  if (line.startsWith('//')) return { kind: 'say', text: line.slice(1) };
-  if (!line.startsWith('/')) return { kind: 'say', text: line };
+  if (line.startsWith('//')) return say(line.slice(1));
+  if (!line.startsWith('/')) return say(line);
   const word = line.slice(1).split(/\s/, 1)[0] ?? '';
   switch (word.toLowerCase()) {
     case 'msg':
@@ -46,15 +47,8 @@ export function parseCommand(line: string): Command {
   }
 }
 
-export type BatchCommand = Extract<Command, { kind: 'say' | 'empty' | 'invalid' }>;
-
-export function parseBatchLine(line: string): BatchCommand {
-  if (line.trim() === '') return { kind: 'empty' };
-  return /^\/msg(\s|$)/i.test(line) ? parseMsg(line) : { kind: 'say', text: line };
-}
-
 /** `/msg NAME text`: the text is kept as typed after the single space that ends the name. */
-function parseMsg(line: string): BatchCommand {
+function parseMsg(line: string): Command {
   const match = /^\/msg\s+(\S+)(?:\s(.*))?$/is.exec(line);
   if (!match) return { kind: 'invalid', message: `${MSG_USAGE} (the name is missing)` };
   const [, to = '', text = ''] = match;
@@ -65,5 +59,16 @@ function parseMsg(line: string): BatchCommand {
     };
   }
   if (text.trim() === '') return { kind: 'invalid', message: `${MSG_USAGE} (the message is missing)` };
-  return { kind: 'say', text, to };
+  return say(text, to);
+}
+
+function say(text: string, to?: string): Command {
+  const length = codePointLength(text);
+  if (length > LIMITS.textMaxCodePoints) {
+    return {
+      kind: 'invalid',
+      message: `the message is ${length} characters long; the limit is ${LIMITS.textMaxCodePoints}, so it was not sent`,
+    };
+  }
+  return { kind: 'say', text, ...(to !== undefined ? { to } : {}) };
 }

@@ -3,7 +3,8 @@
  * `[12:03] alice → you: hi`, `* bob joined`. Everything that came over the wire is stripped of
  * control characters first, so another user cannot move the cursor or recolour the terminal.
  */
-import { nameKey } from '../../protocol';
+import { LIMITS, nameKey } from '../../protocol';
+import { sanitize, truncate, untrustedLine } from '../untrusted-text';
 
 export interface Style {
   /** ANSI colours, only for a terminal (and not with NO_COLOR). */
@@ -37,16 +38,6 @@ function nameColor(name: string): string {
   return NAME_COLORS[hash % NAME_COLORS.length]!;
 }
 
-/**
- * Replaces control characters (except new lines and tabs) and bidirectional overrides with
- * U+FFFD: they could rewrite the terminal or make text read differently from what it is.
- */
-export function sanitize(text: string): string {
-  return text
-    .replace(/\r\n/g, '\n')
-    .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g, '\uFFFD');
-}
-
 function pad2(value: number): string {
   return String(value).padStart(2, '0');
 }
@@ -69,7 +60,7 @@ function isMe(name: string, me: string): boolean {
 
 function person(name: string, me: string, style: Style): { plain: string; styled: string } {
   if (isMe(name, me)) return { plain: 'you', styled: paint(style, BOLD, 'you') };
-  const clean = sanitize(name);
+  const clean = untrustedLine(name);
   return { plain: clean, styled: paint(style, `${BOLD};${nameColor(clean)}`, clean) };
 }
 
@@ -86,18 +77,19 @@ export function formatMessage(message: MessageView, me: string, now: number, sty
   const styledArrow = to ? paint(style, MAGENTA, ' → ') + to.styled : '';
   const styledPrefix = `${paint(style, DIM, time)} ${from.styled}${styledArrow}: `;
   const indent = ' '.repeat(plainPrefix.length);
-  const [first, ...rest] = sanitize(message.text).split('\n');
+  // No longer than the protocol allows, whatever a server sends.
+  const [first, ...rest] = sanitize(truncate(message.text, LIMITS.textMaxCodePoints)).split('\n');
   return [styledPrefix + first, ...rest.map((line) => indent + line)].join('\n');
 }
 
 /** `* bob joined` / `* bob left` */
 export function formatPresence(name: string, online: boolean, style: Style): string {
-  return formatNotice(`${sanitize(name)} ${online ? 'joined' : 'left'}`, style);
+  return formatNotice(`${untrustedLine(name)} ${online ? 'joined' : 'left'}`, style);
 }
 
 /** A line from the client itself (connection state, command answers): `* text`, dimmed. */
 export function formatNotice(text: string, style: Style): string {
-  return paint(style, DIM, `* ${text}`);
+  return paint(style, DIM, `* ${sanitize(text)}`);
 }
 
 /** A problem: `! text`, in red. */
@@ -108,7 +100,7 @@ export function formatError(text: string, style: Style): string {
 /** `3 online: alice (you), bob, carol`, sorted, self marked. */
 export function formatUserList(users: Iterable<string>, me: string): string {
   const names = [...users]
-    .map((name) => (isMe(name, me) ? `${sanitize(name)} (you)` : sanitize(name)))
+    .map((name) => (isMe(name, me) ? `${untrustedLine(name)} (you)` : untrustedLine(name)))
     .sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
   return `${names.length} online: ${names.join(', ')}`;
 }
@@ -120,9 +112,24 @@ export function formatDelay(ms: number): string {
 
 /** A message quoted on one line, shortened: for saying which message an error is about. */
 export function formatPreview(text: string, maxLength = 40): string {
-  const oneLine = sanitize(text).replace(/\s+/g, ' ').trim();
-  const chars = [...oneLine];
-  return JSON.stringify(chars.length > maxLength ? `${chars.slice(0, maxLength - 1).join('')}…` : oneLine);
+  // Cut before collapsing white space, so a huge text costs no more than a short one.
+  const oneLine = sanitize(truncate(text, maxLength * 4)).replace(/\s+/g, ' ').trim();
+  return JSON.stringify(truncate(oneLine, maxLength));
+}
+
+/** `not sent (UNKNOWN_USER): no user is named "nobody": "hi"`: a refused message, quoted. */
+export function formatNotSent(message: { text: string; error?: { code: string; message: string } }): string {
+  return `not sent (${message.error?.code ?? 'UNKNOWN'}): ${message.error?.message ?? 'no reason given'}: ${formatPreview(message.text)}`;
+}
+
+/** Why the name could not be used. */
+export function formatNameRefused(name: string, code: string, message: string): string {
+  return `the server refused the name ${JSON.stringify(name)} (${code}): ${message}`;
+}
+
+/** An error the server reported that is about no message of ours. */
+export function formatServerError(error: { code: string; message: string }): string {
+  return `server error (${error.code}): ${error.message}`;
 }
 
 /** Where a connection stands when it failed: never made, just lost, or still down after retrying. */

@@ -4,17 +4,20 @@
  * prompt with the half-typed text and cursor where they were, so typing is never garbled.
  */
 import readline from 'node:readline';
-import { isValidName } from '../../protocol';
-import type { RelayClient } from '../relay-client';
+import type { OutgoingMessage, RelayClient } from '../relay-client';
+import { untrustedLine } from '../untrusted-text';
 import { COMMAND_HELP, parseCommand } from './commands';
 import { EXIT } from './exit-codes';
 import {
   formatConnectionProblem,
   formatError,
   formatMessage,
+  formatNameRefused,
   formatNotice,
+  formatNotSent,
   formatPresence,
   formatPreview,
+  formatServerError,
   formatUserList,
   type Style,
 } from './format';
@@ -63,7 +66,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     };
     /** Prints above the prompt, keeping what is being typed. */
     const show = (text: string, stream: NodeJS.WritableStream = io.output): void => {
-      if (!io.terminal) {
+      if (!io.terminal || promptClosed) {
         stream.write(`${text}\n`);
         return;
       }
@@ -73,6 +76,16 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       redraw();
     };
     const showError = (text: string): void => show(formatError(text, style), io.errors);
+    /** Puts a line that was refused as typed back on the prompt, to be fixed rather than typed again. */
+    const giveBack = (line: string): void => {
+      if (io.terminal && !promptClosed) prompt.write(line);
+    };
+    /** Own messages are shown once the server has stored them, with its time and spelling of names. */
+    const showSent = (message: OutgoingMessage): void => {
+      const to = message.to === undefined ? undefined : client.spellingOf(message.to);
+      const view = { from: client.name, text: message.text, ts: message.ts ?? Date.now(), ...(to !== undefined ? { to } : {}) };
+      show(formatMessage(view, client.name, Date.now(), style));
+    };
 
     const quit = async (code: number): Promise<void> => {
       if (leaving) return;
@@ -104,7 +117,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       }
     });
     client.on('welcome', (welcome, info) => {
-      prompt.setPrompt(`${client.name}> `);
+      prompt.setPrompt(`${untrustedLine(client.name)}> `);
       if (!everWelcomed) {
         show(
           formatNotice(
@@ -122,7 +135,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       everWelcomed = true;
     });
     client.on('refused', (code, message) => {
-      showError(`the server refused the name ${JSON.stringify(client.name)} (${code}): ${message}`);
+      showError(formatNameRefused(client.name, code, message));
       void quit(EXIT.noConnection);
     });
     client.on('message', (message) => {
@@ -133,10 +146,11 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       show(formatMessage(message, client.name, Date.now(), style));
     });
     client.on('presence', (name, online) => show(formatPresence(name, online, style)));
+    client.on('sent', showSent);
     client.on('failed', (message) => {
-      showError(`not sent (${message.error?.code}): ${message.error?.message}: ${formatPreview(message.text)}`);
+      showError(formatNotSent(message));
     });
-    client.on('error', (error) => showError(`server error (${error.code}): ${error.message}`));
+    client.on('error', (error) => showError(formatServerError(error)));
 
     prompt.on('line', (line) => {
       if (io.terminal) eraseEchoedLine(io.output, prompt.getPrompt().length + line.length);
@@ -146,9 +160,11 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
           redraw();
           return;
         case 'say': {
-          client.send(command.text, command.to);
-          const echo = formatMessage({ from: client.name, to: command.to, text: command.text, ts: Date.now() }, client.name, Date.now(), style);
-          show(client.state === 'online' ? echo : `${echo}\n${formatNotice('(queued until reconnected)', style)}`);
+          const message = client.send(command.text, command.to);
+          // Queued while offline (not merely paced, nor refused at once): say so now, show it when it is stored.
+          if (client.state !== 'online' && message.status === 'queued') {
+            show(formatNotice(`not connected: ${formatPreview(message.text)} is queued and shows here once it is sent`, style));
+          }
           return;
         }
         case 'who':
@@ -162,6 +178,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
           return;
         case 'invalid':
           showError(command.message);
+          giveBack(line);
           return;
       }
     });
@@ -187,13 +204,8 @@ function eraseEchoedLine(output: NodeJS.WritableStream & { columns?: number }, l
 
 /** What is being typed tells the others: a message to the group, or a /msg to someone. */
 function sendTyping(client: RelayClient, line: string): void {
-  if (line.trim() === '') return;
-  const privateTo = /^\/msg\s+(\S+)\s/i.exec(line)?.[1];
-  if (privateTo !== undefined) {
-    if (isValidName(privateTo)) client.sendTyping(privateTo);
-  } else if (!line.startsWith('/') || line.startsWith('//')) {
-    client.sendTyping();
-  }
+  const command = parseCommand(line);
+  if (command.kind === 'say') client.sendTyping(command.to);
 }
 
 /** Until every pending message is answered, the connection drops, or the time is up. */

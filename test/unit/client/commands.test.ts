@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseBatchLine, parseCommand } from '../../../client/terminal/commands';
+import { parseCommand } from '../../../client/terminal/commands';
 
 describe('client: terminal commands', () => {
   it('sends plain lines to the group and /msg lines privately, keeping the text as typed', () => {
@@ -28,12 +28,12 @@ describe('client: terminal commands', () => {
     assert.match(badName.kind === 'invalid' ? badName.message : '', /"b@d" is not a name/);
   });
 
-  it('in batch mode sends every line as it is, except /msg', () => {
-    assert.deepEqual(parseBatchLine('/who'), { kind: 'say', text: '/who' });
-    assert.deepEqual(parseBatchLine('//x'), { kind: 'say', text: '//x' });
-    assert.deepEqual(parseBatchLine('/msg carol hi'), { kind: 'say', to: 'carol', text: 'hi' });
-    assert.deepEqual(parseBatchLine('/message to all'), { kind: 'say', text: '/message to all' });
-    assert.equal(parseBatchLine('/msg').kind, 'invalid');
-    assert.deepEqual(parseBatchLine(''), { kind: 'empty' });
+  it('refuses a message over 4000 code points before it is sent, counting code points, not UTF-16 units', () => {
+    assert.deepEqual(parseCommand('x'.repeat(4000)), { kind: 'say', text: 'x'.repeat(4000) });
+    assert.deepEqual(parseCommand('😀'.repeat(4000)), { kind: 'say', text: '😀'.repeat(4000) });
+    const tooLong = parseCommand('x'.repeat(4001));
+    assert.deepEqual(tooLong, { kind: 'invalid', message: 'the message is 4001 characters long; the limit is 4000, so it was not sent' });
+    assert.equal(parseCommand(`/msg bob ${'y'.repeat(4001)}`).kind, 'invalid');
+    assert.equal(parseCommand(`//${'y'.repeat(4000)}`).kind, 'invalid', 'the text is "/" and 4000 more');
   });
 });

@@ -9,8 +9,8 @@ import {
   formatPreview,
   formatTime,
   formatUserList,
-  sanitize,
 } from '../../../client/terminal/format';
+import { sanitize } from '../../../client/untrusted-text';
 
 // Local times, so the expectations hold in any time zone.
 const NOW = new Date(2025, 10, 21, 15, 30).getTime();
@@ -41,6 +41,12 @@ describe('client: terminal formatting', () => {
     assert.equal(sanitize('a\x1b[2Jb\x07c\u202ed\x9be\tf\ng'), 'a\uFFFD[2Jb\uFFFDc\uFFFDd\uFFFDe\tf\ng');
     const shown = formatMessage({ from: 'ev\x1bil', text: '\x1b]0;owned\x07', ts: AT_12_03 }, 'bob', NOW, plain);
     assert.ok(!shown.includes('\x1b') && !shown.includes('\x07'), JSON.stringify(shown));
+    // A name is one line: a new line in it must not fake a message of its own.
+    const spoof = formatMessage({ from: 'mallory\n[12:04] admin', text: 'hi', ts: AT_12_03 }, 'bob', NOW, plain);
+    assert.equal(spoof.split('\n').length, 1, spoof);
+    assert.equal(formatPresence('a\nb', true, plain), '* a\uFFFDb joined');
+    assert.equal(formatUserList(['a\x1b[31mb'], 'me'), '1 online: a\uFFFD[31mb');
+    assert.equal(formatNotice('cannot connect (\x1b[2J)', plain), '* cannot connect (\uFFFD[2J)');
   });
 
   it('colours only when asked, and gives a name the same colour every time', () => {
@@ -84,5 +90,11 @@ describe('client: terminal formatting', () => {
     assert.equal(formatPreview('hello\n  world'), '"hello world"');
     assert.equal(formatPreview('abcdefghij', 5), '"abcd…"');
     assert.equal(formatPreview('😀😀😀😀😀😀', 5), '"😀😀😀😀…"');
+    assert.equal(formatPreview(`${' '.repeat(10)}${'x'.repeat(1_000_000)}`, 5), '"xxxx…"');
+  });
+
+  it('shows no more of a message than the protocol allows, whatever the server sent', () => {
+    const shown = formatMessage({ from: 'al', text: 'y'.repeat(100_000), ts: AT_12_03 }, 'bob', NOW, plain);
+    assert.equal(shown, `[12:03] al: ${'y'.repeat(3999)}…`);
   });
 });

@@ -120,6 +120,30 @@ describe('client: RelayClient against a real server', () => {
     assert.equal(alice.lastSeq, seqs.at(-1));
   });
 
+  it('asks sessionFor before every hello, so each connection sends the session found for the server then', async () => {
+    const control = new SocketControl();
+    let saved: string | undefined;
+    const asked: string[] = [];
+    const alice = client('alice', {
+      createSocket: control.create,
+      sessionFor: async (name) => {
+        asked.push(name);
+        return saved;
+      },
+    });
+    alice.on('session', (session) => (saved = session));
+    await online(alice);
+    control.cut();
+    const [, info] = await nextEvent(alice, 'welcome');
+    assert.equal(info.resumed, true, 'the second hello carried the session');
+    assert.deepEqual(asked, ['alice', 'alice']);
+
+    const failing = client('bob', { sessionFor: () => Promise.reject(new Error('no file')) });
+    failing.connect();
+    const [, detail] = await nextEvent(failing, 'state', (state) => state === 'offline');
+    assert.match(detail?.error ?? '', /could not look up the session: no file/);
+  });
+
   it('comes back after a server restart on the same data folder, keeping the session and every message', async () => {
     const data = tempDir();
     try {
@@ -167,8 +191,10 @@ describe('client: RelayClient against a real server', () => {
     await nextEvent(alice, 'sent', (m) => m.id === once.id);
     assert.equal(control.sockets.length, 2, 'the ack was hidden and the connection cut');
     // The server keeps order, so a duplicate of the first message would arrive before this one.
+    const markerSent = nextEvent(alice, 'sent', (m) => m.text === 'marker');
     const marker = alice.send('marker');
-    await nextEvent(bob, 'message', (m) => m.id === marker.id);
+    // Bob's copy and alice's ack are sent in no fixed order: wait for both.
+    await Promise.all([nextEvent(bob, 'message', (m) => m.id === marker.id), markerSent]);
     assert.deepEqual(bobGot.map((m) => m.text), ['only once', 'marker']);
     assert.equal(bobGot[0]!.seq, once.seq);
     assert.deepEqual(sentEvents, [once.id, marker.id]);
@@ -386,6 +412,81 @@ describe('client: RelayClient with a misbehaving server', () => {
     alice.connect();
     assert.equal((await message)[0].text, 'still here');
     assert.deepEqual(errors, ['BAD_FRAME', 'BAD_FRAME', 'BAD_FRAME']);
+  });
+
+  it('re-sends only the say a RATE_LIMITED error names, with the same id, and leaves history requests alone', async () => {
+    const frames: Array<{ type: string; id?: string }> = [];
+    wss.on('connection', (socket) => {
+      let refusedOnce = false;
+      socket.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString());
+        frames.push(frame);
+        if (frame.type === 'hello') {
+          socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 's', users: ['alice'], messages: [], seq: 0 }));
+        } else if (frame.type === 'say' && !refusedOnce) {
+          refusedOnce = true;
+          socket.send(JSON.stringify({ type: 'error', code: 'RATE_LIMITED', message: 'slow down', id: frame.id }));
+        } else if (frame.type === 'say') {
+          socket.send(JSON.stringify({ type: 'ack', id: frame.id, seq: 1, ts: 1 }));
+        }
+        // History requests stay unanswered: the test checks they are not sent twice.
+      });
+    });
+    const alice = makeClient(url, 'alice');
+    clients.push(alice);
+    const problems: string[] = [];
+    alice.on('failed', (message) => problems.push(`failed ${message.error?.code}`));
+    alice.on('error', (error) => problems.push(`error ${error.code}`));
+    await online(alice);
+    const history = alice.requestHistory({}).catch((error: RelayError) => error.code);
+    const message = alice.send('hello');
+    const [sent] = await nextEvent(alice, 'sent');
+    assert.equal(sent, message);
+    const says = frames.filter((frame) => frame.type === 'say');
+    assert.deepEqual(says.map((frame) => frame.id), [message.id, message.id]);
+    assert.equal(frames.filter((frame) => frame.type === 'history').length, 1);
+    assert.deepEqual(problems, []);
+    await alice.close();
+    assert.equal(await history, 'CLOSED');
+  });
+
+  it('bounds and cleans what the server writes before it goes into events, states and errors', async () => {
+    const hostile = `\x1b[2J\x1b]0;owned\x07${'x'.repeat(100_000)}`;
+    const clean = (text: string | undefined): void => {
+      assert.ok(text !== undefined && text.length <= 250 && !/[\x00-\x1f]/.test(text), JSON.stringify(text?.slice(0, 50)));
+    };
+    let connection = 0;
+    wss.on('connection', (socket) => {
+      connection++;
+      socket.once('message', () => {
+        if (connection === 1) {
+          socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 's', users: ['alice'], messages: [], seq: 0 }));
+          socket.send(JSON.stringify({ type: 'error', code: 'INTERNAL', message: hostile }));
+          socket.send(JSON.stringify({ type: 'error', code: 'UNKNOWN_USER', message: hostile }));
+          socket.close(4000, '\x1b[31mred\nline');
+        } else {
+          socket.send(JSON.stringify({ type: 'error', code: 'NAME_TAKEN', message: hostile }));
+          socket.close(4001, 'refused');
+        }
+      });
+    });
+    const alice = makeClient(url, 'alice');
+    clients.push(alice);
+    const errors: string[] = [];
+    alice.on('error', (error) => errors.push(error.message));
+    const offline = nextEvent(alice, 'state', (state) => state === 'offline');
+    const refused = nextEvent(alice, 'refused');
+    const closed = nextEvent(alice, 'state', (state) => state === 'closed');
+    alice.connect();
+    const [, lost] = await offline;
+    clean(lost?.error);
+    assert.match(lost?.error ?? '', /\uFFFD\[31mred\uFFFDline/);
+    const [, refusal] = await refused;
+    clean(refusal);
+    const [, final] = await closed;
+    clean(final?.error);
+    assert.ok(errors.length >= 1);
+    for (const message of errors) clean(message);
   });
 
   it('emits each seq once and in order, even when the server repeats one', async () => {

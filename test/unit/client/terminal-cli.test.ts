@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { WebSocketServer } from 'ws';
 import type { RelayClient } from '../../../client/relay-client';
 import type { RelayServer } from '../../../server';
 import { startTestServer, tempDir } from '../../support/server';
@@ -83,8 +86,10 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
 
     const sessions = path.join(config.path, 'sessions.json');
     assert.equal(fs.statSync(sessions).mode & 0o777, 0o600);
-    const saved = JSON.parse(fs.readFileSync(sessions, 'utf8')).sessions[`${server.url}/`];
-    assert.deepEqual(Object.keys(saved).sort(), ['alice', 'bob']);
+    const saved = JSON.parse(fs.readFileSync(sessions, 'utf8'));
+    const serverId = saved.urls[`${server.url}/`];
+    assert.ok(serverId, fs.readFileSync(sessions, 'utf8'));
+    assert.deepEqual(Object.keys(saved.servers[serverId]).sort(), ['alice', 'bob']);
   });
 
   it('reconnects by itself after a server restart and prints what was sent meanwhile, once', async () => {
@@ -124,14 +129,109 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     assert.equal(await second.exited, 0, second.output.stderr);
   });
 
+  it('keeps the name whatever spelling of the server URL is used, and for __proto__ too', async () => {
+    const first = run(['--url', server.url, '--name', 'alice'], 'first run\n');
+    assert.equal(await first.exited, 0, first.output.stderr);
+    const other = run(['--url', `ws://localhost:${server.port}`, '--name', 'alice'], 'other spelling\n');
+    assert.equal(await other.exited, 0, other.output.stderr);
+    const proto = run(['--url', server.url, '--name', '__proto__'], 'first run\n');
+    assert.equal(await proto.exited, 0, proto.output.stderr);
+    const protoAgain = run(['--url', server.url, '--name', '__proto__'], 'second run\n');
+    assert.equal(await protoAgain.exited, 0, protoAgain.output.stderr);
+  });
+
+  it('never offers a secret to another server that now answers at the same address', async () => {
+    const first = run(['--url', server.url, '--name', 'alice'], 'on server A\n');
+    assert.equal(await first.exited, 0, first.output.stderr);
+    const sessionFile = path.join(config.path, 'sessions.json');
+    const serverA = JSON.parse(fs.readFileSync(sessionFile, 'utf8')).urls[`${server.url}/`];
+    const port = server.port;
+    await server.close();
+
+    // Another installation on the same port: it says who it is, and records the hello it gets.
+    const hellos: Array<{ session?: string }> = [];
+    const other = http.createServer((request, response) => response.end(JSON.stringify({ ok: true, server: 'server-b' })));
+    const wss = new WebSocketServer({ server: other });
+    wss.on('connection', (socket) =>
+      socket.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.type === 'hello') {
+          hellos.push(frame);
+          socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 'secret-b', server: 'server-b', users: ['alice'], messages: [], seq: 0 }));
+        } else if (frame.type === 'say') {
+          socket.send(JSON.stringify({ type: 'ack', id: frame.id, seq: 1, ts: Date.now() }));
+        }
+      }),
+    );
+    await new Promise<void>((resolve) => other.listen(port, '127.0.0.1', resolve));
+    try {
+      const second = run(['--url', server.url, '--name', 'alice'], 'on server B\n');
+      assert.equal(await second.exited, 0, second.output.stderr);
+      assert.deepEqual(hellos.map((hello) => hello.session), [undefined]);
+      const saved = JSON.parse(fs.readFileSync(sessionFile, 'utf8'));
+      assert.deepEqual(Object.keys(saved.servers).sort(), [serverA, 'server-b'].sort());
+      assert.ok(saved.servers[serverA].alice, 'server A’s secret is kept for when it is back');
+      assert.equal(saved.servers['server-b'].alice, 'secret-b');
+      assert.equal(saved.urls[`${server.url}/`], 'server-b');
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+      server = await startTestServer();
+    }
+  });
+
   it('exits 1 and names the line the server refused; the other lines still go', async () => {
     const watching = await watcher();
     const delivered = nextEvent(watching, 'message', (m) => m.text === 'this one is fine');
     const cli = run(['--url', server.url, '--name', 'alice'], '/msg nobody hi there\nthis one is fine\n/msg\n');
     assert.equal(await cli.exited, 1);
     await delivered;
-    assert.match(cli.output.stderr, /not sent \(UNKNOWN_USER\): no user is named "nobody": "hi there"/);
-    assert.match(cli.output.stderr, /usage: \/msg NAME text \(the name is missing\): "\/msg"/);
+    assert.match(cli.output.stderr, /line 1: not sent \(UNKNOWN_USER\): no user is named "nobody": "hi there"/);
+    assert.match(cli.output.stderr, /line 3: usage: \/msg NAME text \(the name is missing\): "\/msg"/);
+  });
+
+  it('reads lines like interactive mode: /who lists, // escapes, unknown commands and over-long lines are refused by line', async () => {
+    const watching = await watcher();
+    const got: string[] = [];
+    watching.on('message', (m) => got.push(m.text));
+    const input = ['/who', '//slash first', '/frobnicate now', 'x'.repeat(4001), 'last line'].join('\n');
+    const cli = run(['--url', server.url, '--name', 'alice'], `${input}\n`);
+    assert.equal(await cli.exited, 1, cli.output.stderr);
+    await until(() => got.includes('last line'), 'the last line arrived');
+    assert.deepEqual(got, ['/slash first', 'last line']);
+    assert.match(cli.output.stdout, /^2 online: alice \(you\), watcher$/m);
+    assert.match(cli.output.stderr, /line 3: unknown command \/frobnicate: type \/help for the list, or start the line with \/\/ to send it as text: "\/frobnicate now"/);
+    assert.match(cli.output.stderr, /line 4: the message is 4001 characters long; the limit is 4000, so it was not sent: "x{39}…"/);
+  });
+
+  it('prints nothing raw that a hostile server wrote: no escape sequences, no fake lines, bounded errors', async () => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => wss.once('listening', resolve));
+    wss.on('connection', (socket) =>
+      socket.on('message', (data: Buffer) => {
+        const frame = JSON.parse(data.toString());
+        if (frame.type === 'hello') {
+          socket.send(JSON.stringify({ type: 'welcome', name: 'alice', session: 's', users: ['alice'], messages: [], seq: 0 }));
+          socket.send(JSON.stringify({ type: 'error', code: 'INTERNAL', message: `\x1b[2J\n${'x'.repeat(50_000)}` }));
+          socket.send(JSON.stringify({ type: 'message', seq: 1, id: 'm', from: 'ev\nil', text: 'a\x1b]0;owned\x07b', ts: Date.now() }));
+        } else if (frame.type === 'say') {
+          socket.send(JSON.stringify({ type: 'ack', id: frame.id, seq: 2, ts: Date.now() }));
+        }
+      }),
+    );
+    try {
+      const cli = run(['--url', `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, '--name', 'alice'], 'hi\n');
+      assert.equal(await cli.exited, 0, cli.output.stderr);
+      const { stdout, stderr } = cli.output;
+      assert.doesNotMatch(stdout + stderr, /[\x00-\x09\x0b-\x1f]/);
+      assert.match(stdout, /^\[\d\d:\d\d\] ev\uFFFDil: a\uFFFD\]0;owned\uFFFDb\n$/);
+      assert.match(stderr, /^relay-chat: server error \(INTERNAL\): \uFFFD\[2J\uFFFDx+…\n$/);
+      assert.ok(stderr.length < 300, `${stderr.length} characters of error`);
+    } finally {
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise((resolve) => wss.close(resolve));
+    }
   });
 
   it('exits 3 when the name belongs to someone else', async () => {

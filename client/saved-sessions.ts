@@ -1,0 +1,41 @@
+/**
+ * The sessions a client keeps for one server URL, between runs: before every hello it learns
+ * which server the URL leads to now (when it holds a secret for the name at all) and offers
+ * only that server's session; after every welcome it saves what the server gave.
+ */
+import { isValidName, type WelcomeFrame } from '../protocol';
+import { fetchServerId, isServerId } from './server-id';
+import { isSession, type SessionBook } from './session-book';
+import type { SessionFile } from './session-file';
+
+export class SavedSessions {
+  private readonly book: SessionBook;
+
+  /** Loads the file now, so a broken one is reported before connecting. */
+  constructor(
+    private readonly file: SessionFile,
+    private readonly url: string,
+    private readonly identifyServer: (url: string) => Promise<string | undefined> = fetchServerId,
+  ) {
+    this.book = file.load();
+  }
+
+  /** The session to send in the hello for `name`, if this server issued one. */
+  async sessionFor(name: string): Promise<string | undefined> {
+    if (!this.book.hasName(name)) return undefined;
+    return this.book.find(this.url, name, await this.identifyServer(this.url));
+  }
+
+  /**
+   * Saves the welcome's session, under the server's id when it sends one. Kept in memory even
+   * if the file cannot be written (this run still reconnects); throws so the caller can say so.
+   */
+  remember(welcome: WelcomeFrame): void {
+    // All of it comes from the server: a name, id or session that could not be read back is not kept.
+    if (!isSession(welcome.session) || !isValidName(welcome.name)) return;
+    const server = isServerId(welcome.server) ? welcome.server : undefined;
+    if (this.book.save(this.url, server, welcome.name, welcome.session)) {
+      this.file.update((book) => book.save(this.url, server, welcome.name, welcome.session));
+    }
+  }
+}
