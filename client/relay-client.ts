@@ -332,6 +332,12 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.setState('closed', { error: 'replaced by a newer connection of the same user' });
       return;
     }
+    if (closeCode === CloseCode.SignedOut) {
+      // Reconnecting would register the released name anew, for someone it no longer belongs to.
+      this.stopped = true;
+      this.setState('closed', { error: `signed out by the server: ${reason}` });
+      return;
+    }
     this.scheduleReconnect(reason);
   }
 

@@ -4,6 +4,8 @@ import { WebSocketServer } from 'ws';
 import { RelayClient, RelayError, type ConnectionState } from '../../../client/relay-client';
 import { createNodeSocket } from '../../../client/socket';
 import type { RelayServer } from '../../../server';
+import { sendControlRequest } from '../../../server/control/control-client';
+import { controlSocketPath } from '../../../server/control/control-protocol';
 import { startTestServer, tempDir } from '../../support/server';
 import { delay, makeClient, nextEvent, online, recordMessages, SocketControl, until } from './helpers';
 
@@ -253,6 +255,24 @@ describe('client: RelayClient against a real server', () => {
     assert.equal(control.sockets.length, 1);
     assert.equal(first.state, 'closed');
     assert.equal(second.state, 'online');
+  });
+
+  it('stays signed out when the server releases its name (4004), instead of taking the name back', async () => {
+    const data = tempDir();
+    try {
+      const withData = await startTestServer({ dataDir: data.path });
+      servers.push(withData);
+      const control = new SocketControl();
+      const erin = await online(makeClient(withData.url, 'erin', { createSocket: control.create }));
+      const closed = nextEvent(erin, 'state', (state) => state === 'closed');
+      assert.deepEqual(await sendControlRequest(controlSocketPath(data.path), { command: 'release', name: 'erin' }), { ok: true, found: true });
+      const [, detail] = await closed;
+      assert.match(detail?.error ?? '', /signed out by the server: .*released/);
+      await delay(NO_RECONNECT_WINDOW_MS);
+      assert.equal(control.sockets.length, 1, 'no reconnect');
+    } finally {
+      data.remove();
+    }
   });
 
   it('answers history requests, matching concurrent answers to their requests, and rejects unknown users', async () => {
