@@ -92,6 +92,16 @@ describe('Relay Chat in VS Code', () => {
     assert.equal(api.panels().length, 1, 'the same panel is revealed');
   });
 
+  it('opens the chat of the tree node the view toolbar passes while a row has focus', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await eventually(() => api.panels().length === 0, 'the panels to close');
+    // What VS Code hands a view/title command when a row of the tree has focus: its element.
+    const focusedRow = { name: 'alice', online: true, self: false, unread: 0 };
+    await vscode.commands.executeCommand('relayChat.messageUser', focusedRow);
+    const panel = await eventually(() => api.panels()[0], "alice's panel");
+    assert.deepEqual(panel.conversation, { kind: 'private', with: 'alice' });
+  });
+
   it('shares the editor selection as a fenced code block', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const answer = 42;\n' });
     const editor = await vscode.window.showTextDocument(document);
