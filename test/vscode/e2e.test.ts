@@ -340,6 +340,11 @@ describe('Relay Chat end to end in code-server', () => {
     bob.send('Can you look at **this**?\n\n```ts\nconst x: number = 1;\n```\nDocs: https://example.com/docs', 'tester');
     const bobRow = treeRow(page, 'Online Users', 'bob');
     await bobRow.locator('.label-description', { hasText: '1 unread' }).waitFor(UI_TIMEOUT);
+    // A notification cannot render markdown: it shows the text, on one line.
+    await page
+      .locator('.notification-toast', { hasText: 'bob: Can you look at this? const x: number = 1; Docs: https://example.com/docs' })
+      .waitFor(UI_TIMEOUT);
+    await saveScreenshot(page, 'e2e-3a-markdown-notification');
     await runCommand(page, 'Notifications: Clear All Notifications');
     await bobRow.click();
     const bobChat = webviewFrame(page);
