@@ -72,8 +72,14 @@ export class Composer {
     this.actions.draftChanged('');
   }
 
+  /** Grows with the text up to MAX_HEIGHT_PX, and only then scrolls. */
   private fitHeight(): void {
-    this.input.style.height = 'auto';
-    this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_HEIGHT_PX)}px`;
+    const input = this.input;
+    input.classList.remove('scrolls');
+    input.style.height = 'auto';
+    // The box is sized border-box, but scrollHeight leaves its borders out.
+    const wanted = input.scrollHeight + input.offsetHeight - input.clientHeight;
+    input.style.height = `${Math.min(wanted, MAX_HEIGHT_PX)}px`;
+    input.classList.toggle('scrolls', wanted > MAX_HEIGHT_PX);
   }
 }

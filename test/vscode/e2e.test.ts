@@ -463,4 +463,41 @@ describe('Relay Chat end to end in code-server', () => {
     assert.match(alice.stderr, /reconnected/);
     assert.doesNotMatch(alice.stderr, /relay-chat: (not sent|the server refused|server error|disconnected:)/);
   });
+
+  // Last, as "erin": bob's row is what the tree needs, and nothing here reaches alice's terminal.
+  it('runs the view toolbar with a row focused, and fits the composer to its text', async () => {
+    const page = await openVsCode({ 'relayChat.serverUrl': relay.url, 'relayChat.userName': 'erin' });
+    await runCommand(page, 'Chat: Connect');
+    await page.locator('.statusbar-item', { hasText: 'online as erin' }).waitFor(UI_TIMEOUT);
+    await openViewContainer(page, 'Relay Chat');
+    const toolbar = page.locator('.part.sidebar .title-actions');
+    const bobRow = treeRow(page, 'Online Users', 'bob');
+    const chat = webviewFrame(page);
+    const input = chat.getByLabel('Message bob');
+
+    // Clicking a row opens its chat and leaves the row focused; VS Code then hands that row's
+    // element to the toolbar's commands.
+    await bobRow.click();
+    await input.waitFor(UI_TIMEOUT);
+    await runCommand(page, 'View: Close All Editors');
+    await input.waitFor({ state: 'detached', ...UI_TIMEOUT });
+    await toolbar.getByRole('button', { name: 'Message User…' }).click();
+    await input.waitFor(UI_TIMEOUT);
+    assert.equal(await page.locator('.notification-toast').count(), 0, 'no notification, in particular no error');
+
+    // The message box is as tall as its text: no scrollbar for one line, nor for three.
+    const overflow = (): Promise<number> => input.evaluate((box) => box.scrollHeight - box.clientHeight);
+    const height = (): Promise<number> => input.evaluate((box) => box.getBoundingClientRect().height);
+    await input.click();
+    await input.pressSequentially('One line');
+    assert.equal(await overflow(), 0, 'one line fits');
+    const oneLine = await height();
+    await saveScreenshot(chat.locator('#composer'), 'e2e-10-composer-one-line');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('two');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('three');
+    assert.equal(await overflow(), 0, 'three lines fit');
+    assert.ok((await height()) > oneLine, 'the box grew');
+  });
 });
