@@ -465,7 +465,7 @@ describe('Relay Chat end to end in code-server', () => {
   });
 
   // Last, as "erin": bob's row is what the tree needs, and nothing here reaches alice's terminal.
-  it('runs the view toolbar with a row focused, and fits the composer to its text', async () => {
+  it('runs the view toolbar with a row focused; the composer fits its text and counts towards the limit', async () => {
     const page = await openVsCode({ 'relayChat.serverUrl': relay.url, 'relayChat.userName': 'erin' });
     await runCommand(page, 'Chat: Connect');
     await page.locator('.statusbar-item', { hasText: 'online as erin' }).waitFor(UI_TIMEOUT);
@@ -499,5 +499,31 @@ describe('Relay Chat end to end in code-server', () => {
     await input.pressSequentially('three');
     assert.equal(await overflow(), 0, 'three lines fit');
     assert.ok((await height()) > oneLine, 'the box grew');
+
+    // Near the limit (4,000 code points) a counter shows how much is used; past it, it turns to
+    // the error colour, Send is off, and Enter explains instead of sending, keeping the text.
+    const counter = chat.locator('#composer-count');
+    const send = chat.getByRole('button', { name: 'Send' });
+    const colour = (): Promise<string> => counter.evaluate((element) => getComputedStyle(element).color);
+    await input.fill('x'.repeat(3499));
+    assert.equal(await counter.isVisible(), false, 'no counter while far from the limit');
+    await input.fill('😀'.repeat(3612));
+    await counter.waitFor(UI_TIMEOUT);
+    assert.equal(await counter.innerText(), '3,612 / 4,000', 'counted in code points');
+    assert.equal(await send.isEnabled(), true);
+    const nearColour = await colour();
+    await saveScreenshot(chat.locator('#composer'), 'e2e-11-composer-near-limit');
+    await input.press('End');
+    await input.pressSequentially('x'.repeat(389));
+    assert.equal(await counter.innerText(), '4,001 / 4,000');
+    assert.notEqual(await colour(), nearColour, 'past the limit the counter changes colour');
+    assert.equal(await send.isEnabled(), false, 'Send is off past the limit');
+    await input.press('Enter');
+    await chat.locator('.notice', { hasText: 'Messages are limited to 4,000 characters; this one has 4,001' }).waitFor(UI_TIMEOUT);
+    assert.equal(Array.from(await input.inputValue()).length, 4001, 'the text is kept');
+    await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-12-composer-over-limit');
+    await input.fill('');
+    assert.equal(await counter.isVisible(), false);
+    assert.equal(await send.isEnabled(), true);
   });
 });
