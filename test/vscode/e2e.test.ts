@@ -389,6 +389,13 @@ describe('Relay Chat end to end in code-server', () => {
     const port = relay.port;
     await relay.close();
     await group.locator('.connection', { hasText: 'Offline' }).waitFor(UI_TIMEOUT);
+    // Its icon is drawn like the rest of the status bar, not in some theme colour of its own.
+    const offlineItem = page.locator('.statusbar-item', { hasText: 'Chat: offline' });
+    const iconAndText = await offlineItem.evaluate((item) =>
+      [item.querySelector('.codicon'), item.querySelector('.statusbar-item-label')].map((part) => part && getComputedStyle(part).color),
+    );
+    assert.ok(iconAndText[0], 'the offline item has an icon');
+    assert.equal(iconAndText[0], iconAndText[1], 'the offline icon has the colour of its text');
     await groupInput.pressSequentially('Typed while offline');
     await groupInput.press('Enter');
     await group.locator('.message.status-queued .state', { hasText: 'Waiting for the connection' }).waitFor(UI_TIMEOUT);
@@ -484,6 +491,11 @@ describe('Relay Chat end to end in code-server', () => {
     await toolbar.getByRole('button', { name: 'Message User…' }).click();
     await input.waitFor(UI_TIMEOUT);
     assert.equal(await page.locator('.notification-toast').count(), 0, 'no notification, in particular no error');
+    // The toolbar's icons all have its colour: none is painted in a theme's debug colours.
+    const iconColour = (name: string): Promise<string> =>
+      toolbar.getByRole('button', { name }).evaluate((icon) => getComputedStyle(icon).color);
+    assert.equal(await iconColour('Disconnect'), await iconColour('Open Group Chat'));
+    await saveScreenshot(page.locator('.part.sidebar'), 'e2e-13-view-toolbar');
 
     // The message box is as tall as its text: no scrollbar for one line, nor for three.
     const overflow = (): Promise<number> => input.evaluate((box) => box.scrollHeight - box.clientHeight);
