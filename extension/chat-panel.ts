@@ -23,6 +23,15 @@ export function viewTypeOf(ref: ConversationRef): string {
   return ref.kind === 'group' ? GROUP_VIEW_TYPE : PRIVATE_VIEW_TYPE;
 }
 
+/**
+ * The tab icon. VS Code recolours the activity-bar icon (media/chat.svg) to the theme, but
+ * draws a tab's as it is, so a tab needs a variant for light and one for dark themes.
+ */
+function tabIcon(extensionUri: vscode.Uri): { light: vscode.Uri; dark: vscode.Uri } {
+  const variant = (theme: string): vscode.Uri => vscode.Uri.joinPath(extensionUri, 'media', `chat-${theme}.svg`);
+  return { light: variant('light'), dark: variant('dark') };
+}
+
 export function panelTitle(ref: ConversationRef, self: string | undefined): string {
   if (ref.kind === 'group') return 'Group Chat';
   return self !== undefined && sameName(ref.with, self) ? `${ref.with} (notes)` : ref.with;
@@ -55,6 +64,8 @@ export class ChatPanel implements vscode.Disposable {
   ) {
     this.ref = ref;
     this.key = conversationKey(ref);
+    // Set here, for new and restored panels alike.
+    panel.iconPath = tabIcon(extensionUri);
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
     panel.webview.html = chatHtml(panel.webview, extensionUri, panelTitle(ref, connection.model?.self));
     this.disposables.push(

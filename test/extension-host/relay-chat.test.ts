@@ -5,6 +5,7 @@
  * RELAY_CHAT_TEST_SERVER_URL.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { RelayClient } from '../../client/relay-client';
 import type { ChatMessage } from '../../protocol';
@@ -127,6 +128,15 @@ describe('Relay Chat in VS Code', () => {
     );
     assert.equal(group.title, 'Group Chat');
     assert.deepEqual(group.messages, [{ from: 'alice', text: 'hello everyone', status: 'received' }]);
+  });
+
+  it('gives the chat tabs an icon for light and for dark themes', () => {
+    assert.ok(api.panels().length > 0);
+    for (const panel of api.panels()) {
+      assert.ok(panel.icon, `${panel.title} has a tab icon`);
+      assert.notEqual(panel.icon.light, panel.icon.dark);
+      for (const file of [panel.icon.light, panel.icon.dark]) assert.match(readFileSync(file, 'utf8'), /^<svg /);
+    }
   });
 
   it('reports a taken name and stays off', async () => {

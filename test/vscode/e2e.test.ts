@@ -538,4 +538,25 @@ describe('Relay Chat end to end in code-server', () => {
     assert.equal(await counter.isVisible(), false);
     assert.equal(await send.isEnabled(), true);
   });
+
+  it('gives a chat tab the chat icon drawn for the theme, not the generic file icon', async () => {
+    const page = await openVsCode({});
+    // A panel opens without a connection too; it says "Not connected".
+    await runCommand(page, 'Chat: Open Group Chat');
+    await webviewFrame(page).getByText('Not connected.').waitFor(UI_TIMEOUT);
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Group Chat' });
+    const expectIcon = async (theme: 'light' | 'dark'): Promise<void> => {
+      const image = await tab.locator('.monaco-icon-label').evaluate((label) => getComputedStyle(label, '::before').backgroundImage);
+      const url = /^url\("(.*)"\)$/.exec(image)?.[1];
+      assert.ok(url, `the tab has an icon image, not the file icon's font glyph: ${image}`);
+      assert.match(decodeURIComponent(url), new RegExp(`/media/chat-${theme}\\.svg`));
+      const status = await page.evaluate(async (href) => (await fetch(href)).status, url);
+      assert.equal(status, 200, `media/chat-${theme}.svg is in the package (.vscodeignore lets it in)`);
+      await saveScreenshot(tab, `e2e-14-tab-icon-${theme}`);
+    };
+    await expectIcon('light');
+    await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+    await page.locator('.monaco-workbench.vs-dark').waitFor(UI_TIMEOUT);
+    await expectIcon('dark');
+  });
 });
