@@ -5,8 +5,7 @@
  * `onDidChangeModel` and then to the model itself.
  */
 import * as vscode from 'vscode';
-import { RelayClient } from '../client/relay-client';
-import { ChatModel } from './model/chat-model';
+import type { ChatModel } from './model/chat-model';
 import type { Disposable } from './model/signal';
 import type { SessionSecrets } from './session-secrets';
 import { askUserName, resolveConnectionSettings, type ConnectionSettings } from './settings';
@@ -87,6 +86,8 @@ export class ConnectionManager implements vscode.Disposable {
     const settings = await resolveConnectionSettings();
     if (!settings) return;
     const session = await this.secrets.get(settings.serverUrl, settings.userName);
+    // Loaded on the first connect rather than at activation, which happens in every window (see extension.ts).
+    const [{ RelayClient }, { ChatModel }] = await Promise.all([import('../client/relay-client'), import('./model/chat-model')]);
     const client = new RelayClient({
       url: settings.serverUrl,
       name: settings.userName,

@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
 import type { IncomingMessage } from './model/chat-model';
-import { plainTextPreview } from './model/plain-text';
 import { notificationsSetting } from './settings';
 
 /** Code points of the message a notification shows: a glance, not the message. */
@@ -36,6 +35,8 @@ export class NotificationController implements vscode.Disposable {
     const where = conversation.kind === 'group' ? ' in the group' : '';
     const action = conversation.kind === 'group' ? 'Open' : 'Reply';
     // A notification cannot render markdown: it shows the text a reader of the chat would see.
+    // The markdown parser is loaded with the first notification, not at activation.
+    const { plainTextPreview } = await import('./model/plain-text');
     const text = `${message.from}${where}: ${plainTextPreview(message.text, PREVIEW_LENGTH)}`;
     const choice = await vscode.window.showInformationMessage(text, action);
     if (choice === action) this.panels.open(conversation);
