@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { RelayClient } from '../../client/relay-client';
 import type { ChatMessage } from '../../protocol';
+import { GROUP_VIEW_TYPE, PRIVATE_VIEW_TYPE } from '../../extension/chat-panel';
 import type { RelayChatTestApi } from '../../extension/test-api';
 
 const EXTENSION_ID = 'relay-chat.relay-chat';
@@ -57,6 +58,23 @@ describe('Relay Chat in VS Code', () => {
     }
     assert.equal(api.connectionState(), 'disconnected');
     assert.deepEqual(api.users(), []);
+  });
+
+  it('lists only the activation events VS Code does not derive from its contributions', () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+      activationEvents: string[];
+      contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
+    };
+    const implied = [
+      ...Object.values(manifest.contributes.views).flatMap((views) => views.map((view) => `onView:${view.id}`)),
+      ...manifest.contributes.commands.map(({ command }) => `onCommand:${command}`),
+    ];
+    assert.deepEqual(manifest.activationEvents.filter((event) => implied.includes(event)), []);
+    // Nothing in `contributes` names a webview panel: restoring one after a reload activates the
+    // extension (and its serializers) through these alone.
+    for (const viewType of [GROUP_VIEW_TYPE, PRIVATE_VIEW_TYPE]) {
+      assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
+    }
   });
 
   it('connects with the configured server and name, and lists who is online', async () => {
