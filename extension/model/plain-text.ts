@@ -1,19 +1,13 @@
 /**
  * A message as one line of plain text, for places that cannot render markdown (notifications):
- * what the chat would show, without its markup, whitespace collapsed, cut to a length.
+ * what the chat would show, without its markup, on one line of bounded length.
  */
 import type { Token } from 'markdown-it';
 import { chatMarkdown } from './chat-markdown';
+import { oneLine } from './one-line';
 
 export function plainTextPreview(markdown: string, maxCodePoints: number): string {
-  const flat = textOf(chatMarkdown.parse(markdown, {}))
-    .replace(/\s+/g, ' ')
-    // A notification turns "[text](command:…)" into a link; text someone sent must not become one.
-    .replace(/\]\(/g, '] (')
-    .trim();
-  // By code points, so an emoji is never cut in half.
-  const characters = Array.from(flat);
-  return characters.length > maxCodePoints ? `${characters.slice(0, maxCodePoints - 1).join('')}…` : flat;
+  return oneLine(textOf(chatMarkdown.parse(markdown, {})), maxCodePoints);
 }
 
 /** The text a reader sees; every block and line break becomes a space. */
