@@ -39,18 +39,19 @@ export function registerCommands(
       void vscode.window.showWarningMessage('Relay Chat: select some text in an editor to share it.');
       return;
     }
-    const model = await requireModel(connection);
-    if (!model) return;
-    const ref = target ?? (await pickConversation(model));
-    if (!ref) return;
     const { document } = editor;
     const code = document.getText(editor.selection);
     const text = formatSnippet(code, document.languageId, path.basename(document.fileName));
+    // Before connecting or asking where to: a selection too long to share goes nowhere.
     const problem = validateMessageText(text);
     if (problem) {
       void vscode.window.showErrorMessage(`Relay Chat: cannot share this selection. ${problem}.`);
       return;
     }
+    const model = await requireModel(connection);
+    if (!model) return;
+    const ref = target ?? (await pickConversation(model));
+    if (!ref) return;
     model.send(ref, text);
     // Show where it went and whether it arrived, without leaving the editor.
     panels.open(ref, { preserveFocus: true });

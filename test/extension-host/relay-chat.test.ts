@@ -121,6 +121,17 @@ describe('Relay Chat in VS Code', () => {
     assert.deepEqual(panel.conversation, { kind: 'private', with: 'alice' });
   });
 
+  it('refuses a selection over the length limit before asking where to share it', async () => {
+    const document = await vscode.workspace.openTextDocument({ content: 'x'.repeat(4001) });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 0, 0, 4001);
+    const sharing = vscode.commands.executeCommand('relayChat.shareSelection');
+    const finished = await Promise.race([sharing.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, 3000, false))]);
+    if (!finished) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    assert.ok(finished, 'it said so at once, without a conversation picker first');
+  });
+
   it('shares the editor selection as a fenced code block', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const answer = 42;\n' });
     const editor = await vscode.window.showTextDocument(document);
