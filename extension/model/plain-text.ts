@@ -23,7 +23,7 @@ function textOf(tokens: readonly Token[]): string {
         case 'code_block':
           return ` ${token.content} `;
         default:
-          // Paragraphs, list items and quotes open and close; line breaks; emphasis marks are nothing.
+          // Paragraphs, list items, quotes and line breaks separate words; emphasis marks vanish.
           return token.block || token.type.endsWith('break') ? ' ' : '';
       }
     })
