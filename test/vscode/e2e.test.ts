@@ -22,7 +22,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -203,8 +203,11 @@ describe('Relay Chat end to end in code-server', () => {
     return relayClient;
   }
 
-  async function openVsCode(settings: Record<string, unknown>): Promise<Page> {
-    codeServer = await startCodeServer({ extensionsDir, workspaceDir: tempFolder('workspace'), settings });
+  /** A fresh code-server on a fresh workspace holding `files` (name → content), opened in Chromium. */
+  async function openVsCode(settings: Record<string, unknown>, files: Record<string, string> = {}): Promise<Page> {
+    const workspaceDir = tempFolder('workspace');
+    for (const [name, content] of Object.entries(files)) writeFileSync(path.join(workspaceDir, name), content);
+    codeServer = await startCodeServer({ extensionsDir, workspaceDir, settings });
     browser = await launchChromium();
     await openWorkbench(browser.page, codeServer);
     return browser.page;
@@ -473,7 +476,10 @@ describe('Relay Chat end to end in code-server', () => {
 
   // Last, as "erin": bob's row is what the tree needs, and nothing here reaches alice's terminal.
   it('runs the view toolbar with a row focused; the composer fits its text and counts towards the limit', async () => {
-    const page = await openVsCode({ 'relayChat.serverUrl': relay.url, 'relayChat.userName': 'erin' });
+    const page = await openVsCode(
+      { 'relayChat.serverUrl': relay.url, 'relayChat.userName': 'erin' },
+      { 'shared.ts': 'const shared = true;\n' },
+    );
     await runCommand(page, 'Chat: Connect');
     await page.locator('.statusbar-item', { hasText: 'online as erin' }).waitFor(UI_TIMEOUT);
     await openViewContainer(page, 'Relay Chat');
@@ -537,6 +543,20 @@ describe('Relay Chat end to end in code-server', () => {
     await input.fill('');
     assert.equal(await counter.isVisible(), false);
     assert.equal(await send.isEnabled(), true);
+
+    // The editor's context menu hands Share Selection the document's URI: it asks where to share.
+    await page.keyboard.press('ControlOrMeta+P');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('shared.ts');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'shared.ts' }).waitFor(UI_TIMEOUT);
+    await page.keyboard.press('Enter');
+    const code = page.locator('.editor-instance .view-lines', { hasText: 'const shared = true;' });
+    await code.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await code.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: 'Share Selection' }).click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Share Selection' }).waitFor(UI_TIMEOUT);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.notification-toast').count(), 0, 'no error about the argument');
   });
 
   it('gives a chat tab the chat icon drawn for the theme, not the generic file icon', async () => {
