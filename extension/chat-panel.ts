@@ -8,13 +8,7 @@ import type { ChatModel } from './model/chat-model';
 import { conversationKey, sameName } from './model/conversation-ref';
 import { validateMessageText } from './model/validation';
 import { chatHtml, webviewRoots } from './webview-html';
-import {
-  fromWebview,
-  type ConversationRef,
-  type FromWebview,
-  type PanelView,
-  type ToWebview,
-} from './webview-protocol';
+import type { ConversationRef, FromWebview, PanelView, ToWebview } from './webview-protocol';
 
 export const GROUP_VIEW_TYPE = 'relayChat.group';
 export const PRIVATE_VIEW_TYPE = 'relayChat.private';
@@ -71,7 +65,7 @@ export class ChatPanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => this.onVisibilityChanged()),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.onWebviewMessage(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.onWebviewMessage(message)),
       connection.watchModel((model) => this.bind(model)),
     );
   }
@@ -133,7 +127,10 @@ export class ChatPanel implements vscode.Disposable {
     this.queueRender();
   }
 
-  private onWebviewMessage(raw: unknown): void {
+  private async onWebviewMessage(raw: unknown): Promise<void> {
+    // The schemas (and zod) load with a panel's first message, not at activation (see extension.ts).
+    const { fromWebview } = await import('./webview-protocol');
+    if (this.isDisposed) return;
     const parsed = fromWebview.safeParse(raw);
     if (!parsed.success) {
       this.log.warn(`ignored an invalid message from the ${this.key} panel: ${parsed.error.message}`);

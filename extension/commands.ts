@@ -4,7 +4,6 @@ import * as vscode from 'vscode';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
-import { conversationArg } from './model/command-args';
 import { GROUP } from './model/conversation-ref';
 import { formatSnippet } from './model/snippet';
 import { validateMessageText } from './model/validation';
@@ -18,7 +17,12 @@ export function registerCommands(
   // A command's first argument depends on where it was invoked from (see conversationArg);
   // handlers only ever see the conversation it names, if any.
   const register = (id: string, handler: (target: ConversationRef | undefined) => unknown): void => {
-    context.subscriptions.push(vscode.commands.registerCommand(id, (arg?: unknown) => handler(conversationArg(arg))));
+    const run = async (arg?: unknown): Promise<unknown> => {
+      // Loaded with the first command, not at activation: it needs zod (see extension.ts).
+      const { conversationArg } = await import('./model/command-args');
+      return handler(conversationArg(arg));
+    };
+    context.subscriptions.push(vscode.commands.registerCommand(id, run));
   };
 
   register('relayChat.connect', () => connection.connect());
