@@ -6,7 +6,6 @@ import type * as vscode from 'vscode';
 import { GROUP_VIEW_TYPE, viewTypeOf } from './chat-panel';
 import type { ChatPanelManager } from './chat-panel-manager';
 import { GROUP } from './model/conversation-ref';
-import { webviewState } from './webview-protocol';
 
 export class ChatPanelSerializer implements vscode.WebviewPanelSerializer<unknown> {
   constructor(
@@ -15,6 +14,8 @@ export class ChatPanelSerializer implements vscode.WebviewPanelSerializer<unknow
   ) {}
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    // The schemas (and zod) load here, not at activation (see extension.ts).
+    const { webviewState } = await import('./webview-protocol');
     const parsed = webviewState.safeParse(state);
     // A group panel can always come back; a private one only if it says with whom.
     const ref = parsed.success ? parsed.data.conversation : this.viewType === GROUP_VIEW_TYPE ? GROUP : undefined;

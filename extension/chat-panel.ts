@@ -8,19 +8,22 @@ import type { ChatModel } from './model/chat-model';
 import { conversationKey, sameName } from './model/conversation-ref';
 import { validateMessageText } from './model/validation';
 import { chatHtml, webviewRoots } from './webview-html';
-import {
-  fromWebview,
-  type ConversationRef,
-  type FromWebview,
-  type PanelView,
-  type ToWebview,
-} from './webview-protocol';
+import type { ConversationRef, FromWebview, PanelView, ToWebview } from './webview-protocol';
 
 export const GROUP_VIEW_TYPE = 'relayChat.group';
 export const PRIVATE_VIEW_TYPE = 'relayChat.private';
 
 export function viewTypeOf(ref: ConversationRef): string {
   return ref.kind === 'group' ? GROUP_VIEW_TYPE : PRIVATE_VIEW_TYPE;
+}
+
+/**
+ * The tab icon. VS Code recolours the activity-bar icon (media/chat.svg) to the theme, but
+ * draws a tab's as it is, so a tab needs a variant for light and one for dark themes.
+ */
+function tabIcon(extensionUri: vscode.Uri): { light: vscode.Uri; dark: vscode.Uri } {
+  const variant = (theme: string): vscode.Uri => vscode.Uri.joinPath(extensionUri, 'media', `chat-${theme}.svg`);
+  return { light: variant('light'), dark: variant('dark') };
 }
 
 export function panelTitle(ref: ConversationRef, self: string | undefined): string {
@@ -55,12 +58,14 @@ export class ChatPanel implements vscode.Disposable {
   ) {
     this.ref = ref;
     this.key = conversationKey(ref);
+    // Set here, for new and restored panels alike.
+    panel.iconPath = tabIcon(extensionUri);
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
     panel.webview.html = chatHtml(panel.webview, extensionUri, panelTitle(ref, connection.model?.self));
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => this.onVisibilityChanged()),
-      panel.webview.onDidReceiveMessage((message: unknown) => this.onWebviewMessage(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => void this.onWebviewMessage(message)),
       connection.watchModel((model) => this.bind(model)),
     );
   }
@@ -122,7 +127,10 @@ export class ChatPanel implements vscode.Disposable {
     this.queueRender();
   }
 
-  private onWebviewMessage(raw: unknown): void {
+  private async onWebviewMessage(raw: unknown): Promise<void> {
+    // The schemas (and zod) load with a panel's first message, not at activation (see extension.ts).
+    const { fromWebview } = await import('./webview-protocol');
+    if (this.isDisposed) return;
     const parsed = fromWebview.safeParse(raw);
     if (!parsed.success) {
       this.log.warn(`ignored an invalid message from the ${this.key} panel: ${parsed.error.message}`);

@@ -1,64 +1,61 @@
 /** Every Relay Chat command, registered in this one place (their titles are in package.json). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isValidName } from '../protocol';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
 import { GROUP } from './model/conversation-ref';
 import { formatSnippet } from './model/snippet';
 import { validateMessageText } from './model/validation';
-import { conversationRef, type ConversationRef } from './webview-protocol';
+import type { ConversationRef } from './webview-protocol';
 
 export function registerCommands(
   context: vscode.ExtensionContext,
   connection: ConnectionManager,
   panels: ChatPanelManager,
 ): void {
-  const register = (id: string, handler: (...args: unknown[]) => unknown): void => {
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  // A command's first argument depends on where it was invoked from (see conversationArg);
+  // handlers only ever see the conversation it names, if any.
+  const register = (id: string, handler: (target: ConversationRef | undefined) => unknown): void => {
+    const run = async (arg?: unknown): Promise<unknown> => {
+      // Loaded with the first command, not at activation: it needs zod (see extension.ts).
+      const { conversationArg } = await import('./model/command-args');
+      return handler(conversationArg(arg));
+    };
+    context.subscriptions.push(vscode.commands.registerCommand(id, run));
   };
 
   register('relayChat.connect', () => connection.connect());
   register('relayChat.disconnect', () => connection.disconnect());
   register('relayChat.openGroupChat', () => void panels.open(GROUP));
 
-  // The Online Users tree passes the clicked name; from the palette it is picked.
-  register('relayChat.messageUser', async (name?: unknown) => {
-    if (name !== undefined && (typeof name !== 'string' || !isValidName(name))) {
-      void vscode.window.showErrorMessage(`Relay Chat: ${JSON.stringify(name)} is not a user name.`);
-      return;
-    }
+  // From the palette, or with no user named, ask who.
+  register('relayChat.messageUser', async (target) => {
     const model = await requireModel(connection);
     if (!model) return;
-    const target = name ?? (await pickUser(model));
-    if (target) panels.open({ kind: 'private', with: target });
+    const name = target?.kind === 'private' ? target.with : await pickUser(model);
+    if (name) panels.open({ kind: 'private', with: name });
   });
 
-  // Programmatic callers may pass the conversation ({ kind: 'group' } or { kind: 'private', with }).
-  register('relayChat.shareSelection', async (target?: unknown) => {
-    const parsedTarget = target === undefined ? undefined : conversationRef.safeParse(target);
-    if (parsedTarget && !parsedTarget.success) {
-      void vscode.window.showErrorMessage('Relay Chat: Share Selection was given an invalid conversation.');
-      return;
-    }
+  register('relayChat.shareSelection', async (target) => {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.selection.isEmpty) {
       void vscode.window.showWarningMessage('Relay Chat: select some text in an editor to share it.');
       return;
     }
-    const model = await requireModel(connection);
-    if (!model) return;
-    const ref = parsedTarget?.data ?? (await pickConversation(model));
-    if (!ref) return;
     const { document } = editor;
     const code = document.getText(editor.selection);
     const text = formatSnippet(code, document.languageId, path.basename(document.fileName));
+    // Before connecting or asking where to: a selection too long to share goes nowhere.
     const problem = validateMessageText(text);
     if (problem) {
       void vscode.window.showErrorMessage(`Relay Chat: cannot share this selection. ${problem}.`);
       return;
     }
+    const model = await requireModel(connection);
+    if (!model) return;
+    const ref = target ?? (await pickConversation(model));
+    if (!ref) return;
     model.send(ref, text);
     // Show where it went and whether it arrived, without leaving the editor.
     panels.open(ref, { preserveFocus: true });

@@ -5,11 +5,14 @@
  * `onDidChangeModel` and then to the model itself.
  */
 import * as vscode from 'vscode';
-import { RelayClient } from '../client/relay-client';
-import { ChatModel } from './model/chat-model';
+import type { ChatModel } from './model/chat-model';
+import { oneLine } from './model/one-line';
 import type { Disposable } from './model/signal';
 import type { SessionSecrets } from './session-secrets';
 import { askUserName, resolveConnectionSettings, type ConnectionSettings } from './settings';
+
+/** Code points of a server's text (an error, a close reason) that a notification repeats. */
+const SERVER_TEXT_MAX = 200;
 
 interface Connection {
   model: ChatModel;
@@ -80,13 +83,15 @@ export class ConnectionManager implements vscode.Disposable {
 
   private async start(): Promise<void> {
     if (this.current && this.current.model.connection.state !== 'closed') {
-      vscode.window.showInformationMessage(`Relay Chat: already connected as ${this.current.model.self}.`);
+      void vscode.window.showInformationMessage(`Relay Chat: already connected as ${this.current.model.self}.`);
       return;
     }
     await this.disconnect();
     const settings = await resolveConnectionSettings();
     if (!settings) return;
     const session = await this.secrets.get(settings.serverUrl, settings.userName);
+    // Loaded on the first connect rather than at activation, which happens in every window (see extension.ts).
+    const [{ RelayClient }, { ChatModel }] = await Promise.all([import('../client/relay-client'), import('./model/chat-model')]);
     const client = new RelayClient({
       url: settings.serverUrl,
       name: settings.userName,
@@ -102,7 +107,7 @@ export class ConnectionManager implements vscode.Disposable {
       }),
       model.onDidError(({ code, message }) => {
         this.log.warn(`server error ${code}: ${message}`);
-        void vscode.window.showWarningMessage(`Relay Chat: ${message}`);
+        void vscode.window.showWarningMessage(`Relay Chat: ${oneLine(message, SERVER_TEXT_MAX)}`);
       }),
       model.onDidChangeConnection(({ state, error }) => {
         this.log.info(`${state}${error ? `: ${error}` : ''}`);
@@ -125,7 +130,7 @@ export class ConnectionManager implements vscode.Disposable {
     const reason =
       code === 'NAME_TAKEN'
         ? `The name "${userName}" is already taken on ${serverUrl}.`
-        : `The server refused the name "${userName}": ${message}`;
+        : `The server refused the name "${userName}": ${oneLine(message, SERVER_TEXT_MAX)}`;
     const choice = await vscode.window.showErrorMessage(`Relay Chat: ${reason}`, 'Choose Another Name');
     if (choice !== 'Choose Another Name' || this.current !== connection) return;
     const newName = await askUserName('Pick another name for the chat', userName);
@@ -136,7 +141,7 @@ export class ConnectionManager implements vscode.Disposable {
   /** The server ended it for good (e.g. the same name connected from another window). */
   private async onClosed(connection: Connection, error: string | undefined): Promise<void> {
     const choice = await vscode.window.showWarningMessage(
-      `Relay Chat: disconnected${error ? `: ${error}` : ''}.`,
+      `Relay Chat: disconnected${error ? `: ${oneLine(error, SERVER_TEXT_MAX)}` : ''}.`,
       'Reconnect',
     );
     if (choice === 'Reconnect' && this.current === connection) await this.connect();

@@ -1,6 +1,15 @@
 /**
- * Relay Chat for VS Code: wires the pieces together. Activation only registers them; nothing
- * connects until Chat: Connect, unless `relayChat.autoConnect` is on.
+ * Relay Chat for VS Code: wires the pieces together.
+ *
+ * Why activation is light: package.json activates on `onStartupFinished`, so this runs in every
+ * window, chat or not, because `relayChat.autoConnect` must be able to connect at startup and
+ * VS Code cannot make activation depend on a setting. So activation only registers the view,
+ * status bar, panel serializers and commands; the connection code (client, ws), zod with every
+ * schema, and the markdown parser load on first use (dynamic imports: the first connect,
+ * command, panel message or notification), and nothing connects until Chat: Connect unless
+ * autoConnect is on. The view and the commands would activate the extension by themselves
+ * (VS Code derives onView/onCommand from their contributions); webview panels are no
+ * contribution, so `onWebviewPanel:*` stays listed for a reload to bring panels back at once.
  */
 import * as vscode from 'vscode';
 import { ChatPanelManager } from './chat-panel-manager';

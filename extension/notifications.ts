@@ -8,6 +8,7 @@ import type { ConnectionManager } from './connection-manager';
 import type { IncomingMessage } from './model/chat-model';
 import { notificationsSetting } from './settings';
 
+/** Code points of the message a notification shows: a glance, not the message. */
 const PREVIEW_LENGTH = 120;
 
 export class NotificationController implements vscode.Disposable {
@@ -33,13 +34,11 @@ export class NotificationController implements vscode.Disposable {
     if (setting === 'none' || (setting === 'private' && conversation.kind === 'group')) return;
     const where = conversation.kind === 'group' ? ' in the group' : '';
     const action = conversation.kind === 'group' ? 'Open' : 'Reply';
-    const text = `${message.from}${where}: ${preview(message.text)}`;
+    // A notification cannot render markdown: it shows the text a reader of the chat would see.
+    // The markdown parser is loaded with the first notification, not at activation.
+    const { plainTextPreview } = await import('./model/plain-text');
+    const text = `${message.from}${where}: ${plainTextPreview(message.text, PREVIEW_LENGTH)}`;
     const choice = await vscode.window.showInformationMessage(text, action);
     if (choice === action) this.panels.open(conversation);
   }
-}
-
-function preview(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > PREVIEW_LENGTH ? `${flat.slice(0, PREVIEW_LENGTH - 1)}…` : flat;
 }

@@ -3,7 +3,7 @@
  * settings) so the same name can be used again after a restart.
  */
 import type * as vscode from 'vscode';
-import { nameKey } from '../protocol';
+import { nameKey } from '../protocol/limits';
 
 export class SessionSecrets {
   constructor(private readonly secrets: vscode.SecretStorage) {}

@@ -1,6 +1,7 @@
 /**
  * The status bar item: connection state ("connecting", "online as NAME", "offline" with a
- * countdown to the next attempt). Clicking it opens the group chat.
+ * countdown to the next attempt). Clicking it opens the group chat. Its icons are plain
+ * codicons: debug ones (debug-disconnect) are painted in the theme's debug colours everywhere.
  */
 import * as vscode from 'vscode';
 import type { ConnectionManager } from './connection-manager';
@@ -54,7 +55,7 @@ export class StatusBarController implements vscode.Disposable {
       case 'offline': {
         const seconds = retryAt === undefined ? undefined : Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
         this.show(
-          `$(debug-disconnect) Chat: offline${seconds === undefined ? '' : `, retrying in ${seconds} s`}`,
+          `$(warning) Chat: offline${seconds === undefined ? '' : `, retrying in ${seconds} s`}`,
           `Relay Chat: the connection dropped${error ? ` (${error})` : ''}. Messages you send are queued.`,
         );
         if (seconds !== undefined && seconds > 0) this.countdown = setTimeout(() => this.update(model), 1000);

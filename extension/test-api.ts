@@ -19,6 +19,8 @@ export interface RelayChatTestApi {
   panels(): {
     conversation: ConversationRef;
     title: string;
+    /** The tab icon's files, for light and dark themes. */
+    icon: { light: string; dark: string } | undefined;
     visible: boolean;
     connection: string | undefined;
     messages: { from: string; text: string; status: MessageStatus }[];
@@ -50,6 +52,7 @@ export function createTestApi(parts: {
       parts.panels.all().map((panel) => ({
         conversation: panel.conversation,
         title: panel.panel.title,
+        icon: tabIconFiles(panel.panel.iconPath),
         visible: panel.panel.visible,
         connection: panel.view?.connection.state,
         messages: (panel.view?.entries ?? []).flatMap((entry) =>
@@ -57,4 +60,9 @@ export function createTestApi(parts: {
         ),
       })),
   };
+}
+
+function tabIconFiles(icon: vscode.WebviewPanel['iconPath']): { light: string; dark: string } | undefined {
+  if (!icon) return undefined;
+  return icon instanceof vscode.Uri ? { light: icon.fsPath, dark: icon.fsPath } : { light: icon.light.fsPath, dark: icon.dark.fsPath };
 }

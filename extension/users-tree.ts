@@ -3,7 +3,7 @@
  * the number of unread private messages; clicking a user opens the private chat.
  */
 import * as vscode from 'vscode';
-import { nameKey } from '../protocol';
+import { nameKey } from '../protocol/limits';
 import type { ConnectionManager } from './connection-manager';
 import type { UserEntry } from './model/chat-model';
 

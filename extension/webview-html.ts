@@ -39,8 +39,9 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
   <div id="notice" class="notice" role="alert" hidden></div>
   <form id="composer" class="composer">
     <label id="composer-label" for="composer-input" class="visually-hidden">Message</label>
-    <textarea id="composer-input" rows="1" aria-describedby="composer-hint"></textarea>
+    <textarea id="composer-input" rows="1" aria-describedby="composer-count composer-hint"></textarea>
     <button id="composer-send" type="submit">Send</button>
+    <span id="composer-count" class="composer-count" hidden></span>
     <span id="composer-hint" class="visually-hidden">Enter sends, Shift+Enter starts a new line</span>
   </form>
 </main>

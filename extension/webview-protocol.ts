@@ -89,7 +89,7 @@ export function isOpenableLink(url: string): boolean {
 export const fromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
   z.object({ type: z.literal('send'), text: z.string().min(1) }),
-  z.object({ type: z.literal('retry'), id: z.string().min(1) }),
+  z.object({ type: z.literal('retry'), id: z.string().min(1).max(LIMITS.messageIdMaxLength) }),
   z.object({ type: z.literal('loadOlder') }),
   z.object({ type: z.literal('typing') }),
   z.object({ type: z.literal('connect') }),

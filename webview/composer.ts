@@ -1,7 +1,9 @@
 /**
- * The message box: Enter sends, Shift+Enter starts a new line, it grows with its text, and
- * every keystroke is kept as the draft (so it survives going offline and window reloads).
+ * The message box: Enter sends, Shift+Enter starts a new line, it grows with its text, counts
+ * towards the length limit as the text nears it, and every keystroke is kept as the draft (so
+ * it survives going offline and window reloads).
  */
+import { lengthCounter } from '../extension/model/validation';
 
 /** Typing notices go out at most this often; the client throttles further. */
 const TYPING_INTERVAL_MS = 1000;
@@ -14,15 +16,24 @@ export interface ComposerActions {
   draftChanged(draft: string): void;
 }
 
+export interface ComposerElements {
+  form: HTMLFormElement;
+  input: HTMLTextAreaElement;
+  label: HTMLElement;
+  sendButton: HTMLButtonElement;
+  counter: HTMLElement;
+}
+
 export class Composer {
   private lastTypingAt = 0;
+  private readonly input: HTMLTextAreaElement;
 
   constructor(
-    private readonly form: HTMLFormElement,
-    private readonly input: HTMLTextAreaElement,
-    private readonly label: HTMLElement,
+    private readonly elements: ComposerElements,
     private readonly actions: ComposerActions,
   ) {
+    const { form, input } = elements;
+    this.input = input;
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       this.submit();
@@ -37,6 +48,7 @@ export class Composer {
     });
     input.addEventListener('input', () => {
       this.fitHeight();
+      this.showLength();
       this.actions.draftChanged(input.value);
       const now = Date.now();
       if (input.value.trim() && now - this.lastTypingAt > TYPING_INTERVAL_MS) {
@@ -53,11 +65,12 @@ export class Composer {
   setDraft(text: string): void {
     this.input.value = text;
     this.fitHeight();
+    this.showLength();
   }
 
   /** Names who the message goes to, for the label and placeholder. */
   setRecipient(recipient: string): void {
-    this.label.textContent = `Message ${recipient}`;
+    this.elements.label.textContent = `Message ${recipient}`;
     this.input.placeholder = `Message ${recipient} (Enter to send, Shift+Enter for a new line)`;
   }
 
@@ -72,8 +85,26 @@ export class Composer {
     this.actions.draftChanged('');
   }
 
+  /** Near the limit, how much of it is used; past it, in the error colour, with Send off (Enter still explains). */
+  private showLength(): void {
+    const { counter, sendButton } = this.elements;
+    const length = lengthCounter(this.input.value);
+    const over = length?.over ?? false;
+    counter.hidden = length === undefined;
+    counter.textContent = length?.text ?? '';
+    counter.classList.toggle('over', over);
+    this.input.setAttribute('aria-invalid', String(over));
+    sendButton.disabled = over;
+  }
+
+  /** Grows with the text up to MAX_HEIGHT_PX, and only then scrolls. */
   private fitHeight(): void {
-    this.input.style.height = 'auto';
-    this.input.style.height = `${Math.min(this.input.scrollHeight, MAX_HEIGHT_PX)}px`;
+    const input = this.input;
+    input.classList.remove('scrolls');
+    input.style.height = 'auto';
+    // The box is sized border-box, but scrollHeight leaves its borders out.
+    const wanted = input.scrollHeight + input.offsetHeight - input.clientHeight;
+    input.style.height = `${Math.min(wanted, MAX_HEIGHT_PX)}px`;
+    input.classList.toggle('scrolls', wanted > MAX_HEIGHT_PX);
   }
 }

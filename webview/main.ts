@@ -29,9 +29,13 @@ const list = new MessageList(byId('messages', HTMLDivElement), {
   openLink: (url) => host.post({ type: 'openLink', url }),
 });
 const composer = new Composer(
-  byId('composer', HTMLFormElement),
-  byId('composer-input', HTMLTextAreaElement),
-  byId('composer-label', HTMLLabelElement),
+  {
+    form: byId('composer', HTMLFormElement),
+    input: byId('composer-input', HTMLTextAreaElement),
+    label: byId('composer-label', HTMLLabelElement),
+    sendButton: byId('composer-send', HTMLButtonElement),
+    counter: byId('composer-count', HTMLSpanElement),
+  },
   {
     send(text) {
       const problem = validateMessageText(text);

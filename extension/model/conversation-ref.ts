@@ -1,5 +1,5 @@
 /** Which conversation a message belongs to, and the stable key conversations are stored by. */
-import { nameKey } from '../../protocol';
+import { nameKey } from '../../protocol/limits';
 import type { ConversationRef } from '../webview-protocol';
 
 export const GROUP: ConversationRef = { kind: 'group' };

@@ -2,7 +2,7 @@
  * Who is typing where. Clients repeat `typing` about every 2 s while typing, so a name is
  * dropped after a few seconds without news, or as soon as that person's message arrives.
  */
-import { nameKey } from '../../protocol';
+import { nameKey } from '../../protocol/limits';
 
 const TYPING_TIMEOUT_MS = 5000;
 

@@ -33,7 +33,28 @@ export function validateMessageText(text: string): string | undefined {
   if (text.trim().length === 0) return 'Type a message first';
   const length = codePointLength(text);
   if (length > LIMITS.textMaxCodePoints) {
-    return `Messages are limited to ${LIMITS.textMaxCodePoints} characters; this one has ${length}`;
+    return `Messages are limited to ${count(LIMITS.textMaxCodePoints)} characters; this one has ${count(length)}`;
   }
   return undefined;
+}
+
+/** From this many code points on, the composer shows how close a message is to the limit. */
+const COUNTER_FROM = 3500;
+
+export interface LengthCounter {
+  /** "3,612 / 4,000" */
+  text: string;
+  over: boolean;
+}
+
+/** The composer's counter for `text`, or undefined while the text is far from the limit. */
+export function lengthCounter(text: string): LengthCounter | undefined {
+  const length = codePointLength(text);
+  if (length < COUNTER_FROM) return undefined;
+  return { text: `${count(length)} / ${count(LIMITS.textMaxCodePoints)}`, over: length > LIMITS.textMaxCodePoints };
+}
+
+/** Every message of the UI is English, and so are its numbers. */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
 }

@@ -5,9 +5,11 @@
  * RELAY_CHAT_TEST_SERVER_URL.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { RelayClient } from '../../client/relay-client';
 import type { ChatMessage } from '../../protocol';
+import { GROUP_VIEW_TYPE, PRIVATE_VIEW_TYPE } from '../../extension/chat-panel';
 import type { RelayChatTestApi } from '../../extension/test-api';
 
 const EXTENSION_ID = 'relay-chat.relay-chat';
@@ -58,6 +60,23 @@ describe('Relay Chat in VS Code', () => {
     assert.deepEqual(api.users(), []);
   });
 
+  it('lists only the activation events VS Code does not derive from its contributions', () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as {
+      activationEvents: string[];
+      contributes: { commands: { command: string }[]; views: Record<string, { id: string }[]> };
+    };
+    const implied = [
+      ...Object.values(manifest.contributes.views).flatMap((views) => views.map((view) => `onView:${view.id}`)),
+      ...manifest.contributes.commands.map(({ command }) => `onCommand:${command}`),
+    ];
+    assert.deepEqual(manifest.activationEvents.filter((event) => implied.includes(event)), []);
+    // Nothing in `contributes` names a webview panel: restoring one after a reload activates the
+    // extension (and its serializers) through these alone.
+    for (const viewType of [GROUP_VIEW_TYPE, PRIVATE_VIEW_TYPE]) {
+      assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
+    }
+  });
+
   it('connects with the configured server and name, and lists who is online', async () => {
     await settings().update('serverUrl', serverUrl(), vscode.ConfigurationTarget.Global);
     await settings().update('userName', 'tester', vscode.ConfigurationTarget.Global);
@@ -92,6 +111,27 @@ describe('Relay Chat in VS Code', () => {
     assert.equal(api.panels().length, 1, 'the same panel is revealed');
   });
 
+  it('opens the chat of the tree node the view toolbar passes while a row has focus', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await eventually(() => api.panels().length === 0, 'the panels to close');
+    // What VS Code hands a view/title command when a row of the tree has focus: its element.
+    const focusedRow = { name: 'alice', online: true, self: false, unread: 0 };
+    await vscode.commands.executeCommand('relayChat.messageUser', focusedRow);
+    const panel = await eventually(() => api.panels()[0], "alice's panel");
+    assert.deepEqual(panel.conversation, { kind: 'private', with: 'alice' });
+  });
+
+  it('refuses a selection over the length limit before asking where to share it', async () => {
+    const document = await vscode.workspace.openTextDocument({ content: 'x'.repeat(4001) });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 0, 0, 4001);
+    const sharing = vscode.commands.executeCommand('relayChat.shareSelection');
+    const finished = await Promise.race([sharing.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, 3000, false))]);
+    if (!finished) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    assert.ok(finished, 'it said so at once, without a conversation picker first');
+  });
+
   it('shares the editor selection as a fenced code block', async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const answer = 42;\n' });
     const editor = await vscode.window.showTextDocument(document);
@@ -117,6 +157,15 @@ describe('Relay Chat in VS Code', () => {
     );
     assert.equal(group.title, 'Group Chat');
     assert.deepEqual(group.messages, [{ from: 'alice', text: 'hello everyone', status: 'received' }]);
+  });
+
+  it('gives the chat tabs an icon for light and for dark themes', () => {
+    assert.ok(api.panels().length > 0);
+    for (const panel of api.panels()) {
+      assert.ok(panel.icon, `${panel.title} has a tab icon`);
+      assert.notEqual(panel.icon.light, panel.icon.dark);
+      for (const file of [panel.icon.light, panel.icon.dark]) assert.match(readFileSync(file, 'utf8'), /^<svg /);
+    }
   });
 
   it('reports a taken name and stays off', async () => {

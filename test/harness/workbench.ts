@@ -79,10 +79,13 @@ export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
 }
 
-/** Saves a full-window screenshot as test-output/`name`.png and returns its path. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+/**
+ * Saves a screenshot as test-output/`name`.png and returns its path: of the whole window, or of
+ * one element (a close-up, e.g. of a webview's composer or an editor tab).
+ */
+export async function saveScreenshot(target: Page | Locator, name: string): Promise<string> {
   mkdirSync(testOutputDir, { recursive: true });
   const file = path.join(testOutputDir, `${name}.png`);
-  await page.screenshot({ path: file });
+  await target.screenshot({ path: file });
   return file;
 }

@@ -22,7 +22,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -203,8 +203,11 @@ describe('Relay Chat end to end in code-server', () => {
     return relayClient;
   }
 
-  async function openVsCode(settings: Record<string, unknown>): Promise<Page> {
-    codeServer = await startCodeServer({ extensionsDir, workspaceDir: tempFolder('workspace'), settings });
+  /** A fresh code-server on a fresh workspace holding `files` (name → content), opened in Chromium. */
+  async function openVsCode(settings: Record<string, unknown>, files: Record<string, string> = {}): Promise<Page> {
+    const workspaceDir = tempFolder('workspace');
+    for (const [name, content] of Object.entries(files)) writeFileSync(path.join(workspaceDir, name), content);
+    codeServer = await startCodeServer({ extensionsDir, workspaceDir, settings });
     browser = await launchChromium();
     await openWorkbench(browser.page, codeServer);
     return browser.page;
@@ -340,6 +343,11 @@ describe('Relay Chat end to end in code-server', () => {
     bob.send('Can you look at **this**?\n\n```ts\nconst x: number = 1;\n```\nDocs: https://example.com/docs', 'tester');
     const bobRow = treeRow(page, 'Online Users', 'bob');
     await bobRow.locator('.label-description', { hasText: '1 unread' }).waitFor(UI_TIMEOUT);
+    // A notification cannot render markdown: it shows the text, on one line.
+    await page
+      .locator('.notification-toast', { hasText: 'bob: Can you look at this? const x: number = 1; Docs: https://example.com/docs' })
+      .waitFor(UI_TIMEOUT);
+    await saveScreenshot(page, 'e2e-3a-markdown-notification');
     await runCommand(page, 'Notifications: Clear All Notifications');
     await bobRow.click();
     const bobChat = webviewFrame(page);
@@ -384,6 +392,13 @@ describe('Relay Chat end to end in code-server', () => {
     const port = relay.port;
     await relay.close();
     await group.locator('.connection', { hasText: 'Offline' }).waitFor(UI_TIMEOUT);
+    // Its icon is drawn like the rest of the status bar, not in some theme colour of its own.
+    const offlineItem = page.locator('.statusbar-item', { hasText: 'Chat: offline' });
+    const iconAndText = await offlineItem.evaluate((item) =>
+      [item.querySelector('.codicon'), item.querySelector('.statusbar-item-label')].map((part) => part && getComputedStyle(part).color),
+    );
+    assert.ok(iconAndText[0], 'the offline item has an icon');
+    assert.equal(iconAndText[0], iconAndText[1], 'the offline icon has the colour of its text');
     await groupInput.pressSequentially('Typed while offline');
     await groupInput.press('Enter');
     await group.locator('.message.status-queued .state', { hasText: 'Waiting for the connection' }).waitFor(UI_TIMEOUT);
@@ -457,5 +472,111 @@ describe('Relay Chat end to end in code-server', () => {
     assert.match(alice.stderr, /connection lost/);
     assert.match(alice.stderr, /reconnected/);
     assert.doesNotMatch(alice.stderr, /relay-chat: (not sent|the server refused|server error|disconnected:)/);
+  });
+
+  // Last, as "erin": bob's row is what the tree needs, and nothing here reaches alice's terminal.
+  it('runs the view toolbar with a row focused; the composer fits its text and counts towards the limit', async () => {
+    const page = await openVsCode(
+      { 'relayChat.serverUrl': relay.url, 'relayChat.userName': 'erin' },
+      { 'shared.ts': 'const shared = true;\n' },
+    );
+    await runCommand(page, 'Chat: Connect');
+    await page.locator('.statusbar-item', { hasText: 'online as erin' }).waitFor(UI_TIMEOUT);
+    await openViewContainer(page, 'Relay Chat');
+    const toolbar = page.locator('.part.sidebar .title-actions');
+    const bobRow = treeRow(page, 'Online Users', 'bob');
+    const chat = webviewFrame(page);
+    const input = chat.getByLabel('Message bob');
+
+    // Clicking a row opens its chat and leaves the row focused; VS Code then hands that row's
+    // element to the toolbar's commands.
+    await bobRow.click();
+    await input.waitFor(UI_TIMEOUT);
+    await runCommand(page, 'View: Close All Editors');
+    await input.waitFor({ state: 'detached', ...UI_TIMEOUT });
+    await toolbar.getByRole('button', { name: 'Message User…' }).click();
+    await input.waitFor(UI_TIMEOUT);
+    assert.equal(await page.locator('.notification-toast').count(), 0, 'no notification, in particular no error');
+    // The toolbar's icons all have its colour: none is painted in a theme's debug colours.
+    const iconColour = (name: string): Promise<string> =>
+      toolbar.getByRole('button', { name }).evaluate((icon) => getComputedStyle(icon).color);
+    assert.equal(await iconColour('Disconnect'), await iconColour('Open Group Chat'));
+    await saveScreenshot(page.locator('.part.sidebar'), 'e2e-13-view-toolbar');
+
+    // The message box is as tall as its text: no scrollbar for one line, nor for three.
+    const overflow = (): Promise<number> => input.evaluate((box) => box.scrollHeight - box.clientHeight);
+    const height = (): Promise<number> => input.evaluate((box) => box.getBoundingClientRect().height);
+    await input.click();
+    await input.pressSequentially('One line');
+    assert.equal(await overflow(), 0, 'one line fits');
+    const oneLine = await height();
+    await saveScreenshot(chat.locator('#composer'), 'e2e-10-composer-one-line');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('two');
+    await input.press('Shift+Enter');
+    await input.pressSequentially('three');
+    assert.equal(await overflow(), 0, 'three lines fit');
+    assert.ok((await height()) > oneLine, 'the box grew');
+
+    // Near the limit (4,000 code points) a counter shows how much is used; past it, it turns to
+    // the error colour, Send is off, and Enter explains instead of sending, keeping the text.
+    const counter = chat.locator('#composer-count');
+    const send = chat.getByRole('button', { name: 'Send' });
+    const colour = (): Promise<string> => counter.evaluate((element) => getComputedStyle(element).color);
+    await input.fill('x'.repeat(3499));
+    assert.equal(await counter.isVisible(), false, 'no counter while far from the limit');
+    await input.fill('😀'.repeat(3612));
+    await counter.waitFor(UI_TIMEOUT);
+    assert.equal(await counter.innerText(), '3,612 / 4,000', 'counted in code points');
+    assert.equal(await send.isEnabled(), true);
+    const nearColour = await colour();
+    await saveScreenshot(chat.locator('#composer'), 'e2e-11-composer-near-limit');
+    await input.press('End');
+    await input.pressSequentially('x'.repeat(389));
+    assert.equal(await counter.innerText(), '4,001 / 4,000');
+    assert.notEqual(await colour(), nearColour, 'past the limit the counter changes colour');
+    assert.equal(await send.isEnabled(), false, 'Send is off past the limit');
+    await input.press('Enter');
+    await chat.locator('.notice', { hasText: 'Messages are limited to 4,000 characters; this one has 4,001' }).waitFor(UI_TIMEOUT);
+    assert.equal(Array.from(await input.inputValue()).length, 4001, 'the text is kept');
+    await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-12-composer-over-limit');
+    await input.fill('');
+    assert.equal(await counter.isVisible(), false);
+    assert.equal(await send.isEnabled(), true);
+
+    // The editor's context menu hands Share Selection the document's URI: it asks where to share.
+    await page.keyboard.press('ControlOrMeta+P');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('shared.ts');
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'shared.ts' }).waitFor(UI_TIMEOUT);
+    await page.keyboard.press('Enter');
+    const code = page.locator('.editor-instance .view-lines', { hasText: 'const shared = true;' });
+    await code.click();
+    await page.keyboard.press('ControlOrMeta+A');
+    await code.click({ button: 'right' });
+    await page.locator('.monaco-menu .action-label', { hasText: 'Share Selection' }).click();
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Share Selection' }).waitFor(UI_TIMEOUT);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.locator('.notification-toast').count(), 0, 'no error about the argument');
+  });
+
+  it('gives a chat tab the chat icon drawn for the theme, not the generic file icon', async () => {
+    const page = await openVsCode({});
+    // A panel opens without a connection too; it says "Not connected".
+    await runCommand(page, 'Chat: Open Group Chat');
+    await webviewFrame(page).getByText('Not connected.').waitFor(UI_TIMEOUT);
+    const tab = page.locator('.tabs-container .tab', { hasText: 'Group Chat' });
+    const expectIcon = async (theme: 'light' | 'dark'): Promise<void> => {
+      const image = await tab.locator('.monaco-icon-label').evaluate((label) => getComputedStyle(label, '::before').backgroundImage);
+      const url = /^url\("(.*)"\)$/.exec(image)?.[1];
+      assert.ok(url, `the tab has an icon image, not the file icon's font glyph: ${image}`);
+      assert.match(decodeURIComponent(url), new RegExp(`/media/chat-${theme}\\.svg`));
+      const status = await page.evaluate(async (href) => (await fetch(href)).status, url);
+      assert.equal(status, 200, `media/chat-${theme}.svg is in the package (.vscodeignore lets it in)`);
+      await saveScreenshot(tab, `e2e-14-tab-icon-${theme}`);
+    };
+    await expectIcon('light');
+    await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+    await page.locator('.monaco-workbench.vs-dark').waitFor(UI_TIMEOUT);
+    await expectIcon('dark');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatSnippet } from '../../../extension/model/snippet';
 import {
+  lengthCounter,
   suggestUserName,
   validateMessageText,
   validateServerUrl,
@@ -46,6 +47,14 @@ describe('input validation', () => {
   it('refuses empty and too long messages, counting code points', () => {
     assert.match(validateMessageText('  \n ') ?? '', /Type a message/);
     assert.equal(validateMessageText('😀'.repeat(4000)), undefined);
-    assert.match(validateMessageText('😀'.repeat(4001)) ?? '', /limited to 4000 characters; this one has 4001/);
+    assert.match(validateMessageText('😀'.repeat(4001)) ?? '', /limited to 4,000 characters; this one has 4,001/);
+  });
+
+  it('counts towards the limit once a message nears it, in code points', () => {
+    assert.equal(lengthCounter('a'.repeat(3499)), undefined);
+    assert.deepEqual(lengthCounter('a'.repeat(3500)), { text: '3,500 / 4,000', over: false });
+    assert.deepEqual(lengthCounter('😀'.repeat(3612)), { text: '3,612 / 4,000', over: false });
+    assert.deepEqual(lengthCounter('😀'.repeat(4000)), { text: '4,000 / 4,000', over: false });
+    assert.deepEqual(lengthCounter('😀'.repeat(4001)), { text: '4,001 / 4,000', over: true });
   });
 });

@@ -135,5 +135,8 @@ describe('webview messages', () => {
     assert.equal(fromWebview.safeParse({ type: 'send', text: '' }).success, false);
     assert.equal(fromWebview.safeParse({ type: 'eval', code: '1' }).success, false);
     assert.equal(fromWebview.safeParse('ready').success, false);
+    // A retry names one of our message ids, which are bounded; nothing longer reaches an error message.
+    assert.equal(fromWebview.safeParse({ type: 'retry', id: 'x'.repeat(64) }).success, true);
+    assert.equal(fromWebview.safeParse({ type: 'retry', id: 'x'.repeat(65) }).success, false);
   });
 });
