@@ -5,6 +5,9 @@ export const LIMITS = {
   refMaxLength: 64,
   sessionMaxLength: 128,
   deviceLabelMaxLength: 64,
+  passwordMinLength: 8,
+  passwordMaxLength: 1024,
+  inviteMaxLength: 64,
   textMaxCodePoints: 4000,
   historyDefaultLimit: 50,
   historyMaxLimit: 200,
@@ -85,5 +88,10 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'UNKNOWN_USER',
   'INTERNAL',
+  'AUTH_REQUIRED',
+  'AUTH_FAILED',
+  'INVITE_INVALID',
+  'BAD_PASSWORD',
+  'TOO_MANY_ATTEMPTS',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

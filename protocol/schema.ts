@@ -4,7 +4,7 @@
  * Unknown fields are stripped, so older peers keep working when fields are added.
  */
 import * as z from 'zod';
-import { ERROR_CODES, isWellFormed, LIMITS } from './limits';
+import { isWellFormed, LIMITS } from './limits';
 
 /**
  * Every string on the wire: a lone surrogate would be relayed as it came but stored as U+FFFD,
@@ -29,6 +29,10 @@ export const helloFrame = z.object({
   session: wireString().min(1).max(LIMITS.sessionMaxLength).optional(),
   /** (new) This device's token, from an earlier welcome. */
   token: wireString().min(1).max(LIMITS.sessionMaxLength).optional(),
+  /** (new) Signs this device in (and registers the name where registration allows). */
+  password: wireString().optional(),
+  /** (new) An invite code, for registering where registration needs one. */
+  invite: wireString().min(1).max(LIMITS.inviteMaxLength).optional(),
   /** (new) A label for the device list ("VS Code on laptop"). */
   device: wireString().min(1).max(LIMITS.deviceLabelMaxLength).optional(),
   resume: seq.optional(),
@@ -124,7 +128,8 @@ export const historyFrame = z.object({
 export const errorFrame = z.object({
   type: z.literal('error'),
   ref,
-  code: z.enum(ERROR_CODES),
+  /** One of ERROR_CODES from this server; a client accepts codes it does not know, so codes can be added. */
+  code: wireString().min(1).max(64),
   message: wireString(),
   id: wireString().optional(),
 });

@@ -19,57 +19,76 @@ import type { Connection, FrameHandler } from './connection';
 import { serialiseHistory, serialiseWelcome } from './frame-budget';
 import type { Hub } from './hub';
 import type { Logger } from './options';
+import type { Authenticator } from './authentication';
 import type { IdentityStore } from './identity/identity-store';
 import { releaseAccount } from './release';
 import type { MessageStore, UserRecord } from './store/message-store';
 
 const RELEASED_REASON = 'the server administrator released this name';
 
-/** What a device that sent no label is called in the device list. */
-const DEFAULT_DEVICE_LABEL = 'unnamed device';
+
+export interface ChatServiceDependencies {
+  identity: IdentityStore;
+  store: MessageStore;
+  broker: Broker;
+  presence: PresenceManager;
+  hub: Hub;
+  logger: Logger;
+  serverId: string;
+  authenticator: Authenticator;
+}
 
 export class ChatService implements FrameHandler {
   /** Set while shutting down: connections then close without telling the others. */
   private stopping = false;
 
-  constructor(
-    private readonly identity: IdentityStore,
-    private readonly store: MessageStore,
-    private readonly broker: Broker,
-    private readonly presence: PresenceManager,
-    private readonly hub: Hub,
-    private readonly logger: Logger,
-    private readonly serverId: string,
-  ) {}
+  private readonly identity: IdentityStore;
+  private readonly store: MessageStore;
+  private readonly broker: Broker;
+  private readonly presence: PresenceManager;
+  private readonly hub: Hub;
+  private readonly logger: Logger;
+  private readonly serverId: string;
+  private readonly authenticator: Authenticator;
+
+  constructor(dependencies: ChatServiceDependencies) {
+    ({
+      identity: this.identity,
+      store: this.store,
+      broker: this.broker,
+      presence: this.presence,
+      hub: this.hub,
+      logger: this.logger,
+      serverId: this.serverId,
+      authenticator: this.authenticator,
+    } = dependencies);
+  }
 
   stop(): void {
     this.stopping = true;
   }
 
   async hello(connection: Connection, frame: HelloFrame): Promise<void> {
-    const claim = await this.identity.claimName(frame.name, frame.token ?? frame.session, frame.device ?? DEFAULT_DEVICE_LABEL);
+    const claim = await this.authenticator.hello(frame);
     if (!connection.isOpen) return;
-    if (claim.status === 'taken') {
-      connection.refuseHello(
-        'NAME_TAKEN',
-        `the name "${frame.name}" belongs to someone else; pick another or connect with its session`,
-        replyTagsOfFrame(frame),
-      );
+    if (!claim.ok) {
+      connection.refuseHello(claim.code, claim.message, replyTagsOfFrame(frame));
       return;
     }
     const user = claim.account;
     const key = nameKey(user.name);
-    connection.beginWelcome(user, key);
-    const previous = this.hub.register(key, connection);
-    if (previous && previous.user?.id !== user.id) {
+    connection.beginWelcome(user, key, claim.device.id);
+    const wasHere = this.hub.has(key);
+    const { sameDevice, formerOwner } = this.hub.register(key, connection);
+    sameDevice?.close(CloseCode.Replaced, 'replaced by a newer connection of the same device');
+    if (formerOwner.length > 0) {
       // The name was released and taken by someone else while its old holder was still here.
-      previous.close(CloseCode.SignedOut, RELEASED_REASON);
-      this.publishPresence(previous.user!.name, key, false);
+      for (const stale of formerOwner) stale.close(CloseCode.SignedOut, RELEASED_REASON);
+      this.publishPresence(formerOwner[0]!.user!.name, key, false);
       await this.presence.join(key, user.name); // the new owner's spelling
       this.publishPresence(user.name, key, true);
-    } else if (previous) {
-      previous.close(CloseCode.Replaced, 'replaced by a newer connection of the same user');
-    } else if (await this.presence.join(key, user.name)) {
+    } else if (!wasHere && (await this.presence.join(key, user.name))) {
+      // Online while any device is: the others hear of the first device only.
       this.publishPresence(user.name, key, true);
     }
     const snapshot = await this.store.welcomeSnapshot(
@@ -92,7 +111,7 @@ export class ChatService implements FrameHandler {
       ...(snapshot.gap ? { gap: true } : {}),
     }, frame.resume !== undefined);
     connection.finishWelcome(welcome, snapshot.latestSeq);
-    this.logger.info(`${user.name} ${claim.status === 'created' ? 'registered and ' : ''}connected`);
+    this.logger.info(`${user.name} ${claim.created ? 'registered and ' : ''}connected`);
   }
 
   async say(connection: Connection, frame: SayFrame): Promise<void> {
@@ -116,10 +135,13 @@ export class ChatService implements FrameHandler {
     const message = result.message;
     connection.send({ type: 'ack', ...refOf(frame), id: message.id, seq: message.seq, ts: message.ts });
     if (result.duplicate) return;
+    // Everyone it is for, the sender's other devices included; the sending device has its ack.
+    const exceptDevice = connection.deviceId!;
     if (recipient === undefined) {
-      this.publish(message, { kind: 'everyone', except: connection.key! }, message.seq);
-    } else if (recipient.id !== sender.id) {
-      this.publish(message, { kind: 'users', keys: [nameKey(recipient.name)] }, message.seq);
+      this.publish(message, { kind: 'everyone', exceptDevice }, message.seq);
+    } else {
+      const keys = recipient.id === sender.id ? [connection.key!] : [nameKey(recipient.name), connection.key!];
+      this.publish(message, { kind: 'users', keys, exceptDevice }, message.seq);
     }
   }
 
@@ -154,21 +176,22 @@ export class ChatService implements FrameHandler {
   }
 
   /** Typing is ephemeral: to someone offline (or to oneself) it is dropped. */
-  typing(connection: Connection, frame: TypingRequestFrame): void {
+  async typing(connection: Connection, frame: TypingRequestFrame): Promise<void> {
     const from = connection.user!.name;
     if (frame.to === undefined) {
       this.publish({ type: 'typing', from }, { kind: 'everyone', except: connection.key! });
       return;
     }
     const key = nameKey(frame.to);
-    const recipient = this.hub.get(key)?.user;
-    if (recipient && key !== connection.key) {
-      this.publish({ type: 'typing', from, to: recipient.name }, { kind: 'users', keys: [key] });
+    if (key !== connection.key && (await this.presence.isOnline(key))) {
+      const recipient = await this.identity.accountByName(frame.to);
+      if (recipient) this.publish({ type: 'typing', from, to: recipient.name }, { kind: 'users', keys: [key] });
     }
   }
 
   closed(connection: Connection): void {
     const key = connection.key!;
+    // Offline once the last device is gone.
     if (!this.hub.unregister(key, connection) || this.stopping) return;
     const name = connection.user!.name;
     this.presence.leave(key).then(

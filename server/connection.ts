@@ -60,6 +60,8 @@ export class Connection {
   user: UserRecord | undefined;
   /** Lower-cased name, set once the hello is accepted. */
   key: string | undefined;
+  /** The signed-in device this connection is, set with `user`. */
+  deviceId: number | undefined;
   private state: State = 'awaiting-hello';
   /** Frames received while the hello is answered, processed after it in order. */
   private heldFrames: string[] = [];
@@ -202,9 +204,10 @@ export class Connection {
   }
 
   /** Registered with the hub: live events now wait until the welcome is out. */
-  beginWelcome(user: UserRecord, key: string): void {
+  beginWelcome(user: UserRecord, key: string, deviceId: number): void {
     this.user = user;
     this.key = key;
+    this.deviceId = deviceId;
     this.state = 'welcoming';
   }
 
@@ -242,10 +245,10 @@ export class Connection {
     this.send({ type: 'error', code, message, ...about });
   }
 
-  refuseHello(code: 'BAD_NAME' | 'NAME_TAKEN', message: string, about: ReplyTags = {}): void {
+  refuseHello(code: ErrorCode, message: string, about: ReplyTags = {}): void {
     this.stopHelloTimer();
     this.sendError(code, message, about);
-    this.close(CloseCode.HelloRefused, code === 'BAD_NAME' ? 'bad name' : 'name taken');
+    this.close(CloseCode.HelloRefused, code.toLowerCase().replace(/_/g, ' '));
   }
 
   /** Sends what is queued, then a close frame. */

@@ -1,5 +1,7 @@
 import { LIMITS } from '../protocol';
 import type { AdmissionLimits } from './admission';
+import type { RegistrationPolicy } from './authentication';
+import type { ScryptCost } from './identity/passwords';
 import type { Broker, PresenceManager } from './broker/broker';
 import type { RateLimit } from './rate-limiter';
 import type { IdentityStore } from './identity/identity-store';
@@ -39,6 +41,10 @@ export interface RelayServerOptions {
   heartbeatMs?: number;
   /** Time allowed for the first frame, `hello`. Default 10 s. */
   helloTimeoutMs?: number;
+  /** Who may register. Default: open when listening on loopback only, invite otherwise. */
+  registration?: RegistrationPolicy;
+  /** scrypt cost for new password hashes. Default OWASP's minimum; tests lower it. */
+  passwordCost?: ScryptCost;
   /** Not-yet-welcomed connections allowed per remote address and in all. Default 32 and 1024. */
   pendingLimits?: AdmissionLimits;
   /** Time a connection gets to send its complete upgrade request. Default 10 s. */

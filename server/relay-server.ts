@@ -9,18 +9,22 @@ import { WebSocketServer } from 'ws';
 import { CloseCode, LIMITS } from '../protocol';
 import { Admission, type AdmissionTicket } from './admission';
 import { MemoryBroker, MemoryPresence } from './broker/memory-broker';
+import { Authenticator, type RegistrationPolicy } from './authentication';
 import { ChatService } from './chat-service';
 import { Connection, type ConnectionSettings } from './connection';
 import { controlSocketPath } from './control/control-protocol';
 import { startControlServer, type ControlServer } from './control/control-server';
 import { Hub } from './hub';
 import { DEFAULTS, silentLogger, type Logger, type RelayServerOptions } from './options';
+import { PasswordHasher } from './identity/passwords';
 import { OriginPolicy } from './origin-policy';
 import { FlushScheduler } from './outbound';
 import { openSqliteBackend } from './store/sqlite-backend';
 
 export interface RelayServer {
   readonly url: string;
+  /** Who may register: open, invite or closed. */
+  readonly registration: RegistrationPolicy;
   readonly host: string;
   readonly port: number;
   /** Closes every connection with 1001, flushes the storage and stops listening. */
@@ -60,7 +64,9 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   const presence = options.presence ?? new MemoryPresence();
   const hub = new Hub();
   const serverId = await identity.serverId();
-  const service = new ChatService(identity, store, broker, presence, hub, logger, serverId);
+  const registration = options.registration ?? (isLoopbackHost(host) ? 'open' : 'invite');
+  const authenticator = new Authenticator(identity, new PasswordHasher(options.passwordCost), registration);
+  const service = new ChatService({ identity, store, broker, presence, hub, logger, serverId, authenticator });
   const control = await startControl(options, service, logger).catch(async (error: unknown) => {
     await storage.close();
     throw error;
@@ -199,6 +205,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
 
   return {
     url: `ws://${urlHost}:${port}`,
+    registration,
     host,
     port,
     close,

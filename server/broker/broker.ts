@@ -4,10 +4,13 @@
  * memory today; a Redis implementation lets several servers share them later.
  */
 
-/** Who an event is for, by name key (lower-cased name). */
+/**
+ * Who an event is for, by name key (lower-cased name). `exceptDevice` leaves out the device it
+ * came from: what a user sends reaches their other devices, not the one that sent it.
+ */
 export type Audience =
-  | { kind: 'everyone'; except?: string }
-  | { kind: 'users'; keys: readonly string[] };
+  | { kind: 'everyone'; except?: string; exceptDevice?: number }
+  | { kind: 'users'; keys: readonly string[]; exceptDevice?: number };
 
 /** What goes through the broker: a frame for an audience, or the order to disconnect one. */
 export type BrokerEvent = FrameEvent | DisconnectEvent;
@@ -24,12 +27,12 @@ export interface FrameEvent {
 }
 
 /**
- * Control, not chat: close the connections of these users that belong to `userId` (a released
- * name; later a revoked device), wherever they are connected. A newer owner of the name stays.
+ * Control, not chat: close the connections of these users that belong to `userId` (and to
+ * `deviceId`, when given): a released name, a revoked device. A newer owner of the name stays.
  */
 export interface DisconnectEvent {
   audience: { kind: 'users'; keys: readonly string[] };
-  disconnect: { userId: number; code: number; reason: string };
+  disconnect: { userId: number; deviceId?: number; code: number; reason: string };
 }
 
 export interface Broker {
@@ -43,6 +46,8 @@ export interface PresenceManager {
   join(key: string, name: string): Promise<boolean>;
   /** Marks a user offline. Resolves true when they were online before. */
   leave(key: string): Promise<boolean>;
+  /** Whether the user is online, on any node. */
+  isOnline(key: string): Promise<boolean>;
   /** Display names of everyone online, ordered by key (code unit order), as the welcome lists them. */
   online(): Promise<string[]>;
 }

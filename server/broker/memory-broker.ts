@@ -39,6 +39,10 @@ export class MemoryPresence implements PresenceManager {
     return true;
   }
 
+  async isOnline(key: string): Promise<boolean> {
+    return this.keys[this.indexOf(key)] === key;
+  }
+
   async online(): Promise<string[]> {
     return this.names.slice();
   }

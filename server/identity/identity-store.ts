@@ -1,13 +1,14 @@
 /**
  * The identity seam: accounts and the devices signed in to them. The embedded SQLite store
  * implements it beside the message store; a server database can implement it later, so every
- * method is asynchronous.
+ * method is asynchronous. Device tokens are kept only as hashes (secrets.ts), passwords only as
+ * scrypt hashes (passwords.ts).
  */
 import type { UserRecord } from '../store/message-store';
 
 export interface Account extends UserRecord {
   admin: boolean;
-  /** Whether a password is set (the hash itself never leaves the store). */
+  /** Whether a password is set (the hash itself never leaves the store but through credentials()). */
   hasPassword: boolean;
 }
 
@@ -19,19 +20,48 @@ export interface Device {
   lastSeenAt: number;
 }
 
-export type ClaimResult =
-  /** A new account, signed in on a new device whose token is given to the client once. */
-  | { status: 'created'; account: Account; device: Device; token: string }
-  /** The token presented is one of this account's devices. */
-  | { status: 'verified'; account: Account; device: Device; token: string }
-  | { status: 'taken' };
+/** A device just signed in; `token` is given to the client once and never stored. */
+export interface SignedInDevice {
+  account: Account;
+  device: Device;
+  token: string;
+}
+
+export interface Invite {
+  id: number;
+  usesLeft: number;
+  expiresAt: number;
+  createdAt: number;
+}
+
+/** Why a registration did not happen. */
+export type RegisterRefusal = 'taken' | 'invite_invalid';
 
 export interface IdentityStore {
+  /** The device of account `name` whose token this is (its last-seen time refreshed), if any. */
+  verifyDevice(name: string, token: string): Promise<{ account: Account; device: Device } | undefined>;
   /**
-   * Registers a free name with a first device, or verifies a device token of a taken one,
-   * atomically, so two clients cannot both create the same name.
+   * Creates the account with a first device, atomically. With `invite`, the code must be a live
+   * invite, and one of its uses is spent only when the account is created.
    */
-  claimName(name: string, token: string | undefined, deviceLabel: string): Promise<ClaimResult>;
+  register(
+    name: string,
+    passwordHash: string | undefined,
+    deviceLabel: string,
+    invite?: string,
+  ): Promise<SignedInDevice | RegisterRefusal>;
+  /** A new invite code (given out once; only its hash is kept). */
+  createInvite(uses: number, expiresAt: number): Promise<{ invite: Invite; code: string }>;
+  /** Whether this code is an invite with uses left and not expired. */
+  isInviteLive(code: string): Promise<boolean>;
+  /** Invites that can still be used. */
+  invites(): Promise<Invite[]>;
+  revokeInvite(id: number): Promise<boolean>;
+  /** Signs the account in on one more device. */
+  addDevice(account: Account, deviceLabel: string): Promise<SignedInDevice>;
+  /** The account and its password hash, for checking a password. */
+  credentials(name: string): Promise<{ account: Account; passwordHash: string | undefined } | undefined>;
+  setPasswordHash(account: Account, passwordHash: string): Promise<void>;
   /** The account with this name, any case. */
   accountByName(name: string): Promise<Account | undefined>;
   /** Deletes the account and signs out its devices. Resolves with it, or undefined when unknown. */

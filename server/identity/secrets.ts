@@ -9,6 +9,11 @@ export function newToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** 128 random bits: short enough to paste, and hashed like a token. */
+export function newInviteCode(): string {
+  return randomBytes(16).toString('base64url');
+}
+
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }

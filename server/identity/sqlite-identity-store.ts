@@ -1,8 +1,8 @@
 /** The embedded identity store: accounts and devices in the SQLite database the message store uses too. */
 import type Database from 'better-sqlite3';
 import { nameKey } from '../../protocol';
-import type { Account, ClaimResult, Device, IdentityStore } from './identity-store';
-import { newToken, tokenHash } from './secrets';
+import type { Account, Device, IdentityStore, Invite, RegisterRefusal, SignedInDevice } from './identity-store';
+import { newInviteCode, newToken, tokenHash } from './secrets';
 
 interface AccountRow {
   id: number;
@@ -17,6 +17,19 @@ interface DeviceRow {
   created_at: number;
   last_seen_at: number;
 }
+
+interface InviteRow {
+  id: number;
+  uses_left: number;
+  expires_at: number;
+  created_at: number;
+}
+
+function toInvite(row: InviteRow): Invite {
+  return { id: row.id, usesLeft: row.uses_left, expiresAt: row.expires_at, createdAt: row.created_at };
+}
+
+const INVITE_COLUMNS = 'id, uses_left, expires_at, created_at';
 
 function toAccount(row: AccountRow): Account {
   return { id: row.id, name: row.name, admin: row.admin === 1, hasPassword: row.password_hash !== null };
@@ -35,10 +48,24 @@ export class SqliteIdentityStore implements IdentityStore {
   constructor(private readonly db: Database.Database) {
     this.statements = {
       accountByKey: db.prepare<[string], AccountRow>(`SELECT ${ACCOUNT_COLUMNS} FROM users WHERE key = ?`),
-      insertAccount: db.prepare<[string, string, number], AccountRow>(
-        `INSERT INTO users (name, key, created_at) VALUES (?, ?, ?) RETURNING ${ACCOUNT_COLUMNS}`,
+      insertAccount: db.prepare<[string, string, string | null, number], AccountRow>(
+        `INSERT INTO users (name, key, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING ${ACCOUNT_COLUMNS}`,
       ),
       deviceOf: db.prepare<[number, string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE user_id = ? AND token_hash = ?`),
+      spendInvite: db.prepare<[string, number], { id: number }>(
+        'UPDATE invites SET uses_left = uses_left - 1 WHERE code_hash = ? AND uses_left > 0 AND expires_at > ? RETURNING id',
+      ),
+      insertInvite: db.prepare<[string, number, number, number], InviteRow>(
+        `INSERT INTO invites (code_hash, uses_left, expires_at, created_at) VALUES (?, ?, ?, ?) RETURNING ${INVITE_COLUMNS}`,
+      ),
+      liveInvite: db.prepare<[string, number], { id: number }>(
+        'SELECT id FROM invites WHERE code_hash = ? AND uses_left > 0 AND expires_at > ?',
+      ),
+      liveInvites: db.prepare<[number], InviteRow>(
+        `SELECT ${INVITE_COLUMNS} FROM invites WHERE uses_left > 0 AND expires_at > ? ORDER BY id`,
+      ),
+      deleteInvite: db.prepare<[number], never>('DELETE FROM invites WHERE id = ?'),
+      setPasswordHash: db.prepare<[string, number], unknown>('UPDATE users SET password_hash = ? WHERE id = ?'),
       insertDevice: db.prepare<[number, string, string, number, number], DeviceRow>(
         `INSERT INTO devices (user_id, token_hash, label, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?) RETURNING ${DEVICE_COLUMNS}`,
       ),
@@ -48,24 +75,72 @@ export class SqliteIdentityStore implements IdentityStore {
     };
   }
 
-  async claimName(name: string, token: string | undefined, deviceLabel: string): Promise<ClaimResult> {
-    const claim = this.db.transaction((): ClaimResult => {
+  async verifyDevice(name: string, token: string): Promise<{ account: Account; device: Device } | undefined> {
+    const verify = this.db.transaction(() => {
+      const account = this.statements.accountByKey.get(nameKey(name));
+      // Looked up by the hash, an index probe: no comparison of secrets that timing could reveal.
+      const device = account && this.statements.deviceOf.get(account.id, tokenHash(token));
+      if (!account || !device) return undefined;
       const now = Date.now();
-      const existing = this.statements.accountByKey.get(nameKey(name));
-      if (!existing) {
-        const row = this.statements.insertAccount.get(name, nameKey(name), now);
-        if (!row) throw new Error('insert into users returned no row');
-        const fresh = newToken();
-        const device = this.statements.insertDevice.get(row.id, tokenHash(fresh), deviceLabel, now, now)!;
-        return { status: 'created', account: toAccount(row), device: toDevice(device), token: fresh };
-      }
-      // The lookup is by the hash, an index probe: no comparison of secrets that timing could reveal.
-      const device = token === undefined ? undefined : this.statements.deviceOf.get(existing.id, tokenHash(token));
-      if (!device) return { status: 'taken' };
       this.statements.touchDevice.run(now, device.id);
-      return { status: 'verified', account: toAccount(existing), device: toDevice({ ...device, last_seen_at: now }), token: token! };
+      return { account: toAccount(account), device: toDevice({ ...device, last_seen_at: now }) };
     });
-    return claim.immediate();
+    return verify.immediate();
+  }
+
+  async register(
+    name: string,
+    passwordHash: string | undefined,
+    deviceLabel: string,
+    invite?: string,
+  ): Promise<SignedInDevice | RegisterRefusal> {
+    const register = this.db.transaction((): SignedInDevice | RegisterRefusal => {
+      const now = Date.now();
+      if (this.statements.accountByKey.get(nameKey(name))) return 'taken';
+      if (invite !== undefined && !this.statements.spendInvite.get(tokenHash(invite), now)) return 'invite_invalid';
+      const row = this.statements.insertAccount.get(name, nameKey(name), passwordHash ?? null, now);
+      if (!row) throw new Error('insert into users returned no row');
+      return this.signIn(toAccount(row), deviceLabel);
+    });
+    return register.immediate();
+  }
+
+  async createInvite(uses: number, expiresAt: number): Promise<{ invite: Invite; code: string }> {
+    const code = newInviteCode();
+    const row = this.statements.insertInvite.get(tokenHash(code), uses, expiresAt, Date.now())!;
+    return { invite: toInvite(row), code };
+  }
+
+  async isInviteLive(code: string): Promise<boolean> {
+    return this.statements.liveInvite.get(tokenHash(code), Date.now()) !== undefined;
+  }
+
+  async invites(): Promise<Invite[]> {
+    return this.statements.liveInvites.all(Date.now()).map(toInvite);
+  }
+
+  async revokeInvite(id: number): Promise<boolean> {
+    return this.statements.deleteInvite.run(id).changes > 0;
+  }
+
+  async addDevice(account: Account, deviceLabel: string): Promise<SignedInDevice> {
+    return this.signIn(account, deviceLabel);
+  }
+
+  async credentials(name: string): Promise<{ account: Account; passwordHash: string | undefined } | undefined> {
+    const row = this.statements.accountByKey.get(nameKey(name));
+    return row ? { account: toAccount(row), passwordHash: row.password_hash ?? undefined } : undefined;
+  }
+
+  async setPasswordHash(account: Account, passwordHash: string): Promise<void> {
+    this.statements.setPasswordHash.run(passwordHash, account.id);
+  }
+
+  private signIn(account: Account, deviceLabel: string): SignedInDevice {
+    const token = newToken();
+    const now = Date.now();
+    const row = this.statements.insertDevice.get(account.id, tokenHash(token), deviceLabel, now, now)!;
+    return { account, device: toDevice(row), token };
   }
 
   async accountByName(name: string): Promise<Account | undefined> {

@@ -78,6 +78,17 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       ALTER TABLE users ADD COLUMN password_hash TEXT;
       ALTER TABLE users ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
     `),
+  // Invites, for servers where registration needs one: codes kept as hashes, with uses and an expiry.
+  (db) =>
+    db.exec(`
+      CREATE TABLE invites (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        code_hash TEXT NOT NULL UNIQUE,
+        uses_left INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `),
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 /** The first schema that holds no secret in plain text. */

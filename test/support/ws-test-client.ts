@@ -40,7 +40,11 @@ export class TestClient {
   }
 
   /** Connects and says hello; resolves with the welcome. */
-  static async join(url: string, name: string, extra: { session?: string; resume?: number } = {}): Promise<TestClient & { welcome: WelcomeFrame }> {
+  static async join(
+    url: string,
+    name: string,
+    extra: { session?: string; token?: string; password?: string; invite?: string; device?: string; resume?: number } = {},
+  ): Promise<TestClient & { welcome: WelcomeFrame }> {
     const client = await TestClient.connect(url);
     client.send({ type: 'hello', name, ...extra });
     const welcome = await client.next('welcome');
@@ -96,6 +100,14 @@ export class TestClient {
   /** Frames of `type` received so far and not yet taken. */
   pending<T extends ServerFrame['type']>(type: T): FrameOf<T>[] {
     return this.frames.filter((frame, i) => frame.type === type && !this.consumed.has(i)) as FrameOf<T>[];
+  }
+
+  /** Says hello and expects it refused: the error's code and message, and the close code. */
+  static async refused(url: string, hello: object): Promise<{ code: string; message: string; close: number }> {
+    const client = await TestClient.connect(url);
+    client.send({ type: 'hello', ...hello });
+    const error = await client.next('error');
+    return { code: error.code, message: error.message, close: (await client.closed).code };
   }
 
   /** Waits for a round trip through the server, so anything sent to us before it has arrived. */
