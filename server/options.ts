@@ -41,7 +41,7 @@ export interface RelayServerOptions {
   heartbeatMs?: number;
   /** Time allowed for the first frame, `hello`. Default 10 s. */
   helloTimeoutMs?: number;
-  /** Who may register. Default: open when listening on loopback only, invite otherwise. */
+  /** Who may register. Default open. */
   registration?: RegistrationPolicy;
   /** scrypt cost for new password hashes. Default OWASP's minimum; tests lower it. */
   passwordCost?: ScryptCost;
