@@ -60,14 +60,50 @@ export const typingRequestFrame = z.object({
   to: wireString().optional(),
 });
 
+// (new) Account requests: each answered by its reply, or an error, carrying its `ref`.
+
+/** Sets the password; `current` is needed when the account has one. */
+export const passwordRequestFrame = z.object({
+  type: z.literal('password'),
+  ref,
+  current: wireString().optional(),
+  password: wireString(),
+});
+
+/** Lists the account's signed-in devices. */
+export const devicesRequestFrame = z.object({
+  type: z.literal('devices'),
+  ref,
+});
+
+/** Signs out one device of the account (`device`, an id from `devices`) or all of them (`all`). */
+export const revokeRequestFrame = z.object({
+  type: z.literal('revoke'),
+  ref,
+  device: z.number().int().positive().optional(),
+  all: z.literal(true).optional(),
+});
+
+/** Signs this device out: its token stops working. */
+export const signoutRequestFrame = z.object({
+  type: z.literal('signout'),
+  ref,
+});
+
 export const clientFrame = z.discriminatedUnion('type', [
   helloFrame,
   sayFrame,
   historyRequestFrame,
   typingRequestFrame,
+  passwordRequestFrame,
+  devicesRequestFrame,
+  revokeRequestFrame,
+  signoutRequestFrame,
 ]);
 
 // ---- server to client ----
+
+const accountState = z.object({ admin: z.boolean(), password: z.boolean() });
 
 export const chatMessage = z.object({
   type: z.literal('message'),
@@ -89,7 +125,7 @@ export const welcomeFrame = z.object({
   /** (new) This device's token: issued once, the same on its later welcomes, equal to `session`. */
   token: wireString().optional(),
   /** (new) What this account is. */
-  account: z.object({ admin: z.boolean(), password: z.boolean() }).optional(),
+  account: accountState.optional(),
   users: z.array(userName),
   messages: z.array(chatMessage),
   seq,
@@ -125,6 +161,29 @@ export const historyFrame = z.object({
   more: z.boolean(),
 });
 
+/** (new) Answers `password`: the account as it is now. */
+export const accountFrame = z.object({
+  type: z.literal('account'),
+  ref,
+  account: accountState,
+});
+
+/** (new) Answers `devices`. `current` marks the device that asked. */
+export const devicesFrame = z.object({
+  type: z.literal('devices'),
+  ref,
+  devices: z.array(
+    z.object({ id: z.number().int(), label: wireString(), createdAt: z.number(), lastSeenAt: z.number(), current: z.boolean() }),
+  ),
+});
+
+/** (new) Answers `revoke` and `signout`: the ids of the devices signed out. */
+export const revokedFrame = z.object({
+  type: z.literal('revoked'),
+  ref,
+  devices: z.array(z.number().int()),
+});
+
 export const errorFrame = z.object({
   type: z.literal('error'),
   ref,
@@ -141,6 +200,9 @@ export const serverFrame = z.discriminatedUnion('type', [
   presenceFrame,
   typingFrame,
   historyFrame,
+  accountFrame,
+  devicesFrame,
+  revokedFrame,
   errorFrame,
 ]);
 
@@ -148,6 +210,8 @@ export type HelloFrame = z.infer<typeof helloFrame>;
 export type SayFrame = z.infer<typeof sayFrame>;
 export type HistoryRequestFrame = z.infer<typeof historyRequestFrame>;
 export type TypingRequestFrame = z.infer<typeof typingRequestFrame>;
+export type PasswordRequestFrame = z.infer<typeof passwordRequestFrame>;
+export type RevokeRequestFrame = z.infer<typeof revokeRequestFrame>;
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 export type ChatMessage = z.infer<typeof chatMessage>;

@@ -19,6 +19,7 @@ import type { Connection, FrameHandler } from './connection';
 import { serialiseHistory, serialiseWelcome } from './frame-budget';
 import type { Hub } from './hub';
 import type { Logger } from './options';
+import type { AccountRequestFrame, AccountRequests } from './account-requests';
 import type { Authenticator } from './authentication';
 import type { IdentityStore } from './identity/identity-store';
 import { releaseAccount } from './release';
@@ -36,6 +37,7 @@ export interface ChatServiceDependencies {
   logger: Logger;
   serverId: string;
   authenticator: Authenticator;
+  accountRequests: AccountRequests;
 }
 
 export class ChatService implements FrameHandler {
@@ -50,6 +52,7 @@ export class ChatService implements FrameHandler {
   private readonly logger: Logger;
   private readonly serverId: string;
   private readonly authenticator: Authenticator;
+  private readonly accountRequests: AccountRequests;
 
   constructor(dependencies: ChatServiceDependencies) {
     ({
@@ -61,6 +64,7 @@ export class ChatService implements FrameHandler {
       logger: this.logger,
       serverId: this.serverId,
       authenticator: this.authenticator,
+      accountRequests: this.accountRequests,
     } = dependencies);
   }
 
@@ -187,6 +191,10 @@ export class ChatService implements FrameHandler {
       const recipient = await this.identity.accountByName(frame.to);
       if (recipient) this.publish({ type: 'typing', from, to: recipient.name }, { kind: 'users', keys: [key] });
     }
+  }
+
+  account(connection: Connection, frame: AccountRequestFrame): Promise<void> {
+    return this.accountRequests.handle(connection, frame);
   }
 
   closed(connection: Connection): void {

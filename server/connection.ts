@@ -19,6 +19,7 @@ import {
   type ServerFrame,
   type TypingRequestFrame,
 } from '../protocol';
+import type { AccountRequestFrame } from './account-requests';
 import type { AdmissionTicket } from './admission';
 import type { FrameEvent } from './broker/broker';
 import { FlushScheduler, OutboundQueue, wireTextFrame, type WireFrame } from './outbound';
@@ -32,6 +33,7 @@ export interface FrameHandler {
   say(connection: Connection, frame: SayFrame): Promise<void> | void;
   history(connection: Connection, frame: HistoryRequestFrame): Promise<void> | void;
   typing(connection: Connection, frame: TypingRequestFrame): Promise<void> | void;
+  account(connection: Connection, frame: AccountRequestFrame): Promise<void>;
   closed(connection: Connection): void;
 }
 
@@ -181,6 +183,11 @@ export class Connection {
         return this.handler.history(this, frame);
       case 'typing':
         return this.handler.typing(this, frame);
+      case 'password':
+      case 'devices':
+      case 'revoke':
+      case 'signout':
+        return this.handler.account(this, frame);
     }
   }
 

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode, LIMITS } from '../protocol';
+import { AccountRequests } from './account-requests';
 import { Admission, type AdmissionTicket } from './admission';
 import { MemoryBroker, MemoryPresence } from './broker/memory-broker';
 import { Authenticator, type RegistrationPolicy } from './authentication';
@@ -67,8 +68,10 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   // Open by default, as before accounts: invite-only beyond loopback becomes the default once the
   // shipped clients can sign in with a password and redeem an invite.
   const registration = options.registration ?? 'open';
-  const authenticator = new Authenticator(identity, new PasswordHasher(options.passwordCost), registration);
-  const service = new ChatService({ identity, store, broker, presence, hub, logger, serverId, authenticator });
+  const passwords = new PasswordHasher(options.passwordCost);
+  const authenticator = new Authenticator(identity, passwords, registration);
+  const accountRequests = new AccountRequests(identity, passwords, broker);
+  const service = new ChatService({ identity, store, broker, presence, hub, logger, serverId, authenticator, accountRequests });
   const control = await startControl(options, service, logger).catch(async (error: unknown) => {
     await storage.close();
     throw error;

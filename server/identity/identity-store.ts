@@ -62,6 +62,10 @@ export interface IdentityStore {
   /** The account and its password hash, for checking a password. */
   credentials(name: string): Promise<{ account: Account; passwordHash: string | undefined } | undefined>;
   setPasswordHash(account: Account, passwordHash: string): Promise<void>;
+  /** The account's signed-in devices, oldest first. */
+  devices(account: Account): Promise<Device[]>;
+  /** Signs out these devices of the account (all, with 'all'); resolves with the ids it signed out. */
+  revokeDevices(account: Account, which: readonly number[] | 'all'): Promise<number[]>;
   /** The account with this name, any case. */
   accountByName(name: string): Promise<Account | undefined>;
   /** Deletes the account and signs out its devices. Resolves with it, or undefined when unknown. */

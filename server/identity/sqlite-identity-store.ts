@@ -69,6 +69,9 @@ export class SqliteIdentityStore implements IdentityStore {
       insertDevice: db.prepare<[number, string, string, number, number], DeviceRow>(
         `INSERT INTO devices (user_id, token_hash, label, created_at, last_seen_at) VALUES (?, ?, ?, ?, ?) RETURNING ${DEVICE_COLUMNS}`,
       ),
+      devicesOf: db.prepare<[number], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE user_id = ? ORDER BY id`),
+      deleteDevice: db.prepare<[number, number], { id: number }>('DELETE FROM devices WHERE user_id = ? AND id = ? RETURNING id'),
+      deleteDevices: db.prepare<[number], { id: number }>('DELETE FROM devices WHERE user_id = ? RETURNING id'),
       touchDevice: db.prepare<[number, number], unknown>('UPDATE devices SET last_seen_at = ? WHERE id = ?'),
       deleteAccount: db.prepare<[number], unknown>('DELETE FROM users WHERE id = ?'),
       serverId: db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'server_id'`),
@@ -134,6 +137,18 @@ export class SqliteIdentityStore implements IdentityStore {
 
   async setPasswordHash(account: Account, passwordHash: string): Promise<void> {
     this.statements.setPasswordHash.run(passwordHash, account.id);
+  }
+
+  async devices(account: Account): Promise<Device[]> {
+    return this.statements.devicesOf.all(account.id).map(toDevice);
+  }
+
+  async revokeDevices(account: Account, which: readonly number[] | 'all'): Promise<number[]> {
+    const revoke = this.db.transaction((): number[] => {
+      if (which === 'all') return this.statements.deleteDevices.all(account.id).map((row) => row.id);
+      return which.flatMap((id) => this.statements.deleteDevice.all(account.id, id).map((row) => row.id));
+    });
+    return revoke.immediate();
   }
 
   private signIn(account: Account, deviceLabel: string): SignedInDevice {

@@ -103,6 +103,52 @@ describe('server: accounts, passwords and devices', () => {
     );
   });
 
+  it('lists devices, revokes one (closing it with 4004 at once), and signs out', async () => {
+    server = await startTestServer({ passwordCost });
+    const laptop = await TestClient.join(server.url, 'jo', { password: PASSWORD, device: 'laptop' });
+    const desktop = await TestClient.join(server.url, 'jo', { password: PASSWORD, device: 'desktop' });
+    const terminal = await TestClient.join(server.url, 'jo', { password: PASSWORD, device: 'terminal' });
+    laptop.send({ type: 'devices', ref: 'd1' });
+    const list = await laptop.next('devices');
+    assert.equal(list.ref, 'd1');
+    assert.deepEqual(list.devices.map((d) => [d.label, d.current]), [['laptop', true], ['desktop', false], ['terminal', false]]);
+
+    const desktopId = list.devices[1]!.id;
+    laptop.send({ type: 'revoke', device: desktopId, ref: 'r1' });
+    assert.deepEqual(await laptop.next('revoked'), { type: 'revoked', ref: 'r1', devices: [desktopId] });
+    const closed = await desktop.closed;
+    assert.deepEqual([closed.code, closed.reason], [4004, 'this device was signed out']);
+    assert.equal((await TestClient.refused(server.url, { name: 'jo', token: desktop.welcome.token })).code, 'AUTH_FAILED', 'its token is dead');
+
+    laptop.send({ type: 'revoke', device: 999_999, ref: 'r2' });
+    assert.deepEqual((await laptop.next('revoked')).devices, [], 'another account\'s or no device: nothing revoked');
+    laptop.send({ type: 'revoke', ref: 'r3' });
+    assert.equal((await laptop.next('error')).code, 'BAD_FRAME');
+
+    terminal.send({ type: 'signout', ref: 's1' });
+    assert.equal((await terminal.next('revoked')).ref, 's1');
+    assert.equal((await terminal.closed).code, 4004);
+    await laptop.sync();
+    assert.equal(laptop.ws.readyState, laptop.ws.OPEN, 'the others stay');
+  });
+
+  it('changes the password with the current one, and sets a first one on a token-only account', async () => {
+    server = await startTestServer({ passwordCost });
+    const kim = await TestClient.join(server.url, 'kim');
+    assert.deepEqual(kim.welcome.account, { admin: false, password: false });
+    kim.send({ type: 'password', password: 'short', ref: 'p0' });
+    assert.deepEqual([(await kim.next('error')).code], ['BAD_PASSWORD']);
+    kim.send({ type: 'password', password: PASSWORD, ref: 'p1' });
+    assert.deepEqual(await kim.next('account'), { type: 'account', ref: 'p1', account: { admin: false, password: true } });
+    kim.send({ type: 'password', password: 'a newer password', ref: 'p2' });
+    assert.deepEqual([(await kim.next('error')).code], ['AUTH_FAILED'], 'now the current password is needed');
+    kim.send({ type: 'password', current: PASSWORD, password: 'a newer password', ref: 'p3' });
+    assert.equal((await kim.next('account')).ref, 'p3');
+    assert.equal((await TestClient.refused(server.url, { name: 'kim', password: PASSWORD })).code, 'AUTH_FAILED');
+    await TestClient.join(server.url, 'kim', { password: 'a newer password' });
+    assert.equal((await TestClient.refused(server.url, { name: 'kim' })).code, 'AUTH_REQUIRED', 'a name with a password needs it');
+  });
+
   it('with closed registration, nobody registers from a client', async () => {
     server = await startTestServer({ passwordCost, registration: 'closed' });
     assert.equal((await TestClient.refused(server.url, { name: 'frank' })).code, 'AUTH_REQUIRED');
