@@ -4,7 +4,8 @@
  * where registration is not open, no refusal tells whether a name exists: an unknown name and a
  * wrong password get the same AUTH_FAILED after the same scrypt work.
  */
-import { codePointLength, LIMITS, type ErrorCode, type HelloFrame } from '../protocol';
+import { codePointLength, LIMITS, nameKey, type ErrorCode, type HelloFrame } from '../protocol';
+import { signInKeys, type AttemptLimiter } from './attempt-limiter';
 import type { IdentityStore, SignedInDevice } from './identity/identity-store';
 import type { PasswordHasher } from './identity/passwords';
 
@@ -16,7 +17,7 @@ export type HelloRefusalCode = Extract<ErrorCode, 'NAME_TAKEN' | 'AUTH_REQUIRED'
 
 export type HelloOutcome =
   | ({ ok: true; created: boolean } & SignedInDevice)
-  | { ok: false; code: HelloRefusalCode; message: string };
+  | { ok: false; code: HelloRefusalCode | 'TOO_MANY_ATTEMPTS'; message: string; retryAfterMs?: number };
 
 /** What a device that sent no label is called in the device list. */
 const DEFAULT_DEVICE_LABEL = 'unnamed device';
@@ -43,9 +44,28 @@ export class Authenticator {
     private readonly identity: IdentityStore,
     private readonly passwords: PasswordHasher,
     private readonly policy: RegistrationPolicy,
+    private readonly attempts: AttemptLimiter,
   ) {}
 
-  async hello(frame: HelloFrame): Promise<HelloOutcome> {
+  /**
+   * Failed passwords, tokens and invites count against the name at this address and against the
+   * address; past the limit a password or invite is not even tried until the wait is over.
+   */
+  async hello(frame: HelloFrame, address: string): Promise<HelloOutcome> {
+    const keys = signInKeys(nameKey(frame.name), address);
+    if (frame.password !== undefined || frame.invite !== undefined) {
+      const wait = await this.attempts.retryAfterMs(keys);
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000);
+        return { ok: false, code: 'TOO_MANY_ATTEMPTS', message: `too many failed sign-ins; try again in ${seconds} s`, retryAfterMs: wait };
+      }
+    }
+    const outcome = await this.decide(frame);
+    if (!outcome.ok && (outcome.code === 'AUTH_FAILED' || outcome.code === 'INVITE_INVALID')) await this.attempts.fail(keys);
+    return outcome;
+  }
+
+  private async decide(frame: HelloFrame): Promise<HelloOutcome> {
     const label = frame.device ?? DEFAULT_DEVICE_LABEL;
     const token = frame.token ?? frame.session;
     if (frame.password !== undefined) return this.withPassword(frame, frame.password, token, label);

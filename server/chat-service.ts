@@ -73,10 +73,10 @@ export class ChatService implements FrameHandler {
   }
 
   async hello(connection: Connection, frame: HelloFrame): Promise<void> {
-    const claim = await this.authenticator.hello(frame);
+    const claim = await this.authenticator.hello(frame, connection.address);
     if (!connection.isOpen) return;
     if (!claim.ok) {
-      connection.refuseHello(claim.code, claim.message, replyTagsOfFrame(frame));
+      connection.refuseHello(claim.code, claim.message, replyTagsOfFrame(frame), claim.retryAfterMs);
       return;
     }
     const user = claim.account;

@@ -25,6 +25,8 @@ Options (environment variables in brackets):
   --max-pending-per-address N
                           connections not yet welcomed that one address may hold (default ${DEFAULTS.pendingLimits.perAddress}) [RELAY_CHAT_MAX_PENDING_PER_ADDRESS]
   --max-pending N         connections not yet welcomed in all (default ${DEFAULTS.pendingLimits.total}) [RELAY_CHAT_MAX_PENDING]
+  --trust-proxy           take client addresses (for sign-in limits) from X-Forwarded-For, as set by
+                          a reverse proxy you run in front [RELAY_CHAT_TRUST_PROXY=1]
   --headers-timeout-ms MS time a connection gets to send its upgrade request (default ${DEFAULTS.headersTimeoutMs}) [RELAY_CHAT_HEADERS_TIMEOUT_MS]
   --help                  show this help
   --version               show the version`;
@@ -40,6 +42,7 @@ export interface ServeCommand {
   allowOrigins: string[];
   pendingLimits: { perAddress: number; total: number };
   headersTimeoutMs: number;
+  trustProxy: boolean;
 }
 
 export type CliCommand =
@@ -89,6 +92,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         'max-pending-per-address': { type: 'string' },
         'max-pending': { type: 'string' },
         'headers-timeout-ms': { type: 'string' },
+        'trust-proxy': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -150,5 +154,6 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       100,
       600_000,
     ),
+    trustProxy: values['trust-proxy'] ?? env.RELAY_CHAT_TRUST_PROXY === '1',
   };
 }

@@ -28,6 +28,7 @@ async function serve(command: ServeCommand): Promise<void> {
     allowOrigins: command.allowOrigins,
     pendingLimits: command.pendingLimits,
     headersTimeoutMs: command.headersTimeoutMs,
+    trustProxy: command.trustProxy,
     logger,
   });
   console.log(`Relay Chat server listening on ${server.url} (data in ${dataDir})`);

@@ -82,6 +82,8 @@ export class Connection {
     private readonly handler: FrameHandler,
     /** This connection's place among those not yet welcomed; given back once it is. */
     private readonly admissionTicket: AdmissionTicket = ignore,
+    /** The peer's address (the proxy's client, with --trust-proxy), for sign-in limits. */
+    readonly address = 'unknown',
   ) {
     this.bucket = new TokenBucket(settings.rateLimit);
     this.outbound = new OutboundQueue(socket, settings.scheduler, settings.maxBufferedBytes, () =>
@@ -252,9 +254,9 @@ export class Connection {
     this.send({ type: 'error', code, message, ...about });
   }
 
-  refuseHello(code: ErrorCode, message: string, about: ReplyTags = {}): void {
+  refuseHello(code: ErrorCode, message: string, about: ReplyTags = {}, retryAfterMs?: number): void {
     this.stopHelloTimer();
-    this.sendError(code, message, about);
+    this.send({ type: 'error', code, message, ...about, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
     this.close(CloseCode.HelloRefused, code.toLowerCase().replace(/_/g, ' '));
   }
 

@@ -7,3 +7,4 @@ export type { Account, Device, IdentityStore } from './identity/identity-store';
 export { openSqliteBackend, type SqliteBackend } from './store/sqlite-backend';
 export { DATABASE_FILE } from './store/sqlite-database';
 export { releaseAccount } from './release';
+export { MemoryAttemptLimiter, type AttemptLimiter, type AttemptRule } from './attempt-limiter';

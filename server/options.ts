@@ -1,5 +1,6 @@
 import { LIMITS } from '../protocol';
 import type { AdmissionLimits } from './admission';
+import type { AttemptLimiter } from './attempt-limiter';
 import type { RegistrationPolicy } from './authentication';
 import type { ScryptCost } from './identity/passwords';
 import type { Broker, PresenceManager } from './broker/broker';
@@ -45,6 +46,10 @@ export interface RelayServerOptions {
   registration?: RegistrationPolicy;
   /** scrypt cost for new password hashes. Default OWASP's minimum; tests lower it. */
   passwordCost?: ScryptCost;
+  /** Failed sign-ins per name and address; default in memory (one node). */
+  attemptLimiter?: AttemptLimiter;
+  /** Take the client's address from X-Forwarded-For (set by a reverse proxy you run). Default false. */
+  trustProxy?: boolean;
   /** Not-yet-welcomed connections allowed per remote address and in all. Default 32 and 1024. */
   pendingLimits?: AdmissionLimits;
   /** Time a connection gets to send its complete upgrade request. Default 10 s. */

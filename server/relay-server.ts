@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode, LIMITS } from '../protocol';
 import { AccountRequests } from './account-requests';
+import { MemoryAttemptLimiter, SIGN_IN_RULES } from './attempt-limiter';
 import { Admission, type AdmissionTicket } from './admission';
 import { MemoryBroker, MemoryPresence } from './broker/memory-broker';
 import { Authenticator, type RegistrationPolicy } from './authentication';
@@ -43,6 +44,19 @@ function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host);
 }
 
+/**
+ * Who is on the other end: the socket's peer, or, behind a reverse proxy that the operator
+ * vouches for (--trust-proxy), the address that proxy appended to X-Forwarded-For.
+ */
+function clientAddress(request: http.IncomingMessage, trustProxy: boolean): string {
+  const forwarded = request.headers['x-forwarded-for'];
+  if (trustProxy && typeof forwarded === 'string') {
+    const last = forwarded.split(',').at(-1)!.trim();
+    if (last && last.length <= 64) return last;
+  }
+  return request.socket.remoteAddress ?? 'unknown';
+}
+
 /** Refuses an upgrade before it becomes a WebSocket, with a status line and a one-line reason. */
 function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
   socket.end(
@@ -69,7 +83,8 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   // shipped clients can sign in with a password and redeem an invite.
   const registration = options.registration ?? 'open';
   const passwords = new PasswordHasher(options.passwordCost);
-  const authenticator = new Authenticator(identity, passwords, registration);
+  const attempts = options.attemptLimiter ?? new MemoryAttemptLimiter(SIGN_IN_RULES);
+  const authenticator = new Authenticator(identity, passwords, registration, attempts);
   const accountRequests = new AccountRequests(identity, passwords, broker);
   const service = new ChatService({ identity, store, broker, presence, hub, logger, serverId, authenticator, accountRequests });
   const control = await startControl(options, service, logger).catch(async (error: unknown) => {
@@ -149,8 +164,9 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       refuseUpgrade(socket, '403 Forbidden', 'this origin may not connect; the server admits more with --allow-origin');
       return;
     }
+    const address = clientAddress(request, options.trustProxy ?? false);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      connections.add(new Connection(ws, socket, settings, service, tickets.get(socket)));
+      connections.add(new Connection(ws, socket, settings, service, tickets.get(socket), address));
     });
   });
 

@@ -103,8 +103,12 @@ export class TestClient {
   }
 
   /** Says hello and expects it refused: the error's code and message, and the close code. */
-  static async refused(url: string, hello: object): Promise<{ code: string; message: string; close: number }> {
-    const client = await TestClient.connect(url);
+  static refused(url: string, hello: object): Promise<{ code: string; message: string; close: number }> {
+    return TestClient.refusedWith(url, hello, {});
+  }
+
+  static async refusedWith(url: string, hello: object, options: WebSocket.ClientOptions): Promise<{ code: string; message: string; close: number }> {
+    const client = await TestClient.connect(url, options);
     client.send({ type: 'hello', ...hello });
     const error = await client.next('error');
     return { code: error.code, message: error.message, close: (await client.closed).code };

@@ -101,6 +101,9 @@ describe('server: accounts, passwords and devices', () => {
       await TestClient.refused(server.url, { name: 'gina', password: PASSWORD, invite: 'made-up' }),
       'a made-up invite cannot probe for names',
     );
+    for (let i = 0; i < 4; i++) await TestClient.refused(server.url, { name: 'guesser', password: PASSWORD, invite: `guess${i}` });
+    assert.equal((await TestClient.refused(server.url, { name: 'guesser', password: PASSWORD, invite: 'guess5' })).code, 'INVITE_INVALID');
+    assert.equal((await TestClient.refused(server.url, { name: 'guesser', password: PASSWORD, invite: code })).code, 'TOO_MANY_ATTEMPTS', 'invite guesses are limited too');
   });
 
   it('lists devices, revokes one (closing it with 4004 at once), and signs out', async () => {
@@ -147,6 +150,37 @@ describe('server: accounts, passwords and devices', () => {
     assert.equal((await TestClient.refused(server.url, { name: 'kim', password: PASSWORD })).code, 'AUTH_FAILED');
     await TestClient.join(server.url, 'kim', { password: 'a newer password' });
     assert.equal((await TestClient.refused(server.url, { name: 'kim' })).code, 'AUTH_REQUIRED', 'a name with a password needs it');
+  });
+
+  it('limits failed sign-ins per name and address and per address, with TOO_MANY_ATTEMPTS and retryAfterMs', async () => {
+    server = await startTestServer({ passwordCost });
+    await TestClient.join(server.url, 'lee', { password: PASSWORD });
+    const codes: string[] = [];
+    for (let i = 0; i < 20; i++) codes.push((await TestClient.refused(server.url, { name: 'lee', password: `wrong guess ${i}` })).code);
+    assert.deepEqual(codes.slice(0, 5), Array(5).fill('AUTH_FAILED'));
+    assert.deepEqual(codes.slice(5), Array(15).fill('TOO_MANY_ATTEMPTS'));
+    const limited = await TestClient.connect(server.url);
+    limited.send({ type: 'hello', name: 'LEE', password: PASSWORD });
+    const error = await limited.next('error');
+    assert.equal(error.code, 'TOO_MANY_ATTEMPTS', 'even the right password waits, whatever the spelling');
+    assert.ok(error.retryAfterMs! > 200_000 && error.retryAfterMs! <= 300_000, String(error.retryAfterMs));
+    assert.equal((await limited.closed).code, 4001);
+
+    // Twenty failures from one address, at any names, limit that address: lee had five.
+    for (const name of ['lee2', 'lee3', 'lee4']) {
+      await TestClient.join(server.url, name, { password: PASSWORD });
+      for (let i = 0; i < 5; i++) assert.equal((await TestClient.refused(server.url, { name, password: 'wrong password' })).code, 'AUTH_FAILED');
+    }
+    assert.equal((await TestClient.refused(server.url, { name: 'fresh', password: PASSWORD })).code, 'TOO_MANY_ATTEMPTS');
+  });
+
+  it('counts X-Forwarded-For as the address only with trustProxy', async () => {
+    server = await startTestServer({ passwordCost, trustProxy: true });
+    await TestClient.join(server.url, 'max', { password: PASSWORD });
+    const from = (address: string) => ({ headers: { 'x-forwarded-for': `10.9.9.9, ${address}` } });
+    for (let i = 0; i < 5; i++) await TestClient.refusedWith(server.url, { name: 'max', password: 'wrong password' }, from('192.0.2.1'));
+    assert.equal((await TestClient.refusedWith(server.url, { name: 'max', password: 'wrong password' }, from('192.0.2.1'))).code, 'TOO_MANY_ATTEMPTS');
+    assert.equal((await TestClient.refusedWith(server.url, { name: 'max', password: 'wrong password' }, from('192.0.2.2'))).code, 'AUTH_FAILED');
   });
 
   it('with closed registration, nobody registers from a client', async () => {

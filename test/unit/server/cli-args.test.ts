@@ -14,6 +14,7 @@ describe('server: command line', () => {
       allowOrigins: [],
       pendingLimits: { perAddress: 32, total: 1024 },
       headersTimeoutMs: 10_000,
+      trustProxy: false,
     });
   });
 
