@@ -27,6 +27,7 @@ import { Outbox, type OutgoingMessage } from './outbox';
 import { RelayError } from './relay-error';
 import { SendPacer, type RateLimit } from './send-pacer';
 import { createNodeSocket, describeClose, type WebSocketLike } from './socket';
+import { describeCertificateError } from './tls-errors';
 import { TypedEmitter } from './typed-emitter';
 import { untrustedLine } from './untrusted-text';
 
@@ -66,6 +67,10 @@ export interface RelayClientOptions {
   rateLimit?: RateLimit;
   /** A connection that has not been welcomed this long after it started is dropped and retried. */
   connectTimeoutMs?: number;
+  /** Trusted for wss:// besides the system's authorities (PEM): a team's own CA. */
+  ca?: string | Buffer;
+  /** What to tell a user whose server certificate is not trusted; each client names its own setting. */
+  caHint?: string;
 }
 
 export type RefusalCode = 'BAD_NAME' | 'NAME_TAKEN';
@@ -93,6 +98,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private readonly createSocket: (url: string) => WebSocketLike;
   private readonly sessionFor: ((name: string) => Promise<string | undefined>) | undefined;
   private readonly connectTimeoutMs: number;
+  private readonly caHint: string;
   private readonly backoff: Backoff;
   private readonly pacer: SendPacer;
   private readonly outbox = new Outbox();
@@ -138,7 +144,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.sessionSecret = options.session;
     this.sessionFor = options.sessionFor;
     this.highestSeq = options.lastSeq;
-    this.createSocket = options.createSocket ?? ((url) => createNodeSocket(url));
+    this.createSocket = options.createSocket ?? ((url) => createNodeSocket(url, options.ca === undefined ? {} : { ca: options.ca }));
+    this.caHint = options.caHint ?? "trust your team's CA certificate";
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.backoff = new Backoff(options.reconnect);
     this.pacer = new SendPacer(options.rateLimit);
@@ -269,7 +276,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       if (socket === this.socket && !this.stopped) this.receive(event.data);
     });
     socket.addEventListener('error', (event) => {
-      if (socket === this.socket) this.socketError = event.message;
+      if (socket === this.socket) this.socketError = describeCertificateError(event.error, this.caHint) ?? event.message;
     });
     socket.addEventListener('close', (event) => {
       this.lost(socket, event.code, describeClose(event.code, event.reason, this.socketError));

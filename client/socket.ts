@@ -2,6 +2,7 @@
  * The WebSocket the client talks through. Both the `ws` package's WebSocket and the browser's
  * fit this interface, and tests can pass their own to drop or delay frames.
  */
+import { rootCertificates } from 'node:tls';
 import WebSocket from 'ws';
 import { CloseCode } from '../protocol';
 import { untrustedLine } from './untrusted-text';
@@ -12,7 +13,7 @@ export interface WebSocketLike {
   addEventListener(type: 'open', listener: () => void): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
   addEventListener(type: 'close', listener: (event: { code: number; reason: string }) => void): void;
-  addEventListener(type: 'error', listener: (event: { message?: string }) => void): void;
+  addEventListener(type: 'error', listener: (event: { message?: string; error?: unknown }) => void): void;
 }
 
 /** Checks a connection that went silent (laptop asleep, network changed) instead of waiting on TCP. */
@@ -22,8 +23,15 @@ const KEEPALIVE_INTERVAL_MS = 25_000;
  * The default socket in Node. It pings the server now and then and drops the connection when
  * a ping goes unanswered until the next one, so the client notices a dead link and reconnects.
  */
-export function createNodeSocket(url: string, keepaliveMs: number = KEEPALIVE_INTERVAL_MS): WebSocketLike {
-  const socket = new WebSocket(url);
+export interface NodeSocketOptions {
+  /** Certificate authorities (PEM) to trust for wss:// besides the system's: a team's own CA. */
+  ca?: string | Buffer;
+  keepaliveMs?: number;
+}
+
+export function createNodeSocket(url: string, { ca, keepaliveMs = KEEPALIVE_INTERVAL_MS }: NodeSocketOptions = {}): WebSocketLike {
+  // Node's default CAs stay trusted next to the team's: tls accepts both in one list.
+  const socket = new WebSocket(url, ca === undefined ? {} : { ca: [...rootCertificates, ca] });
   let awaitingPong = false;
   const timer = setInterval(() => {
     if (socket.readyState !== WebSocket.OPEN) return;

@@ -16,8 +16,9 @@ fail() { echo "[test-env] error: $*" >&2; exit 1; }
 install_debian_packages() {
   local missing=() pkg tool
   # Libraries and programs checked through dpkg: the chromium the tests drive, Kerberos headers for
-  # the `kerberos` module built from source, and the `rg` that stands in for ripgrep's download.
-  for pkg in chromium libkrb5-dev ripgrep; do
+  # the `kerberos` module built from source, the `rg` that stands in for ripgrep's download, and the
+  # openssl that makes the TLS tests' certificates.
+  for pkg in chromium libkrb5-dev ripgrep openssl; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   # node-gyp's tools are checked as commands, since they may come from outside Debian (pyenv, ...).

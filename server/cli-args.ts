@@ -25,6 +25,10 @@ Options (environment variables in brackets):
   --max-pending-per-address N
                           connections not yet welcomed that one address may hold (default ${DEFAULTS.pendingLimits.perAddress}) [RELAY_CHAT_MAX_PENDING_PER_ADDRESS]
   --max-pending N         connections not yet welcomed in all (default ${DEFAULTS.pendingLimits.total}) [RELAY_CHAT_MAX_PENDING]
+  --tls-cert FILE --tls-key FILE
+                          serve wss:// and https:// with this PEM certificate and key; SIGHUP reads
+                          them again [RELAY_CHAT_TLS_CERT, RELAY_CHAT_TLS_KEY]
+  --insecure              listen beyond loopback without TLS (refused otherwise) [RELAY_CHAT_INSECURE=1]
   --trust-proxy           take client addresses (for sign-in limits) from X-Forwarded-For, as set by
                           a reverse proxy you run in front [RELAY_CHAT_TRUST_PROXY=1]
   --headers-timeout-ms MS time a connection gets to send its upgrade request (default ${DEFAULTS.headersTimeoutMs}) [RELAY_CHAT_HEADERS_TIMEOUT_MS]
@@ -43,6 +47,8 @@ export interface ServeCommand {
   pendingLimits: { perAddress: number; total: number };
   headersTimeoutMs: number;
   trustProxy: boolean;
+  tls?: { certFile: string; keyFile: string };
+  insecure: boolean;
 }
 
 export type CliCommand =
@@ -58,6 +64,12 @@ function integer(value: string, what: string, min: number, max: number): number 
   const number = Number(value);
   if (number < min || number > max) throw new UsageError(`${what} must be between ${min} and ${max}, got ${number}`);
   return number;
+}
+
+function tlsFiles(certFile: string | undefined, keyFile: string | undefined): { tls?: { certFile: string; keyFile: string } } {
+  if (certFile === undefined && keyFile === undefined) return {};
+  if (certFile === undefined || keyFile === undefined) throw new UsageError('--tls-cert and --tls-key go together');
+  return { tls: { certFile, keyFile } };
 }
 
 function splitList(value: string | undefined): string[] {
@@ -93,6 +105,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         'max-pending': { type: 'string' },
         'headers-timeout-ms': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
+        'tls-cert': { type: 'string' },
+        'tls-key': { type: 'string' },
+        insecure: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -155,5 +170,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       600_000,
     ),
     trustProxy: values['trust-proxy'] ?? env.RELAY_CHAT_TRUST_PROXY === '1',
+    ...tlsFiles(values['tls-cert'] ?? env.RELAY_CHAT_TLS_CERT, values['tls-key'] ?? env.RELAY_CHAT_TLS_KEY),
+    insecure: values.insecure ?? env.RELAY_CHAT_INSECURE === '1',
   };
 }

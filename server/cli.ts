@@ -29,6 +29,8 @@ async function serve(command: ServeCommand): Promise<void> {
     pendingLimits: command.pendingLimits,
     headersTimeoutMs: command.headersTimeoutMs,
     trustProxy: command.trustProxy,
+    insecure: command.insecure,
+    ...(command.tls ? { tls: command.tls } : {}),
     logger,
   });
   console.log(`Relay Chat server listening on ${server.url} (data in ${dataDir})`);
@@ -45,6 +47,18 @@ async function serve(command: ServeCommand): Promise<void> {
       },
     );
   };
+  process.on('SIGHUP', () => {
+    if (!server.encrypted) {
+      logger.info('SIGHUP: no TLS to reload');
+      return;
+    }
+    try {
+      server.reloadTls();
+      logger.info('SIGHUP: reloaded the TLS certificate; new connections get it, live ones stay');
+    } catch (error) {
+      logger.warn(`SIGHUP: kept the old TLS certificate: ${(error as Error).message}`);
+    }
+  });
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

@@ -3,6 +3,7 @@ import type { AdmissionLimits } from './admission';
 import type { AttemptLimiter } from './attempt-limiter';
 import type { RegistrationPolicy } from './authentication';
 import type { ScryptCost } from './identity/passwords';
+import type { TlsFiles } from './tls';
 import type { Broker, PresenceManager } from './broker/broker';
 import type { RateLimit } from './rate-limiter';
 import type { IdentityStore } from './identity/identity-store';
@@ -46,6 +47,10 @@ export interface RelayServerOptions {
   registration?: RegistrationPolicy;
   /** scrypt cost for new password hashes. Default OWASP's minimum; tests lower it. */
   passwordCost?: ScryptCost;
+  /** Serve wss:// and https:// with this PEM certificate and key. */
+  tls?: TlsFiles;
+  /** Listen beyond loopback without TLS (refused otherwise). */
+  insecure?: boolean;
   /** Failed sign-ins per name and address; default in memory (one node). */
   attemptLimiter?: AttemptLimiter;
   /** Take the client's address from X-Forwarded-For (set by a reverse proxy you run). Default false. */

@@ -3,6 +3,8 @@
  * chat WebSocket. The CLI is a thin layer over `startRelayServer`, and tests call it on port 0.
  */
 import http from 'node:http';
+import https from 'node:https';
+import type net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
@@ -21,10 +23,15 @@ import { DEFAULTS, silentLogger, type Logger, type RelayServerOptions } from './
 import { PasswordHasher } from './identity/passwords';
 import { OriginPolicy } from './origin-policy';
 import { FlushScheduler } from './outbound';
+import { loadTls } from './tls';
 import { openSqliteBackend } from './store/sqlite-backend';
 
 export interface RelayServer {
   readonly url: string;
+  /** Whether it serves wss:// (TLS). */
+  readonly encrypted: boolean;
+  /** Reads the TLS files again and serves the new certificate to new connections; live ones stay. */
+  reloadTls(): void;
   /** Who may register: open, invite or closed. */
   readonly registration: RegistrationPolicy;
   readonly host: string;
@@ -67,6 +74,13 @@ function refuseUpgrade(socket: Duplex, status: string, reason: string): void {
 
 export async function startRelayServer(options: RelayServerOptions = {}): Promise<RelayServer> {
   const host = options.host ?? DEFAULTS.host;
+  if (!isLoopbackHost(host) && !options.tls && !options.insecure) {
+    throw new Error(
+      `refusing to listen on ${host} without TLS: anyone on the network could read the chat and its secrets. ` +
+        'Give --tls-cert and --tls-key; or, behind a reverse proxy that terminates TLS on this host, listen on 127.0.0.1 instead; ' +
+        '--insecure overrides this.',
+    );
+  }
   const logger = options.logger ?? silentLogger;
   const storage =
     options.storage ??
@@ -116,13 +130,21 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   });
   const admission = new Admission(options.pendingLimits ?? DEFAULTS.pendingLimits);
   const originPolicy = new OriginPolicy(options.allowOrigins ?? [], isLoopbackHost(host));
-  /** The admission ticket of each accepted socket, given back once its connection is welcomed or gone. */
-  const tickets = new WeakMap<Duplex, AdmissionTicket>();
+  /**
+   * The admission ticket of each accepted socket, by its peer's address and port: the socket an
+   * upgrade hands over is, with TLS, not the TCP socket that was admitted, but has the same peer.
+   */
+  const tickets = new Map<string, AdmissionTicket>();
+  const peerOf = (socket: { remoteAddress?: string; remotePort?: number }): string => `${socket.remoteAddress}|${socket.remotePort}`;
 
   const headersTimeout = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
-  const httpServer = http.createServer(
-    { headersTimeout, requestTimeout: headersTimeout, connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, headersTimeout) },
-    (request, response) => {
+  const serverOptions = {
+    headersTimeout,
+    requestTimeout: headersTimeout,
+    connectionsCheckingInterval: Math.min(TIMEOUT_CHECK_MS, headersTimeout),
+  };
+  const tls = options.tls ? loadTls(options.tls) : undefined;
+  const answer = (request: http.IncomingMessage, response: http.ServerResponse): void => {
       const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
       if ((request.method === 'GET' || request.method === 'HEAD') && pathname === '/healthz') {
         const body = JSON.stringify({
@@ -141,18 +163,24 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       }
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ ok: false, error: 'not found: connect a WebSocket to / or GET /healthz' }));
-    },
-  );
+  };
+  const httpServer: http.Server | https.Server = tls
+    ? https.createServer({ ...serverOptions, ...tls, handshakeTimeout: headersTimeout }, answer)
+    : http.createServer(serverOptions, answer);
 
   // Every socket takes a place among the pending ones as it is accepted, before a byte of its request arrives.
-  httpServer.on('connection', (socket: Duplex & { remoteAddress?: string }) => {
+  httpServer.on('connection', (socket: net.Socket) => {
     const ticket = admission.admit(socket.remoteAddress ?? 'unknown');
     if (!ticket) {
       socket.destroy();
       return;
     }
-    tickets.set(socket, ticket);
-    socket.once('close', ticket);
+    const peer = peerOf(socket);
+    tickets.set(peer, ticket);
+    socket.once('close', () => {
+      ticket();
+      tickets.delete(peer);
+    });
   });
 
   httpServer.on('upgrade', (request, socket: Duplex, head) => {
@@ -166,7 +194,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     }
     const address = clientAddress(request, options.trustProxy ?? false);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      connections.add(new Connection(ws, socket, settings, service, tickets.get(socket), address));
+      connections.add(new Connection(ws, socket, settings, service, tickets.get(peerOf(socket as net.Socket)), address));
     });
   });
 
@@ -225,7 +253,12 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   };
 
   return {
-    url: `ws://${urlHost}:${port}`,
+    url: `${tls ? 'wss' : 'ws'}://${urlHost}:${port}`,
+    encrypted: tls !== undefined,
+    reloadTls: () => {
+      if (!options.tls || !(httpServer instanceof https.Server)) throw new Error('the server runs without TLS');
+      httpServer.setSecureContext(loadTls(options.tls));
+    },
     registration,
     host,
     port,

@@ -9,7 +9,9 @@ export const USAGE = `Usage: relay-chat [--url ws://HOST:PORT] [--name NAME] [--
 Chat from a terminal with a Relay Chat server.
 
 Options:
-  --url URL     server to connect to (env RELAY_CHAT_URL; default ${DEFAULT_URL})
+  --url URL     server to connect to, ws:// or wss:// (env RELAY_CHAT_URL; default ${DEFAULT_URL})
+  --ca FILE     a CA certificate (PEM) to trust for wss:// besides the system's, for a team
+                that signs its own (env RELAY_CHAT_CA)
   --name NAME   name to chat as: 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-", "."
                 (env RELAY_CHAT_NAME; default your user name)
   --batch       for scripts: read stdin line by line as if typed ("/msg NAME text" is
@@ -34,6 +36,8 @@ export interface ChatOptions {
   url: string;
   name: string;
   batch: boolean;
+  /** Path of a PEM CA certificate to trust, besides the system's. */
+  caFile?: string;
 }
 
 export type TerminalCommand = { command: 'chat'; options: ChatOptions } | { command: 'help' } | { command: 'version' };
@@ -52,6 +56,7 @@ export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaul
       args: argv,
       options: {
         url: { type: 'string' },
+        ca: { type: 'string' },
         name: { type: 'string' },
         batch: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -75,7 +80,11 @@ export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaul
       `${given} ${JSON.stringify(name)} cannot be used in chat: a name is 1 to ${LIMITS.nameMaxLength} ASCII letters, digits, "_", "-" and "."; pick one with --name`,
     );
   }
-  return { command: 'chat', options: { url, name, batch: values.batch === true || !defaults.stdinIsTTY } };
+  const caFile = values.ca ?? (env.RELAY_CHAT_CA || undefined);
+  return {
+    command: 'chat',
+    options: { url, name, batch: values.batch === true || !defaults.stdinIsTTY, ...(caFile !== undefined ? { caFile } : {}) },
+  };
 }
 
 function checkUrl(url: string): void {

@@ -1,8 +1,10 @@
 /** `relay-chat`: the terminal client. Interactive on a terminal, batch mode for scripts. */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { version } from '../../package.json';
 import { RelayClient } from '../relay-client';
 import { SavedSessions } from '../saved-sessions';
+import { fetchServerId } from '../server-id';
 import { SessionFile } from '../session-file';
 import { parseTerminalArgs, UsageError, USAGE, type ChatOptions } from './args';
 import { runBatch } from './batch';
@@ -18,11 +20,14 @@ function osUserName(): string {
 }
 
 async function chat(options: ChatOptions): Promise<number> {
-  const sessions = new SavedSessions(new SessionFile(), options.url);
+  const ca = options.caFile === undefined ? undefined : readCa(options.caFile);
+  const sessions = new SavedSessions(new SessionFile(), options.url, (url) => fetchServerId(url, ca === undefined ? {} : { ca }));
   const client = new RelayClient({
     url: options.url,
     name: options.name,
     sessionFor: (name) => sessions.sessionFor(name),
+    ...(ca !== undefined ? { ca } : {}),
+    caHint: "pass your team's CA certificate with --ca FILE",
   });
   client.on('welcome', (welcome) => {
     try {
@@ -40,6 +45,14 @@ async function chat(options: ChatOptions): Promise<number> {
     terminal,
     style: { color: terminal && !process.env.NO_COLOR },
   });
+}
+
+function readCa(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new UsageError(`cannot read the CA certificate ${file}: ${(error as NodeJS.ErrnoException).code ?? errorMessage(error)}`);
+  }
 }
 
 function errorMessage(error: unknown): string {

@@ -44,8 +44,9 @@ export class TestClient {
     url: string,
     name: string,
     extra: { session?: string; token?: string; password?: string; invite?: string; device?: string; resume?: number } = {},
+    options: WebSocket.ClientOptions = {},
   ): Promise<TestClient & { welcome: WelcomeFrame }> {
-    const client = await TestClient.connect(url);
+    const client = await TestClient.connect(url, options);
     client.send({ type: 'hello', name, ...extra });
     const welcome = await client.next('welcome');
     return Object.assign(client, { welcome });

@@ -543,13 +543,13 @@ describe('client: RelayClient with a misbehaving server', () => {
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0, autoPong: false });
     await new Promise((resolve) => wss.once('listening', resolve));
     const silentUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
-    const silent = createNodeSocket(silentUrl, 30);
+    const silent = createNodeSocket(silentUrl, { keepaliveMs: 30 });
     const closed = new Promise<number>((resolve) => silent.addEventListener('close', (event) => resolve(event.code)));
     assert.equal(await closed, 1006);
 
     const healthy = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await new Promise((resolve) => healthy.once('listening', resolve));
-    const socket = createNodeSocket(`ws://127.0.0.1:${(healthy.address() as AddressInfo).port}`, 30);
+    const socket = createNodeSocket(`ws://127.0.0.1:${(healthy.address() as AddressInfo).port}`, { keepaliveMs: 30 });
     let closedEarly = false;
     socket.addEventListener('close', () => (closedEarly = true));
     await new Promise<void>((resolve) => socket.addEventListener('open', resolve));

@@ -109,7 +109,7 @@ describe('client: learning a server id from /healthz', function () {
       const fake = await httpServer(answer);
       try {
         const started = Date.now();
-        assert.equal(await fetchServerId(fake.url, 300), undefined);
+        assert.equal(await fetchServerId(fake.url, { timeoutMs: 300 }), undefined);
         assert.ok(Date.now() - started < 2000);
       } finally {
         await fake.close();

@@ -15,6 +15,7 @@ describe('server: command line', () => {
       pendingLimits: { perAddress: 32, total: 1024 },
       headersTimeoutMs: 10_000,
       trustProxy: false,
+      insecure: false,
     });
   });
 
@@ -57,6 +58,7 @@ describe('server: command line', () => {
     assert.throws(() => parseCli(['--deflate'], {}), UsageError, '--deflate is gone: it never compressed a frame');
     assert.throws(() => parseCli(['--allow-origin', 'https://team.example/path'], {}), /not an origin/);
     assert.throws(() => parseCli(['--allow-origin', 'null'], {}), /not an origin/);
+    assert.throws(() => parseCli(['--tls-cert', 'c.pem'], {}), /go together/);
     assert.throws(() => parseCli(['serve-please'], {}), /unknown command/);
   });
 });
