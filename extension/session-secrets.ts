@@ -72,7 +72,6 @@ export class SessionSecrets {
     if (found.length === 0) return;
     const moved: string[] = [];
     await this.change((book) => {
-      moved.length = 0;
       for (const { key, url, name, session } of found) {
         const kept = book.byUrl.get(urlKey(url))?.get(name);
         if (kept !== undefined && kept !== session) continue;
