@@ -5,11 +5,12 @@
  * `onDidChangeModel` and then to the model itself.
  */
 import * as vscode from 'vscode';
+import type { SavedSessions } from '../client/saved-sessions';
 import type { ChatModel } from './model/chat-model';
 import { oneLine } from './model/one-line';
 import type { Disposable } from './model/signal';
 import type { SessionSecrets } from './session-secrets';
-import { askUserName, resolveConnectionSettings, type ConnectionSettings } from './settings';
+import { askUserName, everyValueOf, resolveConnectionSettings, type ConnectionSettings } from './settings';
 
 /** Code points of a server's text (an error, a close reason) that a notification repeats. */
 const SERVER_TEXT_MAX = 200;
@@ -25,11 +26,12 @@ interface Connection {
 export class ConnectionManager implements vscode.Disposable {
   private current: Connection | undefined;
   private starting: Promise<void> | undefined;
+  private sessionSecrets: SessionSecrets | undefined;
   private readonly modelChanged = new vscode.EventEmitter<ChatModel | undefined>();
   readonly onDidChangeModel = this.modelChanged.event;
 
   constructor(
-    private readonly secrets: SessionSecrets,
+    private readonly secrets: vscode.SecretStorage,
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
@@ -89,18 +91,24 @@ export class ConnectionManager implements vscode.Disposable {
     await this.disconnect();
     const settings = await resolveConnectionSettings();
     if (!settings) return;
-    const session = await this.secrets.get(settings.serverUrl, settings.userName);
     // Loaded on the first connect rather than at activation, which happens in every window (see extension.ts).
-    const [{ RelayClient }, { ChatModel }] = await Promise.all([import('../client/relay-client'), import('./model/chat-model')]);
+    const [{ RelayClient }, { ChatModel }, { SessionSecrets }] = await Promise.all([
+      import('../client/relay-client'),
+      import('./model/chat-model'),
+      import('./session-secrets'),
+    ]);
+    this.sessionSecrets ??= new SessionSecrets(this.secrets, (error) => this.onSessionUnsaved(error));
+    const sessions = await this.savedSessions(this.sessionSecrets, settings);
+    if (!sessions) return;
     const client = new RelayClient({
       url: settings.serverUrl,
       name: settings.userName,
-      ...(session ? { session } : {}),
+      sessionFor: (name) => sessions.sessionFor(name),
     });
     const model = new ChatModel(client);
     const connection: Connection = { model, settings, subscriptions: [], refused: false };
     connection.subscriptions.push(
-      model.onDidIssueSession((secret) => void this.secrets.store(settings.serverUrl, settings.userName, secret)),
+      model.onDidWelcome((welcome) => sessions.remember(welcome)),
       model.onDidRefuse(({ code, message }) => {
         connection.refused = true;
         void this.onRefused(connection, code, message);
@@ -122,6 +130,30 @@ export class ConnectionManager implements vscode.Disposable {
     this.modelChanged.fire(model);
     await this.updateContext();
     model.connect();
+  }
+
+  /** The sessions kept for the server and name, with what earlier versions stored under other keys. */
+  private async savedSessions(secrets: SessionSecrets, settings: ConnectionSettings): Promise<SavedSessions | undefined> {
+    try {
+      return await secrets.forUrl(settings.serverUrl, {
+        urls: [settings.serverUrl, ...everyValueOf('serverUrl')],
+        names: [settings.userName, ...everyValueOf('userName')],
+      });
+    } catch (error) {
+      // A book that cannot be read is reported, never overwritten: the secrets in it own names.
+      const why = error instanceof Error ? error.message : String(error);
+      this.log.error(`could not read the saved sessions: ${why}`);
+      void vscode.window.showErrorMessage(`Relay Chat: could not read the saved sessions: ${why}`);
+      return undefined;
+    }
+  }
+
+  /** This connection goes on; only a later one (after a restart) would lose the name. */
+  private onSessionUnsaved(error: unknown): void {
+    this.log.error(`could not save the session: ${String(error)}`);
+    void vscode.window.showWarningMessage(
+      'Relay Chat: could not save the session that owns your name; after a restart the name may be refused.',
+    );
   }
 
   /** The server refused the name: say why and offer to connect again under another one. */

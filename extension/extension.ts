@@ -18,7 +18,6 @@ import { ChatPanelSerializer } from './chat-panel-serializer';
 import { registerCommands } from './commands';
 import { ConnectionManager } from './connection-manager';
 import { NotificationController } from './notifications';
-import { SessionSecrets } from './session-secrets';
 import { autoConnectSetting } from './settings';
 import { StatusBarController } from './status-bar';
 import { createTestApi, type RelayChatTestApi } from './test-api';
@@ -27,7 +26,7 @@ import { UsersTreeProvider } from './users-tree';
 
 export function activate(context: vscode.ExtensionContext): RelayChatTestApi {
   const log = vscode.window.createOutputChannel('Relay Chat', { log: true });
-  const connection = new ConnectionManager(new SessionSecrets(context.secrets), log);
+  const connection = new ConnectionManager(context.secrets, log);
   const panels = new ChatPanelManager(context.extensionUri, connection, log);
   const usersTree = new UsersTreeProvider(connection);
   const usersView = vscode.window.createTreeView('relayChat.users', { treeDataProvider: usersTree });

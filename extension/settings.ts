@@ -34,6 +34,13 @@ function explicitValue(key: string): string | undefined {
   return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
 }
 
+/** Every value the setting has (its default, the user's, the workspace's, the folder's), trimmed. */
+export function everyValueOf(key: 'serverUrl' | 'userName'): string[] {
+  const inspected = config().inspect<string>(key);
+  const values = [inspected?.defaultValue, inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue];
+  return values.flatMap((value) => (typeof value === 'string' && value.trim() ? [value.trim()] : []));
+}
+
 /** The settings to connect with, asking for what is missing or invalid; undefined if cancelled. */
 export async function resolveConnectionSettings(): Promise<ConnectionSettings | undefined> {
   let serverUrl = explicitValue('serverUrl')?.trim();

@@ -6,6 +6,7 @@
 import { isOpenableLink, type PanelView } from '../extension/webview-protocol';
 import { renderMarkdown } from './markdown';
 import { buildRows, type Row } from './rows';
+import { msUntilTomorrow, timeLabels } from './time-labels';
 
 /** How close to an edge still counts as "at" it. */
 const EDGE_PX = 48;
@@ -28,6 +29,8 @@ export class MessageList {
   private hasScrolledOnce = false;
   /** Entry count when older messages were last asked for by a render (not a scroll). */
   private entriesAtLastAutoLoad = -1;
+  /** At midnight "today" moves: the rows are labelled again then. */
+  private tomorrowTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly container: HTMLElement,
@@ -42,8 +45,11 @@ export class MessageList {
     const distanceFromBottom = this.container.scrollHeight - this.container.scrollTop;
     const previousFirst = this.firstMessageKey();
     this.view = view;
-    this.rows = buildRows(view, dayLabel);
+    const now = Date.now();
+    this.rows = buildRows(view, timeLabels(now));
     this.reconcile();
+    clearTimeout(this.tomorrowTimer);
+    this.tomorrowTimer = setTimeout(() => this.view && this.render(this.view), msUntilTomorrow(now));
 
     if (!this.hasScrolledOnce && view.entries.length > 0) {
       this.hasScrolledOnce = true;
@@ -138,11 +144,11 @@ function createRow(row: Row): HTMLElement {
       return divider('unread', 'New messages');
     case 'presence': {
       const element = el('div', 'presence', `${row.text} · `);
-      element.append(timeElement(row.ts));
+      element.append(timeElement(row.ts, row.time));
       return element;
     }
     case 'message':
-      return messageRow(row.entry, row.showHeader);
+      return messageRow(row);
   }
 }
 
@@ -166,12 +172,12 @@ function divider(kind: string, label: string): HTMLElement {
   return element;
 }
 
-function messageRow(entry: Extract<Row, { kind: 'message' }>['entry'], showHeader: boolean): HTMLElement {
+function messageRow({ entry, showHeader, time }: Extract<Row, { kind: 'message' }>): HTMLElement {
   const classes = ['message', entry.mine ? 'mine' : '', showHeader ? 'first' : 'continued', `status-${entry.status}`];
   const element = el('article', classes.filter(Boolean).join(' '));
   if (showHeader) {
     const meta = el('div', 'meta');
-    meta.append(el('span', 'from', entry.from), timeElement(entry.ts));
+    meta.append(el('span', 'from', entry.from), timeElement(entry.ts, time));
     element.append(meta);
   } else {
     // The sender is shown once per group; screen readers still hear it on every message.
@@ -206,25 +212,10 @@ function statusLine(entry: Extract<Row, { kind: 'message' }>['entry']): HTMLElem
   }
 }
 
-function timeElement(ts: number): HTMLTimeElement {
-  const date = new Date(ts);
-  const time = el('time', 'time', date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }));
-  time.dateTime = date.toISOString();
+function timeElement(ts: number, label: string): HTMLTimeElement {
+  const time = el('time', 'time', label);
+  time.dateTime = new Date(ts).toISOString();
   return time;
-}
-
-function dayLabel(ts: number): string {
-  const date = new Date(ts);
-  const today = new Date();
-  const yesterday = new Date(today.getFullYear(), today.getMonth(), today.getDate() - 1);
-  if (date.toDateString() === today.toDateString()) return 'Today';
-  if (date.toDateString() === yesterday.toDateString()) return 'Yesterday';
-  return date.toLocaleDateString(undefined, {
-    weekday: 'long',
-    month: 'long',
-    day: 'numeric',
-    ...(date.getFullYear() !== today.getFullYear() ? { year: 'numeric' } : {}),
-  });
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {

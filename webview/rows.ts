@@ -5,6 +5,7 @@
  */
 import { nameKey } from '../protocol/limits';
 import type { MessageEntry, PanelView } from '../extension/webview-protocol';
+import type { TimeLabels } from './time-labels';
 
 /** Messages further apart than this start a new group even from the same sender. */
 export const GROUP_GAP_MS = 5 * 60 * 1000;
@@ -13,13 +14,13 @@ export type Row =
   | { kind: 'history'; key: 'history'; state: 'more' | 'loading' | 'start' }
   | { kind: 'day'; key: string; label: string }
   | { kind: 'unread'; key: 'unread' }
-  | { kind: 'presence'; key: string; text: string; ts: number }
-  | { kind: 'message'; key: string; entry: MessageEntry; showHeader: boolean };
+  | { kind: 'presence'; key: string; text: string; ts: number; time: string }
+  | { kind: 'message'; key: string; entry: MessageEntry; showHeader: boolean; time: string };
 
-/** `dayOf` names the calendar day of a timestamp ("Today", "Monday, 3 March"…). */
+/** `labels` names days and times as of now: a row whose label changes is drawn again. */
 export function buildRows(
   view: Pick<PanelView, 'entries' | 'hasMore' | 'loadingOlder' | 'unreadFromKey'>,
-  dayOf: (ts: number) => string,
+  labels: TimeLabels,
 ): Row[] {
   const rows: Row[] = [
     { kind: 'history', key: 'history', state: view.loadingOlder ? 'loading' : view.hasMore ? 'more' : 'start' },
@@ -27,7 +28,7 @@ export function buildRows(
   let previousDay: string | undefined;
   let previousMessage: MessageEntry | undefined;
   for (const entry of view.entries) {
-    const day = dayOf(entry.ts);
+    const day = labels.day(entry.ts);
     if (day !== previousDay) {
       rows.push({ kind: 'day', key: `day:${entry.key}`, label: day });
       previousDay = day;
@@ -39,7 +40,7 @@ export function buildRows(
     }
     if (entry.kind === 'presence') {
       const text = `${entry.name} ${entry.online ? 'joined' : 'left'}`;
-      rows.push({ kind: 'presence', key: entry.key, text, ts: entry.ts });
+      rows.push({ kind: 'presence', key: entry.key, text, ts: entry.ts, time: labels.time(entry.ts) });
       previousMessage = undefined;
       continue;
     }
@@ -47,7 +48,7 @@ export function buildRows(
       previousMessage !== undefined &&
       nameKey(previousMessage.from) === nameKey(entry.from) &&
       entry.ts - previousMessage.ts < GROUP_GAP_MS;
-    rows.push({ kind: 'message', key: entry.key, entry, showHeader: !continues });
+    rows.push({ kind: 'message', key: entry.key, entry, showHeader: !continues, time: labels.time(entry.ts) });
     previousMessage = entry;
   }
   return rows;

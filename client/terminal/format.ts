@@ -4,7 +4,11 @@
  * control characters first, so another user cannot move the cursor or recolour the terminal.
  */
 import { LIMITS, nameKey } from '../../protocol';
+import { formatTime } from '../message-time';
 import { sanitize, truncate, untrustedLine } from '../untrusted-text';
+
+// Kept beside the rest of the terminal's formatting for its tests; the chat panel imports it directly.
+export { formatTime };
 
 export interface Style {
   /** ANSI colours, only for a terminal (and not with NO_COLOR). */
@@ -36,22 +40,6 @@ function nameColor(name: string): string {
   let hash = 0;
   for (const char of name.toLowerCase()) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
   return NAME_COLORS[hash % NAME_COLORS.length]!;
-}
-
-function pad2(value: number): string {
-  return String(value).padStart(2, '0');
-}
-
-/** `12:03` for today (in local time), `2025-11-20 12:03` for another day. */
-export function formatTime(ts: number, now: number): string {
-  const date = new Date(ts);
-  const today = new Date(now);
-  const time = `${pad2(date.getHours())}:${pad2(date.getMinutes())}`;
-  const sameDay =
-    date.getFullYear() === today.getFullYear() &&
-    date.getMonth() === today.getMonth() &&
-    date.getDate() === today.getDate();
-  return sameDay ? time : `${date.getFullYear()}-${pad2(date.getMonth() + 1)}-${pad2(date.getDate())} ${time}`;
 }
 
 function isMe(name: string, me: string): boolean {

@@ -3,7 +3,7 @@
  * who is online and typing, unread counts, and the connection state, fed by a RelayClient.
  * The VS Code side (tree, status bar, panels, notifications) only reads this and listens.
  */
-import { LIMITS, nameKey, type ChatMessage } from '../../protocol';
+import { LIMITS, nameKey, type ChatMessage, type WelcomeFrame } from '../../protocol';
 import type { ConnectionState, OutgoingMessage, RelayClient, RelayClientEvents } from '../../client/relay-client';
 import type { ConversationRef, TimelineEntry } from '../webview-protocol';
 import { Conversation, entryKey } from './conversation';
@@ -51,7 +51,7 @@ export class ChatModel implements Disposable {
   private readonly connectionChanged = new Emitter<ConnectionStatus>();
   private readonly received = new Emitter<IncomingMessage>();
   private readonly refused = new Emitter<{ code: 'BAD_NAME' | 'NAME_TAKEN'; message: string }>();
-  private readonly sessionIssued = new Emitter<string>();
+  private readonly welcomed = new Emitter<WelcomeFrame>();
   private readonly serverError = new Emitter<{ code: string; message: string }>();
 
   /** Fires the key of a conversation whose timeline, typing or loading state changed. */
@@ -61,7 +61,8 @@ export class ChatModel implements Disposable {
   readonly onDidChangeConnection = this.connectionChanged.event;
   readonly onDidReceive = this.received.event;
   readonly onDidRefuse = this.refused.event;
-  readonly onDidIssueSession = this.sessionIssued.event;
+  /** Each welcome, with the session it issued and the server's id, for the session book. */
+  readonly onDidWelcome = this.welcomed.event;
   readonly onDidError = this.serverError.event;
 
   constructor(
@@ -70,14 +71,16 @@ export class ChatModel implements Disposable {
   ) {
     this.status = { state: client.state };
     this.listen('state', (state, detail) => this.onState(state, detail));
-    this.listen('welcome', (welcome) => this.onWelcome(welcome.seq, welcome.gap === true));
+    this.listen('welcome', (welcome) => {
+      this.onWelcome(welcome.seq, welcome.gap === true);
+      this.welcomed.fire(welcome);
+    });
     this.listen('message', (message) => this.onMessage(message));
     this.listen('sent', (outgoing) => this.onSent(outgoing));
     this.listen('failed', (outgoing) => this.conversationChanged.fire(this.conversationOfOutgoing(outgoing).key));
     this.listen('presence', (name, online) => this.onPresence(name, online));
     this.listen('typing', (from, to) => this.onTyping(from, to));
     this.listen('refused', (code, message) => this.refused.fire({ code, message }));
-    this.listen('session', (session) => this.sessionIssued.fire(session));
     this.listen('error', (error) => this.serverError.fire(error));
   }
 
@@ -107,7 +110,7 @@ export class ChatModel implements Disposable {
       this.connectionChanged,
       this.received,
       this.refused,
-      this.sessionIssued,
+      this.welcomed,
       this.serverError,
     ]) {
       emitter.dispose();

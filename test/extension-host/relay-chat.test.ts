@@ -177,6 +177,27 @@ describe('Relay Chat in VS Code', () => {
     await settings().update('userName', 'tester', vscode.ConfigurationTarget.Global);
   });
 
+  it("keeps the name's session across spellings of the server's URL", async () => {
+    const otherSpelling = serverUrl().replace('127.0.0.1', 'localhost');
+    assert.notEqual(otherSpelling, serverUrl());
+    // `constructor` is a key every plain object already has: its secret must be kept like any other.
+    for (const name of ['tester', 'constructor']) {
+      await vscode.commands.executeCommand('relayChat.disconnect');
+      await settings().update('userName', name, vscode.ConfigurationTarget.Global);
+      for (const url of [serverUrl(), otherSpelling]) {
+        await settings().update('serverUrl', url, vscode.ConfigurationTarget.Global);
+        await vscode.commands.executeCommand('relayChat.connect');
+        await eventually(() => api.connectionState() !== 'connecting' && api.connectionState() !== 'offline', `${name} on ${url}`);
+        assert.equal(api.statusBarText(), `$(comment-discussion) online as ${name}`, `${name} on ${url}`);
+        await vscode.commands.executeCommand('relayChat.disconnect');
+      }
+    }
+    await settings().update('serverUrl', serverUrl(), vscode.ConfigurationTarget.Global);
+    await settings().update('userName', 'tester', vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('relayChat.connect');
+    await eventually(() => api.connectionState() === 'online', 'online again');
+  });
+
   it('disconnects, leaving the panels open and saying so', async () => {
     await vscode.commands.executeCommand('relayChat.disconnect');
     assert.equal(api.connectionState(), 'disconnected');

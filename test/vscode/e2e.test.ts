@@ -26,10 +26,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import Database from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
 import { RelayClient } from '../../client/relay-client';
 import type { ChatMessage } from '../../protocol';
 import { startRelayServer, type RelayServer } from '../../server';
+import { DATABASE_FILE } from '../../server/store/sqlite-database';
 import {
   installVsix,
   launchChromium,
@@ -51,6 +53,7 @@ const TERMINAL_CLIENT = path.join(repoRoot, 'dist', 'client', 'cli.js');
 /** Roomy, so a test can write a long history quickly. */
 const RELAY_RATE_LIMIT = { burst: 300, perSecond: 300 };
 const UI_TIMEOUT = { timeout: 20_000 };
+const THREE_DAYS_MS = 3 * 24 * 60 * 60 * 1000;
 
 async function eventually<T>(
   probe: () => T | undefined | Promise<T | undefined>,
@@ -68,6 +71,20 @@ async function eventually<T>(
 
 async function expectCount(locator: Locator, count: number): Promise<void> {
   await eventually(async () => ((await locator.count()) === count ? true : undefined), `${count} of ${locator}`);
+}
+
+function pad2(value: number): string {
+  return String(value).padStart(2, '0');
+}
+
+/** Moves every group message stored in `dataDir` `ms` into the past; the server must be stopped. */
+function backdateGroupMessages(dataDir: string, ms: number): void {
+  const db = new Database(path.join(dataDir, DATABASE_FILE));
+  try {
+    db.prepare('UPDATE messages SET ts = ts - ? WHERE recipient_name IS NULL').run(ms);
+  } finally {
+    db.close();
+  }
 }
 
 /** `[12:03] ` or `[2025-11-20 12:03] `, as the terminal client starts each message. */
@@ -403,6 +420,9 @@ describe('Relay Chat end to end in code-server', () => {
     await groupInput.press('Enter');
     await group.locator('.message.status-queued .state', { hasText: 'Waiting for the connection' }).waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-6-offline');
+    // While it is down, the group's messages so far become three days old: the history the panel
+    // gets after the reload below then spans two days.
+    backdateGroupMessages(dataDir, THREE_DAYS_MS);
     relay = await startRelayServer({ port, dataDir, rateLimit: RELAY_RATE_LIMIT });
     await group.locator('.connection').waitFor({ state: 'hidden', timeout: 45_000 });
     // alice's terminal client reconnects on its own and gets the queued message.
@@ -438,6 +458,18 @@ describe('Relay Chat end to end in code-server', () => {
     await restored.locator('.message .body', { hasText: 'Typed while offline' }).waitFor(UI_TIMEOUT);
     await page.locator('.statusbar-item', { hasText: 'online as tester' }).waitFor(UI_TIMEOUT);
     await treeRow(page, 'Online Users', 'alice').waitFor(UI_TIMEOUT);
+    // Older messages show their date, and a divider names their day; today's show only the time.
+    const timeOf = (text: string): Locator => restored.locator('.message', { hasText: text }).locator('.meta .time');
+    await restored.locator('.message .body', { hasText: 'Morning all!' }).waitFor(UI_TIMEOUT);
+    const threeDaysAgo = new Date(Date.now() - THREE_DAYS_MS);
+    const isoDay = `${threeDaysAgo.getFullYear()}-${pad2(threeDaysAgo.getMonth() + 1)}-${pad2(threeDaysAgo.getDate())}`;
+    assert.match(await timeOf('Morning all!').innerText(), new RegExp(`^${isoDay} \\d\\d:\\d\\d$`));
+    assert.match(await timeOf('Typed while offline').innerText(), /^\d\d:\d\d$/);
+    // The old day is named in the browser's language ("Saturday, November 28"), unit-tested in time-labels.
+    const days = (await restored.locator('.divider.day').allInnerTexts()).map((text) => text.trim());
+    assert.equal(days.length, 2, `two days: ${days.join(', ')}`);
+    assert.ok(!['Today', 'Yesterday'].includes(days[0]!), days[0]);
+    assert.equal(days[1], 'Today');
     await saveScreenshot(page, 'e2e-8-restored-after-reload');
 
     // Scrolling up in carol's chat loads older pages until the beginning.

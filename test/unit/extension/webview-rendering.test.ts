@@ -3,6 +3,7 @@ import { fromWebview, isOpenableLink, type MessageEntry, type TimelineEntry } fr
 import { renderMarkdown } from '../../../webview/markdown';
 import { buildRows, GROUP_GAP_MS } from '../../../webview/rows';
 import { typingText } from '../../../webview/indicators';
+import { msUntilTomorrow, timeLabels } from '../../../webview/time-labels';
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0);
 
@@ -22,8 +23,8 @@ function entry(seq: number, from: string, ts: number, extra: Partial<MessageEntr
 }
 
 function rowsOf(entries: TimelineEntry[], unreadFromKey?: string): string[] {
-  const day = (ts: number): string => new Date(ts).toISOString().slice(0, 10);
-  return buildRows({ entries, hasMore: true, loadingOlder: false, ...(unreadFromKey ? { unreadFromKey } : {}) }, day).map(
+  const labels = { day: (ts: number): string => new Date(ts).toISOString().slice(0, 10), time: (): string => '' };
+  return buildRows({ entries, hasMore: true, loadingOlder: false, ...(unreadFromKey ? { unreadFromKey } : {}) }, labels).map(
     (row) => {
       switch (row.kind) {
         case 'message':
@@ -79,17 +80,56 @@ describe('webview rows', () => {
   });
 
   it('says whether older messages can be loaded', () => {
-    const day = (): string => 'today';
-    assert.deepEqual(buildRows({ entries: [], hasMore: false, loadingOlder: false }, day)[0], {
+    const labels = { day: (): string => 'today', time: (): string => '' };
+    assert.deepEqual(buildRows({ entries: [], hasMore: false, loadingOlder: false }, labels)[0], {
       kind: 'history',
       key: 'history',
       state: 'start',
     });
-    assert.deepEqual(buildRows({ entries: [], hasMore: true, loadingOlder: true }, day)[0], {
+    assert.deepEqual(buildRows({ entries: [], hasMore: true, loadingOlder: true }, labels)[0], {
       kind: 'history',
       key: 'history',
       state: 'loading',
     });
+  });
+
+  it("dates a message from another day, and shows only the time of today's", () => {
+    const now = new Date(2026, 11, 1, 10, 30).getTime();
+    const rows = buildRows(
+      {
+        entries: [
+          entry(1, 'bob', new Date(2025, 11, 31, 23, 59).getTime()),
+          entry(2, 'bob', new Date(2026, 10, 28, 14, 5).getTime()),
+          entry(3, 'bob', new Date(2026, 10, 30, 9, 0).getTime()),
+          { kind: 'presence', key: 'presence:1', name: 'carol', online: true, ts: new Date(2026, 10, 30, 9, 1).getTime() },
+          entry(4, 'bob', new Date(2026, 11, 1, 0, 0).getTime()),
+          entry(5, 'bob', new Date(2026, 11, 1, 10, 29).getTime()),
+        ],
+        hasMore: false,
+        loadingOlder: false,
+      },
+      timeLabels(now, 'en-GB'),
+    );
+    assert.deepEqual(
+      rows.flatMap((row) => (row.kind === 'day' ? [row.label] : row.kind === 'message' || row.kind === 'presence' ? [row.time] : [])),
+      [
+        'Wednesday, 31 December 2025',
+        '2025-12-31 23:59',
+        'Saturday 28 November',
+        '2026-11-28 14:05',
+        'Yesterday',
+        '2026-11-30 09:00',
+        '2026-11-30 09:01',
+        'Today',
+        '00:00',
+        '10:29',
+      ],
+    );
+  });
+
+  it('knows when the next day starts', () => {
+    assert.equal(msUntilTomorrow(new Date(2026, 11, 1, 23, 59, 30).getTime()), 30_000);
+    assert.equal(msUntilTomorrow(new Date(2026, 11, 31, 0, 0).getTime()), 24 * 60 * 60 * 1000);
   });
 
   it('names who is typing', () => {
