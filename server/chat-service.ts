@@ -22,7 +22,7 @@ import type { Logger } from './options';
 import type { AccountRequestFrame, AccountRequests } from './account-requests';
 import type { Authenticator } from './authentication';
 import type { IdentityStore } from './identity/identity-store';
-import { releaseAccount } from './release';
+import { runAdmin, type AdminAction } from './admin';
 import type { MessageStore, UserRecord } from './store/message-store';
 
 const RELEASED_REASON = 'the server administrator released this name';
@@ -211,19 +211,21 @@ export class ChatService implements FrameHandler {
     this.logger.info(`${name} disconnected`);
   }
 
-  /**
-   * Frees a name and deletes its private history; whoever holds it now is disconnected with
-   * 4004, wherever they are connected, and the others see them leave. Resolves false when unknown.
-   */
-  async release(name: string): Promise<boolean> {
-    const released = await releaseAccount(this.identity, this.store, name);
-    if (!released) return false;
-    this.broker.publish({
-      audience: { kind: 'users', keys: [nameKey(released.name)] },
-      disconnect: { userId: released.id, code: CloseCode.SignedOut, reason: RELEASED_REASON },
+  /** An operator's command on this running server: devices it signs out are closed with 4004 wherever they are. */
+  admin(action: AdminAction): Promise<string[]> {
+    return runAdmin(action, {
+      identity: this.identity,
+      store: this.store,
+      signedOut: (account, deviceIds) => {
+        const reason = action.kind === 'user-remove' ? RELEASED_REASON : 'the server administrator signed this device out';
+        const audience = { kind: 'users' as const, keys: [nameKey(account.name)] };
+        const devices = deviceIds === 'all' ? [undefined] : deviceIds;
+        for (const deviceId of devices) {
+          this.broker.publish({ audience, disconnect: { userId: account.id, ...(deviceId !== undefined ? { deviceId } : {}), code: CloseCode.SignedOut, reason } });
+        }
+        this.logger.info(`${action.kind}: signed out ${deviceIds === 'all' ? 'every device' : `${deviceIds.length} device(s)`} of ${account.name}`);
+      },
     });
-    this.logger.info(`released the name ${released.name}`);
-    return true;
   }
 
   private publishPresence(name: string, key: string, online: boolean): void {

@@ -1,6 +1,8 @@
 /** Parses `relay-chat-server` arguments and environment into what the CLI should do. */
 import { parseArgs } from 'node:util';
 import { isValidName, quote } from '../protocol';
+import type { AdminAction } from './admin';
+import { REGISTRATION_POLICIES, type RegistrationPolicy } from './authentication';
 import { DEFAULTS } from './options';
 import { normaliseOrigin } from './origin-policy';
 
@@ -8,11 +10,22 @@ export const DEFAULT_DATA_DIR = 'relay-chat-data';
 
 export const USAGE = `Usage:
   relay-chat-server [options]          run the server
-  relay-chat-server release NAME [--data DIR]
-                                       free NAME and delete its private history; a running server
-                                       on DIR disconnects its holder at once
+  relay-chat-server user add NAME [--admin]
+                                       make an account; its password is read from stdin
+  relay-chat-server user list | user passwd NAME | user remove NAME
+                                       list accounts; set a password (read from stdin); remove an
+                                       account, its devices and private history (also: release NAME)
+  relay-chat-server sessions list NAME | sessions revoke NAME (ID | --all)
+                                       the devices NAME is signed in on; sign one or all out
+  relay-chat-server invite [--uses N] [--expires 7d] | invite list | invite revoke ID
+                                       an invite code for registering (default 1 use, 7 days)
+Each takes --data DIR; on a running server's DIR it goes through that server, which closes the
+connections of the devices it signs out at once.
 
 Options (environment variables in brackets):
+  --registration open|invite|closed
+                          who may register: anyone, with an invite and a password, or only
+                          accounts made with user add (default open) [RELAY_CHAT_REGISTRATION]
   --host HOST             interface to listen on (default ${DEFAULTS.host}) [RELAY_CHAT_HOST]
   --port PORT             port, 0 picks a free one (default ${DEFAULTS.port}) [RELAY_CHAT_PORT]
   --data DIR              folder of the embedded store (default ./${DEFAULT_DATA_DIR}) [RELAY_CHAT_DATA]
@@ -49,11 +62,15 @@ export interface ServeCommand {
   trustProxy: boolean;
   tls?: { certFile: string; keyFile: string };
   insecure: boolean;
+  registration: RegistrationPolicy;
 }
+
+/** An admin action before its password, read from stdin, is hashed in. */
+export type AdminPlan = AdminAction extends infer A ? (A extends { passwordHash: string } ? Omit<A, 'passwordHash'> : A) : never;
 
 export type CliCommand =
   | ServeCommand
-  | { command: 'release'; name: string; dataDir: string }
+  | { command: 'admin'; plan: AdminPlan; dataDir: string }
   | { command: 'help' }
   | { command: 'version' };
 
@@ -70,6 +87,78 @@ function tlsFiles(certFile: string | undefined, keyFile: string | undefined): { 
   if (certFile === undefined && keyFile === undefined) return {};
   if (certFile === undefined || keyFile === undefined) throw new UsageError('--tls-cert and --tls-key go together');
   return { tls: { certFile, keyFile } };
+}
+
+function registrationPolicy(value: string): RegistrationPolicy {
+  if (!(REGISTRATION_POLICIES as readonly string[]).includes(value)) {
+    throw new UsageError(`--registration must be ${REGISTRATION_POLICIES.join(', ')}; got ${quote(value)}`);
+  }
+  return value as RegistrationPolicy;
+}
+
+function nameArgument(value: string | undefined, what: string): string {
+  if (value === undefined) throw new UsageError(`${what} takes a NAME`);
+  if (!isValidName(value)) throw new UsageError(`${quote(value)} is not a valid name: 1 to 32 ASCII letters, digits, "_", "-" and "."`);
+  return value;
+}
+
+const DURATION = /^(\d+)([dhm])$/;
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
+
+/** 7d, 12h, 30m: how long an invite lasts, at most a year. */
+function duration(value: string): number {
+  const match = DURATION.exec(value);
+  const ms = match ? Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] : NaN;
+  if (!(ms > 0 && ms <= 366 * UNIT_MS.d)) throw new UsageError(`--expires takes a time like 7d, 12h or 30m (at most a year); got ${quote(value)}`);
+  return ms;
+}
+
+function adminPlan(positionals: string[], values: { admin?: boolean; all?: boolean; uses?: string; expires?: string }): AdminPlan {
+  const [group, verb, subject, extra] = positionals;
+  const exactly = (count: number, form: string): void => {
+    if (positionals.length !== count) throw new UsageError(`usage: relay-chat-server ${form}`);
+  };
+  if (group === 'release') {
+    const name = nameArgument(verb, 'release');
+    exactly(2, 'release NAME');
+    return { kind: 'user-remove', name };
+  }
+  if (group === 'invite' && (verb === undefined || verb.startsWith('-'))) {
+    exactly(1, 'invite [--uses N] [--expires 7d]');
+    return { kind: 'invite-create', uses: integer(values.uses ?? '1', '--uses', 1, 1_000_000), expiresAt: Date.now() + duration(values.expires ?? '7d') };
+  }
+  const named = (form: string): string => {
+    const name = nameArgument(subject, `${group} ${verb}`);
+    exactly(3, form);
+    return name;
+  };
+  switch (`${group} ${verb}`) {
+    case 'user add':
+      return { kind: 'user-add', name: named('user add NAME [--admin]'), admin: values.admin ?? false };
+    case 'user list':
+      exactly(2, 'user list');
+      return { kind: 'user-list' };
+    case 'user passwd':
+      return { kind: 'user-passwd', name: named('user passwd NAME') };
+    case 'user remove':
+      return { kind: 'user-remove', name: named('user remove NAME') };
+    case 'sessions list':
+      return { kind: 'sessions-list', name: named('sessions list NAME') };
+    case 'sessions revoke': {
+      const name = nameArgument(subject, 'sessions revoke');
+      if (values.all && positionals.length === 3) return { kind: 'sessions-revoke', name, device: 'all' };
+      exactly(4, 'sessions revoke NAME (ID | --all)');
+      return { kind: 'sessions-revoke', name, device: integer(extra!, 'the device id', 1, Number.MAX_SAFE_INTEGER) };
+    }
+    case 'invite list':
+      exactly(2, 'invite list');
+      return { kind: 'invite-list' };
+    case 'invite revoke':
+      exactly(3, 'invite revoke ID');
+      return { kind: 'invite-revoke', id: integer(subject ?? '', 'the invite id', 1, Number.MAX_SAFE_INTEGER) };
+    default:
+      throw new UsageError(`unknown command ${quote(positionals.join(' '), 60)}`);
+  }
 }
 
 function splitList(value: string | undefined): string[] {
@@ -108,6 +197,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
         insecure: { type: 'boolean' },
+        registration: { type: 'string' },
+        admin: { type: 'boolean' },
+        all: { type: 'boolean' },
+        uses: { type: 'string' },
+        expires: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -120,13 +214,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   if (values.version) return { command: 'version' };
   const dataDir = values.data ?? env.RELAY_CHAT_DATA ?? DEFAULT_DATA_DIR;
 
-  if (positionals[0] === 'release') {
-    if (positionals.length !== 2) throw new UsageError('release takes exactly one NAME');
-    const name = positionals[1]!;
-    if (!isValidName(name)) throw new UsageError(`${quote(name)} is not a valid name: 1 to 32 ASCII letters, digits, "_", "-" and "."`);
-    return { command: 'release', name, dataDir };
-  }
-  if (positionals.length > 0) throw new UsageError(`unknown command "${positionals[0]}"`);
+  if (positionals.length > 0) return { command: 'admin', plan: adminPlan(positionals, values), dataDir };
 
   const sync = values.sync ?? env.RELAY_CHAT_SYNC ?? 'normal';
   if (sync !== 'normal' && sync !== 'full') throw new UsageError(`--sync must be normal or full, got "${sync}"`);
@@ -172,5 +260,6 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     trustProxy: values['trust-proxy'] ?? env.RELAY_CHAT_TRUST_PROXY === '1',
     ...tlsFiles(values['tls-cert'] ?? env.RELAY_CHAT_TLS_CERT, values['tls-key'] ?? env.RELAY_CHAT_TLS_KEY),
     insecure: values.insecure ?? env.RELAY_CHAT_INSECURE === '1',
+    registration: registrationPolicy(values.registration ?? env.RELAY_CHAT_REGISTRATION ?? 'open'),
   };
 }

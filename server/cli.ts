@@ -1,13 +1,16 @@
 /** `relay-chat-server`: the command line over the server library. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { version } from '../package.json';
-import { parseCli, UsageError, USAGE, type ServeCommand } from './cli-args';
+import { parseCli, UsageError, USAGE, type AdminPlan, type ServeCommand } from './cli-args';
 import { sendControlRequest } from './control/control-client';
 import { controlSocketPath } from './control/control-protocol';
 import type { Logger } from './options';
 import { startRelayServer } from './relay-server';
-import { releaseAccount } from './release';
+import { AdminRefusal, runAdmin, type AdminAction } from './admin';
+import { passwordProblem } from './authentication';
+import { PasswordHasher } from './identity/passwords';
 import { openSqliteBackend } from './store/sqlite-backend';
 import { DATABASE_FILE } from './store/sqlite-database';
 
@@ -29,6 +32,7 @@ async function serve(command: ServeCommand): Promise<void> {
     pendingLimits: command.pendingLimits,
     headersTimeoutMs: command.headersTimeoutMs,
     trustProxy: command.trustProxy,
+    registration: command.registration,
     insecure: command.insecure,
     ...(command.tls ? { tls: command.tls } : {}),
     logger,
@@ -63,19 +67,50 @@ async function serve(command: ServeCommand): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-/** Through the running server when there is one, so it disconnects the holder at once; else on the store itself. */
-async function release(name: string, dataDir: string): Promise<boolean> {
-  const reply = await sendControlRequest(controlSocketPath(dataDir), { command: 'release', name });
+/**
+ * Through the running server when there is one, so it closes the devices it signs out at once;
+ * else on the store itself.
+ */
+async function runAdminCommand(plan: AdminPlan, dataDir: string): Promise<string[]> {
+  const action = await withPasswordHash(plan);
+  const reply = await sendControlRequest(controlSocketPath(dataDir), { command: 'admin', action });
   if (reply !== undefined) {
-    if (!reply.ok) throw new Error(reply.error);
-    return reply.found;
+    if (reply.ok) return reply.output;
+    throw reply.refused ? new AdminRefusal(reply.error) : new Error(reply.error);
   }
   const storage = openSqliteBackend({ dataDir });
   try {
-    return (await releaseAccount(storage.identity, storage.store, name)) !== undefined;
+    return await runAdmin(action, { ...storage, signedOut: () => {} });
   } finally {
     await storage.close();
   }
+}
+
+/** `user add` and `user passwd` read the password from stdin (one line; not echoed on a terminal) and hash it here. */
+async function withPasswordHash(plan: AdminPlan): Promise<AdminAction> {
+  if (plan.kind !== 'user-add' && plan.kind !== 'user-passwd') return plan;
+  const password = await readPassword(`password for ${plan.name}: `);
+  const problem = passwordProblem(password);
+  if (problem) throw new UsageError(problem);
+  return { ...plan, passwordHash: await new PasswordHasher().hash(password) };
+}
+
+function readPassword(prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const terminal = process.stdin.isTTY === true;
+    const lines = createInterface({ input: process.stdin, output: terminal ? process.stderr : undefined, terminal });
+    if (terminal) {
+      process.stderr.write(prompt);
+      // Keep what is typed off the screen: readline echoes through this.
+      (lines as unknown as { _writeToOutput: (text: string) => void })._writeToOutput = () => {};
+    }
+    lines.once('line', (line) => {
+      if (terminal) process.stderr.write('\n');
+      resolve(line);
+      lines.close();
+    });
+    lines.once('close', () => reject(new UsageError('no password on stdin: type it at the prompt, or pipe it in as one line')));
+  });
 }
 
 async function main(): Promise<void> {
@@ -87,11 +122,10 @@ async function main(): Promise<void> {
     case 'version':
       console.log(version);
       return;
-    case 'release': {
+    case 'admin': {
       const dataDir = path.resolve(command.dataDir);
       if (!existsSync(path.join(dataDir, DATABASE_FILE))) throw new UsageError(`no Relay Chat store in ${dataDir}; pass --data`);
-      if (!(await release(command.name, dataDir))) throw new UsageError(`no user is named "${command.name}" in ${dataDir}`);
-      console.log(`released "${command.name}": the name is free and its private history is deleted`);
+      for (const line of await runAdminCommand(command.plan, dataDir)) console.log(line);
       return;
     }
     case 'serve':
@@ -102,6 +136,10 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof UsageError) {
     console.error(`relay-chat-server: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (error instanceof AdminRefusal) {
+    console.error(`relay-chat-server: ${error.message}`);
     process.exit(2);
   }
   const code = (error as NodeJS.ErrnoException).code;

@@ -96,6 +96,10 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   // Open by default, as before accounts: invite-only beyond loopback becomes the default once the
   // shipped clients can sign in with a password and redeem an invite.
   const registration = options.registration ?? 'open';
+  if (registration !== 'open' && (await identity.accounts()).length === 0) {
+    const data = options.dataDir !== undefined ? ` --data ${options.dataDir}` : '';
+    logger.info(`no accounts yet, and registration is ${registration}: create the first admin with\n  relay-chat-server user add NAME --admin${data}`);
+  }
   const passwords = new PasswordHasher(options.passwordCost);
   const attempts = options.attemptLimiter ?? new MemoryAttemptLimiter(SIGN_IN_RULES);
   const authenticator = new Authenticator(identity, passwords, registration, attempts);
@@ -270,14 +274,5 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
 async function startControl(options: RelayServerOptions, service: ChatService, logger: Logger): Promise<ControlServer | undefined> {
   const socketPath = options.controlSocket ?? (options.dataDir !== undefined ? controlSocketPath(options.dataDir) : false);
   if (socketPath === false) return undefined;
-  return startControlServer(
-    socketPath,
-    async (request) => {
-      switch (request.command) {
-        case 'release':
-          return { ok: true, found: await service.release(request.name) };
-      }
-    },
-    logger,
-  );
+  return startControlServer(socketPath, async (request) => ({ ok: true, output: await service.admin(request.action) }), logger);
 }

@@ -1,23 +1,23 @@
 /**
  * The administration channel between `relay-chat-server` commands and the server that runs on
  * the same data folder: a unix socket, private to the server's user (folder 0700), carrying one
- * JSON request line and one JSON reply line. A command that changes who may be connected
- * (release today; revoking devices later) goes through the running server, so it can act on
- * live connections at once; with no server running, the command opens the store itself.
+ * JSON request line and one JSON reply line. The operator's commands (admin.ts) go through the
+ * running server, so it can act on live connections at once; with no server running, the command
+ * opens the store itself.
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import * as z from 'zod';
+import { adminAction } from '../admin';
 
-export const controlRequest = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('release'), name: z.string().max(1000) }),
-]);
+export const controlRequest = z.object({ command: z.literal('admin'), action: adminAction });
 export type ControlRequest = z.infer<typeof controlRequest>;
 
+/** `refused`: the operator's mistake (an unknown name…), not the server's failure. */
 export const controlReply = z.union([
-  z.object({ ok: z.literal(true), found: z.boolean() }),
-  z.object({ ok: z.literal(false), error: z.string() }),
+  z.object({ ok: z.literal(true), output: z.array(z.string()) }),
+  z.object({ ok: z.literal(false), error: z.string(), refused: z.boolean() }),
 ]);
 export type ControlReply = z.infer<typeof controlReply>;
 

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { AdminRefusal } from '../admin';
 import type { Logger } from '../options';
 import { CONTROL_MAX_LINE_BYTES, controlRequest, type ControlReply, type ControlRequest } from './control-protocol';
 
@@ -58,7 +59,7 @@ function serveOne(socket: net.Socket, handle: ControlHandler, logger: Logger): v
     buffered += chunk;
     const end = buffered.indexOf('\n');
     if (end < 0) {
-      if (Buffer.byteLength(buffered) > CONTROL_MAX_LINE_BYTES) reply({ ok: false, error: 'request too long' });
+      if (Buffer.byteLength(buffered) > CONTROL_MAX_LINE_BYTES) reply({ ok: false, error: 'request too long', refused: true });
       return;
     }
     socket.removeAllListeners('data');
@@ -66,17 +67,21 @@ function serveOne(socket: net.Socket, handle: ControlHandler, logger: Logger): v
     try {
       const parsed = controlRequest.safeParse(JSON.parse(buffered.slice(0, end)));
       if (!parsed.success) {
-        reply({ ok: false, error: 'not a control request this server knows' });
+        reply({ ok: false, error: 'not a control request this server knows', refused: true });
         return;
       }
       request = parsed.data;
     } catch {
-      reply({ ok: false, error: 'a control request is one line of JSON' });
+      reply({ ok: false, error: 'a control request is one line of JSON', refused: true });
       return;
     }
     handle(request).then(reply, (error: unknown) => {
-      logger.warn(`control request ${request.command} failed: ${String(error)}`);
-      reply({ ok: false, error: `the server failed: ${error instanceof Error ? error.message : String(error)}` });
+      if (error instanceof AdminRefusal) {
+        reply({ ok: false, error: error.message, refused: true });
+        return;
+      }
+      logger.warn(`control request ${request.action.kind} failed: ${String(error)}`);
+      reply({ ok: false, error: `the server failed: ${error instanceof Error ? error.message : String(error)}`, refused: false });
     });
   });
 }

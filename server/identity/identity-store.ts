@@ -50,6 +50,10 @@ export interface IdentityStore {
     deviceLabel: string,
     invite?: string,
   ): Promise<SignedInDevice | RegisterRefusal>;
+  /** An account made by an administrator: no device yet; its owner signs in with the password. */
+  createAccount(name: string, passwordHash: string, admin: boolean): Promise<Account | 'taken'>;
+  /** Every account, by name, with how many devices are signed in. */
+  accounts(): Promise<Array<Account & { devices: number; createdAt: number }>>;
   /** A new invite code (given out once; only its hash is kept). */
   createInvite(uses: number, expiresAt: number): Promise<{ invite: Invite; code: string }>;
   /** Whether this code is an invite with uses left and not expired. */

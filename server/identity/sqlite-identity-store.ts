@@ -51,6 +51,15 @@ export class SqliteIdentityStore implements IdentityStore {
       insertAccount: db.prepare<[string, string, string | null, number], AccountRow>(
         `INSERT INTO users (name, key, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING ${ACCOUNT_COLUMNS}`,
       ),
+      insertAdminMade: db.prepare<[string, string, string, number, number], AccountRow>(
+        `INSERT INTO users (name, key, password_hash, admin, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO NOTHING RETURNING ${ACCOUNT_COLUMNS}`,
+      ),
+      allAccounts: db.prepare<[], AccountRow & { created_at: number; devices: number }>(
+        `SELECT ${ACCOUNT_COLUMNS.split(', ').map((column) => `u.${column}`).join(', ')}, u.created_at,
+           (SELECT COUNT(*) FROM devices d WHERE d.user_id = u.id) AS devices
+         FROM users u ORDER BY u.key`,
+      ),
       deviceOf: db.prepare<[number, string], DeviceRow>(`SELECT ${DEVICE_COLUMNS} FROM devices WHERE user_id = ? AND token_hash = ?`),
       spendInvite: db.prepare<[string, number], { id: number }>(
         'UPDATE invites SET uses_left = uses_left - 1 WHERE code_hash = ? AND uses_left > 0 AND expires_at > ? RETURNING id',
@@ -106,6 +115,15 @@ export class SqliteIdentityStore implements IdentityStore {
       return this.signIn(toAccount(row), deviceLabel);
     });
     return register.immediate();
+  }
+
+  async createAccount(name: string, passwordHash: string, admin: boolean): Promise<Account | 'taken'> {
+    const row = this.statements.insertAdminMade.get(name, nameKey(name), passwordHash, admin ? 1 : 0, Date.now());
+    return row ? toAccount(row) : 'taken';
+  }
+
+  async accounts(): Promise<Array<Account & { devices: number; createdAt: number }>> {
+    return this.statements.allAccounts.all().map((row) => ({ ...toAccount(row), devices: row.devices, createdAt: row.created_at }));
   }
 
   async createInvite(uses: number, expiresAt: number): Promise<{ invite: Invite; code: string }> {

@@ -265,7 +265,8 @@ describe('client: RelayClient against a real server', () => {
       const control = new SocketControl();
       const erin = await online(makeClient(withData.url, 'erin', { createSocket: control.create }));
       const closed = nextEvent(erin, 'state', (state) => state === 'closed');
-      assert.deepEqual(await sendControlRequest(controlSocketPath(data.path), { command: 'release', name: 'erin' }), { ok: true, found: true });
+      const reply = await sendControlRequest(controlSocketPath(data.path), { command: 'admin', action: { kind: 'user-remove', name: 'erin' } });
+      assert.equal(reply?.ok, true);
       const [, detail] = await closed;
       assert.match(detail?.error ?? '', /signed out by the server: .*released/);
       await delay(NO_RECONNECT_WINDOW_MS);

@@ -16,6 +16,7 @@ describe('server: command line', () => {
       headersTimeoutMs: 10_000,
       trustProxy: false,
       insecure: false,
+      registration: 'open',
     });
   });
 
@@ -42,8 +43,31 @@ describe('server: command line', () => {
     assert.deepEqual(fromEnv.command === 'serve' && fromEnv.allowOrigins, ['https://a.example', 'https://b.example']);
   });
 
+  it('parses the administration commands', () => {
+    const plan = (...argv: string[]) => {
+      const command = parseCli(argv, {});
+      assert.ok(command.command === 'admin');
+      return command.plan;
+    };
+    assert.deepEqual(plan('user', 'add', 'Ada', '--admin'), { kind: 'user-add', name: 'Ada', admin: true });
+    assert.deepEqual(plan('user', 'list'), { kind: 'user-list' });
+    assert.deepEqual(plan('user', 'passwd', 'ada'), { kind: 'user-passwd', name: 'ada' });
+    assert.deepEqual(plan('sessions', 'revoke', 'ada', '3'), { kind: 'sessions-revoke', name: 'ada', device: 3 });
+    assert.deepEqual(plan('sessions', 'revoke', 'ada', '--all'), { kind: 'sessions-revoke', name: 'ada', device: 'all' });
+    const invite = plan('invite', '--uses', '5', '--expires', '12h');
+    assert.ok(invite.kind === 'invite-create' && invite.uses === 5 && Math.abs(invite.expiresAt - Date.now() - 12 * 3_600_000) < 5000);
+    assert.deepEqual(plan('invite', 'revoke', '2'), { kind: 'invite-revoke', id: 2 });
+    assert.throws(() => plan('user', 'add'), /user add takes a NAME/);
+    assert.throws(() => plan('sessions', 'revoke', 'ada'), /sessions revoke NAME \(ID \| --all\)/);
+    assert.throws(() => plan('invite', '--expires', '2y'), /like 7d/);
+    assert.throws(() => plan('frobnicate'), /unknown command "frobnicate"/);
+    assert.throws(() => parseCli(['--registration', 'sometimes'], {}), /open, invite, closed/);
+    const serve = parseCli(['--registration', 'invite'], {});
+    assert.equal(serve.command === 'serve' && serve.registration, 'invite');
+  });
+
   it('parses release, help and version', () => {
-    assert.deepEqual(parseCli(['release', 'alice', '--data', 'd'], {}), { command: 'release', name: 'alice', dataDir: 'd' });
+    assert.deepEqual(parseCli(['release', 'alice', '--data', 'd'], {}), { command: 'admin', plan: { kind: 'user-remove', name: 'alice' }, dataDir: 'd' });
     assert.deepEqual(parseCli(['--help'], {}), { command: 'help' });
     assert.deepEqual(parseCli(['--version'], {}), { command: 'version' });
   });
@@ -53,7 +77,7 @@ describe('server: command line', () => {
     assert.throws(() => parseCli(['--port', '70000'], {}), /between 0 and 65535/);
     assert.throws(() => parseCli(['--sync', 'sometimes'], {}), /normal or full/);
     assert.throws(() => parseCli(['--bogus'], {}), UsageError);
-    assert.throws(() => parseCli(['release'], {}), /exactly one NAME/);
+    assert.throws(() => parseCli(['release'], {}), /takes a NAME/);
     assert.throws(() => parseCli(['release', '\u212Aelvin'], {}), /not a valid name/, 'KELVIN SIGN must not fold onto "kelvin"');
     assert.throws(() => parseCli(['--deflate'], {}), UsageError, '--deflate is gone: it never compressed a frame');
     assert.throws(() => parseCli(['--allow-origin', 'https://team.example/path'], {}), /not an origin/);
