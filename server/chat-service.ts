@@ -124,11 +124,8 @@ export class ChatService implements FrameHandler {
     let recipient: UserRecord | undefined;
     try {
       if (frame.to !== undefined) {
-        recipient = await this.identity.accountByName(frame.to);
-        if (!recipient) {
-          connection.sendError('UNKNOWN_USER', `no user is named "${frame.to}"`, replyTagsOfFrame(frame));
-          return;
-        }
+        recipient = await this.userNamed(frame.to, connection, frame);
+        if (!recipient) return;
       }
       result = await this.store.append({ sender, clientId: frame.id, text: frame.text, ...(recipient ? { recipient } : {}) });
     } catch (error) {
@@ -155,11 +152,8 @@ export class ChatService implements FrameHandler {
     let other: UserRecord | undefined;
     try {
       if (frame.with !== undefined) {
-        other = await this.identity.accountByName(frame.with);
-        if (!other) {
-          connection.sendError('UNKNOWN_USER', `no user is named "${frame.with}"`, replyTagsOfFrame(frame));
-          return;
-        }
+        other = await this.userNamed(frame.with, connection, frame);
+        if (!other) return;
       }
       result = await this.store.history({ viewer: connection.user!, limit, before: frame.before, ...(other ? { with: other } : {}) });
     } catch (error) {
@@ -226,6 +220,13 @@ export class ChatService implements FrameHandler {
         this.logger.info(`${action.kind}: signed out ${deviceIds === 'all' ? 'every device' : `${deviceIds.length} device(s)`} of ${account.name}`);
       },
     });
+  }
+
+  /** The account a name in a frame stands for; when none, the frame is answered with UNKNOWN_USER. */
+  private async userNamed(name: string, connection: Connection, frame: SayFrame | HistoryRequestFrame): Promise<UserRecord | undefined> {
+    const account = await this.identity.accountByName(name);
+    if (!account) connection.sendError('UNKNOWN_USER', `no user is named "${name}"`, replyTagsOfFrame(frame));
+    return account;
   }
 
   private publishPresence(name: string, key: string, online: boolean): void {

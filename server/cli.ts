@@ -37,7 +37,6 @@ async function serve(command: ServeCommand): Promise<void> {
     ...(command.tls ? { tls: command.tls } : {}),
     logger,
   });
-  console.log(`Relay Chat server listening on ${server.url} (data in ${dataDir})`);
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
@@ -65,6 +64,9 @@ async function serve(command: ServeCommand): Promise<void> {
   });
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Only now: whoever waits for this line (systemd, a test) may signal at once, and an unhandled
+  // SIGHUP or SIGTERM would end the process instead of reloading or shutting down cleanly.
+  console.log(`Relay Chat server listening on ${server.url} (data in ${dataDir})`);
 }
 
 /**
