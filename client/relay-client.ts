@@ -486,7 +486,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.flush();
       return;
     }
-    if (error.id === undefined && this.historyRequests.fail(error.code, text)) return;
+    if (error.id === undefined && this.historyRequests.fail(error.code, text, error.ref)) return;
     this.emit('error', { code: error.code, message: text });
   }
 
