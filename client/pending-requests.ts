@@ -50,6 +50,11 @@ export class PendingRequests<Request extends { ref?: string }, Reply> {
     return waiter !== undefined;
   }
 
+  /** The request on the wire with this ref, if any: to know what a reply answers before settling it. */
+  sentWithRef(ref: string): Request | undefined {
+    return this.waiters.find((waiter) => waiter.sent && waiter.request.ref === ref)?.request;
+  }
+
   /** Settles the request `ref` names with `reply`. True if it was one of ours. */
   answer(ref: string, reply: Reply): boolean {
     const waiter = this.take((request) => request.ref === ref);
