@@ -1,67 +1,67 @@
 /**
- * History requests waiting for their answer. Answers carry no request id, so a history frame is
- * matched by what it echoes (`with`, `before`) and an error without an id by what it can be about.
+ * History requests waiting for their answer. Each goes with a `ref` that servers echo; servers
+ * from before `ref` do not, so an answer without one is matched by what it echoes (`with`,
+ * `before`) and an error without one by what it can be about.
  */
 import { nameKey, type HistoryFrame, type HistoryRequestFrame } from '../protocol';
+import { PendingRequests } from './pending-requests';
 import { RelayError } from './relay-error';
 
-interface Waiter {
-  request: HistoryRequestFrame;
-  /** False until it is on the wire, and again if the server may have dropped it (RATE_LIMITED). */
-  sent: boolean;
-  resolve: (frame: HistoryFrame) => void;
-  reject: (error: RelayError) => void;
-}
-
 export class HistoryRequests {
-  private readonly waiters: Waiter[] = [];
+  private readonly pending = new PendingRequests<HistoryRequestFrame, HistoryFrame>();
 
   add(request: HistoryRequestFrame): Promise<HistoryFrame> {
-    return new Promise((resolve, reject) => this.waiters.push({ request, sent: false, resolve, reject }));
+    return this.pending.add(request);
   }
 
   /** The oldest request still to be put on the wire. */
   nextUnsent(): HistoryRequestFrame | undefined {
-    return this.waiters.find((waiter) => !waiter.sent)?.request;
+    return this.pending.nextUnsent();
   }
 
   markSent(request: HistoryRequestFrame): void {
-    const waiter = this.waiters.find((candidate) => candidate.request === request);
-    if (waiter) waiter.sent = true;
+    this.pending.markSent(request);
   }
 
   /** The server may have dropped any of them: send all again (a second answer finds no one waiting). */
   resendAll(): void {
-    for (const waiter of this.waiters) waiter.sent = false;
+    this.pending.resendAll();
+  }
+
+  /** The server dropped the one with this ref. True if it was one of ours. */
+  resend(ref: string): boolean {
+    return this.pending.resend(ref);
   }
 
   answer(frame: HistoryFrame): void {
+    if (frame.ref !== undefined) {
+      this.pending.answer(frame.ref, frame);
+      return;
+    }
     const conversation = frame.with === undefined ? undefined : nameKey(frame.with);
-    this.take(
-      (waiter) =>
-        (waiter.request.with === undefined ? undefined : nameKey(waiter.request.with)) === conversation &&
-        waiter.request.before === frame.before,
-    )?.resolve(frame);
+    this.pending
+      .take((request) => (request.with === undefined ? undefined : nameKey(request.with)) === conversation && request.before === frame.before)
+      ?.resolve(frame);
   }
 
-  /** An error without an id: UNKNOWN_USER answers a request naming someone, INTERNAL any. True if one was rejected. */
-  fail(code: string, message: string): boolean {
+  /**
+   * An error about a request: the one its `ref` names, else (from a server before `ref`)
+   * UNKNOWN_USER answers a request naming someone, INTERNAL any. True if one was rejected.
+   */
+  fail(code: string, message: string, ref?: string): boolean {
+    const error = new RelayError(code, message);
+    if (ref !== undefined) return this.pending.fail(ref, error);
     const waiter =
       code === 'UNKNOWN_USER'
-        ? this.take((candidate) => candidate.request.with !== undefined)
+        ? this.pending.take((request) => request.with !== undefined)
         : code === 'INTERNAL'
-          ? this.take(() => true)
+          ? this.pending.take(() => true)
           : undefined;
-    waiter?.reject(new RelayError(code, message));
+    waiter?.reject(error);
     return waiter !== undefined;
   }
 
   rejectAll(error: RelayError): void {
-    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
-  }
-
-  private take(matches: (waiter: Waiter) => boolean): Waiter | undefined {
-    const index = this.waiters.findIndex((waiter) => waiter.sent && matches(waiter));
-    return index < 0 ? undefined : this.waiters.splice(index, 1)[0];
+    this.pending.rejectAll(error);
   }
 }

@@ -18,18 +18,21 @@ import {
   type HistoryFrame,
   type HistoryRequestFrame,
   type SayFrame,
+  type ServerFrame,
   type WelcomeFrame,
+  LIMITS,
 } from '../protocol';
 import { Backoff, type BackoffOptions } from './backoff';
 import { HistoryRequests } from './history-requests';
 import { KnownNames } from './known-names';
 import { Outbox, type OutgoingMessage } from './outbox';
+import { PendingRequests } from './pending-requests';
 import { RelayError } from './relay-error';
 import { SendPacer, type RateLimit } from './send-pacer';
 import { createNodeSocket, describeClose, type WebSocketLike } from './socket';
 import { describeCertificateError } from './tls-errors';
 import { TypedEmitter } from './typed-emitter';
-import { untrustedLine } from './untrusted-text';
+import { truncate, untrustedLine } from './untrusted-text';
 
 export type { OutgoingMessage, OutgoingStatus } from './outbox';
 export { RelayError } from './relay-error';
@@ -49,8 +52,17 @@ export interface RelayClientOptions {
   /** ws://host:port or wss://host:port */
   url: string;
   name: string;
-  /** The secret from a previous welcome, if any. */
+  /** The device token (v1: session) from a previous welcome, if any. */
   session?: string;
+  /**
+   * Signs in with this password (or registers the name with it, where the server lets a name
+   * register). Sent until a welcome issues a token, then forgotten: reconnects use the token.
+   */
+  password?: string;
+  /** An invite code, for registering where the server needs one; forgotten once welcomed. */
+  invite?: string;
+  /** Labels this device in the account's device list ("relay-chat on laptop"); cut to 64 characters. */
+  device?: string;
   /**
    * Instead of `session`: asked before every hello for the session to send, so the caller can
    * first check which server the URL leads to now and offer a secret only to the server that
@@ -73,7 +85,26 @@ export interface RelayClientOptions {
   caHint?: string;
 }
 
-export type RefusalCode = 'BAD_NAME' | 'NAME_TAKEN';
+/** Answers to a hello that end the attempt: reconnecting would only be refused again. */
+const REFUSAL_CODES = ['BAD_NAME', 'NAME_TAKEN', 'AUTH_REQUIRED', 'AUTH_FAILED', 'INVITE_INVALID', 'BAD_PASSWORD', 'TOO_MANY_ATTEMPTS'] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
+function isRefusal(code: string): code is RefusalCode {
+  return (REFUSAL_CODES as readonly string[]).includes(code);
+}
+
+export interface RefusalDetail {
+  /** With TOO_MANY_ATTEMPTS: how long the server wants us to wait before trying again. */
+  retryAfterMs?: number;
+}
+
+export type AccountState = NonNullable<WelcomeFrame['account']>;
+type AccountRequestFrame = Extract<ClientFrame, { type: 'password' | 'devices' | 'revoke' | 'signout' }>;
+export type AccountReply = Extract<ServerFrame, { type: 'account' | 'devices' | 'revoked' }>;
+export type AccountFrame = Extract<AccountReply, { type: 'account' }>;
+export type DevicesFrame = Extract<AccountReply, { type: 'devices' }>;
+export type RevokedFrame = Extract<AccountReply, { type: 'revoked' }>;
+export type DeviceInfo = DevicesFrame['devices'][number];
 
 export type RelayClientEvents = {
   state: [state: ConnectionState, detail?: StateDetail];
@@ -84,7 +115,7 @@ export type RelayClientEvents = {
   failed: [message: OutgoingMessage];
   presence: [name: string, online: boolean];
   typing: [from: string, to?: string];
-  refused: [code: RefusalCode, message: string];
+  refused: [code: RefusalCode, message: string, detail: RefusalDetail];
   error: [error: { code: string; message: string }];
 };
 
@@ -105,6 +136,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private readonly users = new Set<string>();
   private readonly knownNames = new KnownNames();
   private readonly historyRequests = new HistoryRequests();
+  private readonly accountRequests = new PendingRequests<AccountRequestFrame, AccountReply>();
   /** Seqs of our own acked messages not yet passed by the resume point: a resume welcome repeats them. */
   private readonly ownAckedSeqs = new Set<number>();
   private readonly typingSentAt = new Map<string, number>();
@@ -113,6 +145,12 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private currentState: ConnectionState = 'offline';
   private displayName: string;
   private sessionSecret: string | undefined;
+  /** Whether the server issues tokens: then the secret goes as `token`, else as a v1 `session`. */
+  private serverIssuesTokens = false;
+  private password: string | undefined;
+  private invite: string | undefined;
+  private readonly deviceLabel: string | undefined;
+  private account: AccountState | undefined;
   private highestSeq: number | undefined;
   private socket: WebSocketLike | undefined;
   private socketError: string | undefined;
@@ -121,6 +159,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   /** Set by close(), a refused hello or a takeover: no more reconnects. */
   private stopped = false;
   private refusal: string | undefined;
+  /** Set by signIn() before the refused connection has closed: then it connects again. */
+  private signInAfterRefusal = false;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -143,6 +183,9 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.displayName = options.name;
     this.sessionSecret = options.session;
     this.sessionFor = options.sessionFor;
+    this.password = options.password;
+    this.invite = options.invite;
+    this.deviceLabel = options.device ? truncate(options.device, LIMITS.deviceLabelMaxLength) : undefined;
     this.highestSeq = options.lastSeq;
     this.createSocket = options.createSocket ?? ((url) => createNodeSocket(url, options.ca === undefined ? {} : { ca: options.ca }));
     this.caHint = options.caHint ?? "trust your team's CA certificate";
@@ -160,8 +203,14 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     return this.displayName;
   }
 
+  /** This device's token (a v1 server's session): what to keep to sign in again without a password. */
   get session(): string | undefined {
     return this.sessionSecret;
+  }
+
+  /** Whether the account is an admin and has a password, as of the last welcome or password change. */
+  get accountState(): AccountState | undefined {
+    return this.account;
   }
 
   /** Display names of the users online, self included, as of the last welcome and presence. */
@@ -194,7 +243,9 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
-    this.historyRequests.rejectAll(new RelayError('CLOSED', 'the client was closed'));
+    const closed = new RelayError('CLOSED', 'the client was closed');
+    this.historyRequests.rejectAll(closed);
+    this.accountRequests.rejectAll(closed);
     const socket = this.socket;
     if (!socket) {
       this.setState('closed');
@@ -231,6 +282,46 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     const answer = this.historyRequests.add(frame);
     this.flush();
     return answer;
+  }
+
+  /**
+   * After a refused hello (AUTH_REQUIRED, say): connects again, signing in with this password.
+   * What was queued before the refusal is sent once welcomed.
+   */
+  signIn(password: string): void {
+    if (this.refusal === undefined) throw new Error('signIn() is for a client whose hello was refused');
+    this.refusal = undefined;
+    this.password = password;
+    if (this.socket) {
+      // The refused connection has not closed yet: lost() connects again once it has.
+      this.signInAfterRefusal = true;
+      return;
+    }
+    this.stopped = false;
+    this.openSocket();
+  }
+
+  /** Sets the account's password; `current` is needed once it has one. Resolves with the `account` reply. */
+  changePassword(current: string | undefined, next: string): Promise<AccountFrame> {
+    return this.accountRequest({ type: 'password', ...(current !== undefined ? { current } : {}), password: next }, 'account');
+  }
+
+  /** The account's signed-in devices, oldest first; `current` marks this one. */
+  listDevices(): Promise<DevicesFrame> {
+    return this.accountRequest({ type: 'devices' }, 'devices');
+  }
+
+  /**
+   * Signs out one device of the account (an id from listDevices) or all of them. With 'all'
+   * this one goes too: the client then closes for good instead of reconnecting.
+   */
+  revokeDevice(device: number | 'all'): Promise<RevokedFrame> {
+    return this.accountRequest({ type: 'revoke', ...(device === 'all' ? { all: true } : { device }) }, 'revoked');
+  }
+
+  /** Signs this device out: its token stops working and the client closes for good. */
+  signOut(): Promise<RevokedFrame> {
+    return this.accountRequest({ type: 'signout' }, 'revoked');
   }
 
   /** Tells the conversation that we are typing; throttled, and dropped when offline. */
@@ -304,9 +395,13 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private sendHello(): void {
     const hello: HelloFrame = { type: 'hello', name: this.displayName };
     if (this.sessionSecret !== undefined) {
-      hello.session = this.sessionSecret;
+      if (this.serverIssuesTokens) hello.token = this.sessionSecret;
+      else hello.session = this.sessionSecret;
       if (this.highestSeq !== undefined) hello.resume = this.highestSeq;
     }
+    if (this.password !== undefined) hello.password = this.password;
+    if (this.invite !== undefined) hello.invite = this.invite;
+    if (this.deviceLabel !== undefined) hello.device = this.deviceLabel;
     this.helloResumed = hello.resume !== undefined;
     this.pacer.reset();
     this.pacer.consume();
@@ -322,14 +417,23 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.outbox.requeueSending();
-    this.historyRequests.rejectAll(new RelayError('DISCONNECTED', `the connection ended before the server answered: ${reason}`));
+    const disconnected = new RelayError('DISCONNECTED', `the connection ended before the server answered: ${reason}`);
+    this.historyRequests.rejectAll(disconnected);
+    this.accountRequests.rejectAll(disconnected);
     if (this.stopped) {
       this.setState('closed');
       for (const resolve of this.closeWaiters.splice(0)) resolve();
       return;
     }
+    if (closeCode === CloseCode.HelloRefused && this.signInAfterRefusal) {
+      this.signInAfterRefusal = false;
+      this.openSocket();
+      return;
+    }
     if (closeCode === CloseCode.HelloRefused) {
       this.stopped = true;
+      this.password = undefined;
+      this.invite = undefined;
       this.setState('closed', { error: this.refusal ?? 'the server refused our hello' });
       return;
     }
@@ -395,6 +499,13 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
         this.knownNames.see(frame.with);
         for (const message of frame.messages) this.seeNamesIn(message);
         return this.historyRequests.answer(frame);
+      case 'account':
+        this.account = frame.account;
+        return this.answerAccountRequest(frame);
+      case 'devices':
+        return this.answerAccountRequest(frame);
+      case 'revoked':
+        return this.answerAccountRequest(frame);
       case 'error':
         return this.onError(frame);
     }
@@ -405,7 +516,12 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.welcomed = true;
     this.backoff.reset();
     this.displayName = welcome.name;
-    this.sessionSecret = welcome.session;
+    this.sessionSecret = welcome.token ?? welcome.session;
+    this.serverIssuesTokens = welcome.token !== undefined;
+    this.account = welcome.account;
+    // Signed in: from now on the token does it, so the password is not kept a moment longer.
+    this.password = undefined;
+    this.invite = undefined;
     this.users.clear();
     this.knownNames.see(welcome.name);
     for (const user of welcome.users) {
@@ -413,7 +529,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.knownNames.see(user);
     }
     this.setState('online');
-    this.emit('session', welcome.session);
+    this.emit('session', this.sessionSecret);
     this.emit('welcome', welcome, { resumed: this.helloResumed });
     for (const message of [...welcome.messages].sort((a, b) => a.seq - b.seq)) this.deliver(message);
     this.advanceTo(welcome.seq);
@@ -459,9 +575,9 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private onError(error: ErrorFrame): void {
     // What the server wrote goes on into events, states and exceptions: bounded, one clean line.
     const text = untrustedLine(error.message);
-    if ((error.code === 'BAD_NAME' || error.code === 'NAME_TAKEN') && !this.welcomed) {
+    if (isRefusal(error.code) && !this.welcomed) {
       this.refusal = `${error.code}: ${text}`;
-      this.emit('refused', error.code, text);
+      this.emit('refused', error.code, text, error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {});
       return;
     }
     if (error.code === 'RATE_LIMITED') {
@@ -470,11 +586,15 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       if (error.id !== undefined) {
         // It names the say it dropped: only that one, with the same id.
         this.outbox.requeue(error.id);
+      } else if (error.ref !== undefined) {
+        // It names the request it dropped: only that one goes again.
+        if (!this.historyRequests.resend(error.ref)) this.accountRequests.resend(error.ref);
       } else {
         // A frame it does not name: whatever was unanswered goes again. A say that did get
         // through is deduplicated by its id; a second answer to a history request finds no one waiting.
         this.outbox.requeueSending();
         this.historyRequests.resendAll();
+        this.accountRequests.resendAll();
       }
       this.flush();
       return;
@@ -486,8 +606,43 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.flush();
       return;
     }
-    if (error.id === undefined && this.historyRequests.fail(error.code, text)) return;
+    if (error.id === undefined && this.historyRequests.fail(error.code, text, error.ref)) return;
+    if (error.ref !== undefined && this.accountRequests.fail(error.ref, new RelayError(error.code, text))) return;
+    // A server from before accounts refuses their requests with BAD_FRAME (unknown type) and no ref.
+    if (error.ref === undefined && error.id === undefined && error.code === 'BAD_FRAME') {
+      const waiter = this.accountRequests.take(() => true);
+      if (waiter) {
+        waiter.reject(new RelayError(error.code, `the server does not know this request (is it older?): ${text}`));
+        return;
+      }
+    }
     this.emit('error', { code: error.code, message: text });
+  }
+
+  private accountRequest<T extends AccountReply['type']>(frame: AccountRequestFrame, replyType: T): Promise<Extract<AccountReply, { type: T }>> {
+    if (this.stopped) return Promise.reject(new RelayError('CLOSED', 'the client was closed'));
+    if (!this.welcomed) return Promise.reject(new RelayError('OFFLINE', 'not connected to the server'));
+    const problem = checkFrame(frame, undefined);
+    if (problem) return Promise.reject(new RelayError(problem.code, problem.message));
+    const answer = this.accountRequests.add(frame).then((reply) =>
+      reply.type === replyType
+        ? (reply as Extract<AccountReply, { type: T }>)
+        : Promise.reject(new RelayError('BAD_FRAME', `the server answered a ${frame.type} request with ${reply.type}`)),
+    );
+    this.flush();
+    return answer;
+  }
+
+  private answerAccountRequest(reply: AccountReply): void {
+    if (reply.ref === undefined) return;
+    const request = this.accountRequests.sentWithRef(reply.ref);
+    if (reply.type === 'revoked' && (request?.type === 'signout' || (request?.type === 'revoke' && request.all === true))) {
+      // The server closes us with 4004 next: that is what was asked for, so stay closed and
+      // forget the token, which no longer works.
+      this.stopped = true;
+      this.sessionSecret = undefined;
+    }
+    this.accountRequests.answer(reply.ref, reply);
   }
 
   // ---- sending ----
@@ -513,8 +668,9 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private flush(): void {
     while (this.welcomed && !this.flushTimer) {
       const history = this.historyRequests.nextUnsent();
-      const message = history ? undefined : this.outbox.nextToSend();
-      if (!history && !message) return;
+      const account = history ? undefined : this.accountRequests.nextUnsent();
+      const message = history || account ? undefined : this.outbox.nextToSend();
+      if (!history && !account && !message) return;
       const waitMs = this.pacer.waitMs();
       if (waitMs > 0) {
         this.flushTimer = setTimeout(() => {
@@ -527,6 +683,9 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       if (history) {
         this.historyRequests.markSent(history);
         this.transmit(history);
+      } else if (account) {
+        this.accountRequests.markSent(account);
+        this.transmit(account);
       } else if (message) {
         this.outbox.markSending(message);
         this.transmit(sayFrame(message));

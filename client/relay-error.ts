@@ -1,4 +1,4 @@
-/** Rejects requestHistory; `code` is a protocol error code or OFFLINE / DISCONNECTED / CLOSED. */
+/** Rejects requestHistory and the account requests; `code` is a protocol error code or OFFLINE / DISCONNECTED / CLOSED. */
 export class RelayError extends Error {
   constructor(
     readonly code: string,

@@ -4,7 +4,7 @@ import { isValidName, LIMITS } from '../../protocol';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:4446';
 
-export const USAGE = `Usage: relay-chat [--url ws://HOST:PORT] [--name NAME] [--batch]
+export const USAGE = `Usage: relay-chat [--url ws://HOST:PORT] [--name NAME] [--password-stdin] [--batch]
 
 Chat from a terminal with a Relay Chat server.
 
@@ -14,6 +14,10 @@ Options:
                 that signs its own (env RELAY_CHAT_CA)
   --name NAME   name to chat as: 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-", "."
                 (env RELAY_CHAT_NAME; default your user name)
+  --password-stdin
+                sign in with the password on the first line of stdin (or register the
+                name with it); the rest of stdin is the input as usual. Only the token
+                the server gives is saved, never the password
   --batch       for scripts: read stdin line by line as if typed ("/msg NAME text" is
                 private, "/who" lists who is online, "//" starts text beginning with "/",
                 other "/" commands are refused), print messages that arrive to stdout, and
@@ -22,13 +26,14 @@ Options:
   -h, --help    show this help
   -v, --version show the version
 
-The session secret that owns your name is kept per server (by the id its /healthz
-gives, so any URL that reaches it works) in sessions.json in $RELAY_CHAT_CONFIG_DIR,
-else $XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
+Each run signs in as a device of your name, labelled "relay-chat on HOST". Its token,
+which owns the name, is kept per server (by the id its /healthz gives, so any URL that
+reaches it works) in sessions.json (0600) in $RELAY_CHAT_CONFIG_DIR, else
+$XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
 
 Exit status: 0 done; 1 a line was refused (by the server, or before sending: an
 unknown command, a bad /msg, a message over ${LIMITS.textMaxCodePoints} characters); 2 bad usage;
-3 could not connect, the name was refused, or the name connected from elsewhere.`;
+3 could not connect, the name or the sign-in was refused, or the name connected from elsewhere.`;
 
 export class UsageError extends Error {}
 
@@ -36,6 +41,8 @@ export interface ChatOptions {
   url: string;
   name: string;
   batch: boolean;
+  /** Read the password from the first line of stdin. */
+  passwordStdin: boolean;
   /** Path of a PEM CA certificate to trust, besides the system's. */
   caFile?: string;
 }
@@ -59,6 +66,7 @@ export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaul
         ca: { type: 'string' },
         name: { type: 'string' },
         batch: { type: 'boolean' },
+        'password-stdin': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -83,7 +91,13 @@ export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaul
   const caFile = values.ca ?? (env.RELAY_CHAT_CA || undefined);
   return {
     command: 'chat',
-    options: { url, name, batch: values.batch === true || !defaults.stdinIsTTY, ...(caFile !== undefined ? { caFile } : {}) },
+    options: {
+      url,
+      name,
+      batch: values.batch === true || !defaults.stdinIsTTY,
+      passwordStdin: values['password-stdin'] === true,
+      ...(caFile !== undefined ? { caFile } : {}),
+    },
   };
 }
 

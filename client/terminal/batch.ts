@@ -82,8 +82,8 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
       for (const run of onWelcome.splice(0)) run();
       finishIfDone();
     });
-    client.on('refused', (code, message) => {
-      report(formatNameRefused(client.name, code, message));
+    client.on('refused', (code, message, detail) => {
+      report(formatNameRefused(client.name, code, message, detail.retryAfterMs));
       finish(EXIT.noConnection);
     });
     client.on('message', (message) => {

@@ -9,6 +9,7 @@ import { SessionFile } from '../session-file';
 import { parseTerminalArgs, UsageError, USAGE, type ChatOptions } from './args';
 import { runBatch } from './batch';
 import { EXIT } from './exit-codes';
+import { readFirstLine } from './first-line';
 import { runInteractive } from './interactive';
 
 function osUserName(): string {
@@ -19,13 +20,22 @@ function osUserName(): string {
   }
 }
 
+/** How this device shows in the account's device list (the client cuts it to the protocol's 64). */
+function deviceLabel(): string {
+  return `relay-chat on ${os.hostname()}`;
+}
+
 async function chat(options: ChatOptions): Promise<number> {
   const ca = options.caFile === undefined ? undefined : readCa(options.caFile);
+  // Read before anything else, so in batch mode the rest of stdin is the message input.
+  const password = options.passwordStdin ? await readFirstLine(process.stdin) : undefined;
   const sessions = new SavedSessions(new SessionFile(), options.url, (url) => fetchServerId(url, ca === undefined ? {} : { ca }));
   const client = new RelayClient({
     url: options.url,
     name: options.name,
     sessionFor: (name) => sessions.sessionFor(name),
+    ...(password !== undefined ? { password } : {}),
+    device: deviceLabel(),
     ...(ca !== undefined ? { ca } : {}),
     caHint: "pass your team's CA certificate with --ca FILE",
   });

@@ -110,9 +110,28 @@ export function formatNotSent(message: { text: string; error?: { code: string; m
   return `not sent (${message.error?.code ?? 'UNKNOWN'}): ${message.error?.message ?? 'no reason given'}: ${formatPreview(message.text)}`;
 }
 
-/** Why the name could not be used. */
-export function formatNameRefused(name: string, code: string, message: string): string {
-  return `the server refused the name ${JSON.stringify(name)} (${code}): ${message}`;
+/** What to do about a refused hello, by its code; the server's own words come after it. */
+function nextStep(code: string, retryAfterMs: number | undefined): string | undefined {
+  switch (code) {
+    case 'AUTH_REQUIRED':
+      return 'this name has a password: sign in with --password-stdin';
+    case 'AUTH_FAILED':
+      return 'wrong password, or this device was signed out: sign in again with --password-stdin';
+    case 'BAD_PASSWORD':
+      return `a password is ${LIMITS.passwordMinLength} to ${LIMITS.passwordMaxLength} characters`;
+    case 'INVITE_INVALID':
+      return 'the invite is unknown, used up or expired: ask for a new one';
+    case 'TOO_MANY_ATTEMPTS':
+      return `too many failed sign-ins: try again in ${retryAfterMs === undefined ? 'a few minutes' : `${Math.ceil(retryAfterMs / 1000)} s`}`;
+    default:
+      return undefined;
+  }
+}
+
+/** Why the name could not be used, and what to do next when there is something to do. */
+export function formatNameRefused(name: string, code: string, message: string, retryAfterMs?: number): string {
+  const step = nextStep(code, retryAfterMs);
+  return `the server refused the name ${JSON.stringify(name)} (${code}): ${step === undefined ? message : `${step} (${message})`}`;
 }
 
 /** An error the server reported that is about no message of ours. */

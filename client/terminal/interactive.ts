@@ -134,8 +134,8 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       queueMicrotask(() => (catchingUp = false));
       everWelcomed = true;
     });
-    client.on('refused', (code, message) => {
-      showError(formatNameRefused(client.name, code, message));
+    client.on('refused', (code, message, detail) => {
+      showError(formatNameRefused(client.name, code, message, detail.retryAfterMs));
       void quit(EXIT.noConnection);
     });
     client.on('message', (message) => {

@@ -7,7 +7,7 @@ describe('client: terminal command line', () => {
   it('defaults to the local server, the OS user name and interactive mode on a terminal', () => {
     assert.deepEqual(parseTerminalArgs([], {}, onTerminal), {
       command: 'chat',
-      options: { url: DEFAULT_URL, name: 'tester', batch: false },
+      options: { url: DEFAULT_URL, name: 'tester', batch: false, passwordStdin: false },
     });
   });
 
@@ -15,12 +15,17 @@ describe('client: terminal command line', () => {
     const env = { RELAY_CHAT_URL: 'ws://env:1', RELAY_CHAT_NAME: 'envname' };
     assert.deepEqual(parseTerminalArgs([], env, onTerminal), {
       command: 'chat',
-      options: { url: 'ws://env:1', name: 'envname', batch: false },
+      options: { url: 'ws://env:1', name: 'envname', batch: false, passwordStdin: false },
     });
     assert.deepEqual(parseTerminalArgs(['--url=wss://flag:2', '--name', 'flagname', '--batch'], env, onTerminal), {
       command: 'chat',
-      options: { url: 'wss://flag:2', name: 'flagname', batch: true },
+      options: { url: 'wss://flag:2', name: 'flagname', batch: true, passwordStdin: false },
     });
+  });
+
+  it('takes --password-stdin', () => {
+    const parsed = parseTerminalArgs(['--password-stdin'], {}, onTerminal);
+    assert.equal(parsed.command === 'chat' && parsed.options.passwordStdin, true);
   });
 
   it('switches to batch mode when stdin is not a terminal', () => {

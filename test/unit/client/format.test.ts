@@ -4,6 +4,7 @@ import {
   formatDelay,
   formatError,
   formatMessage,
+  formatNameRefused,
   formatNotice,
   formatPresence,
   formatPreview,
@@ -96,5 +97,17 @@ describe('client: terminal formatting', () => {
   it('shows no more of a message than the protocol allows, whatever the server sent', () => {
     const shown = formatMessage({ from: 'al', text: 'y'.repeat(100_000), ts: AT_12_03 }, 'bob', NOW, plain);
     assert.equal(shown, `[12:03] al: ${'y'.repeat(3999)}…`);
+  });
+
+  it('gives every sign-in refusal its next step, and the wait for TOO_MANY_ATTEMPTS', () => {
+    assert.equal(
+      formatNameRefused('dave', 'AUTH_REQUIRED', 'sign in'),
+      'the server refused the name "dave" (AUTH_REQUIRED): this name has a password: sign in with --password-stdin (sign in)',
+    );
+    assert.match(formatNameRefused('dave', 'TOO_MANY_ATTEMPTS', 'wait', 241_500), /try again in 242 s \(wait\)$/);
+    assert.match(formatNameRefused('dave', 'BAD_PASSWORD', 'no'), /8 to 1024 characters/);
+    assert.match(formatNameRefused('dave', 'INVITE_INVALID', 'no'), /ask for a new one/);
+    assert.match(formatNameRefused('dave', 'AUTH_FAILED', 'no'), /--password-stdin/);
+    assert.equal(formatNameRefused('dave', 'NAME_TAKEN', 'taken'), 'the server refused the name "dave" (NAME_TAKEN): taken');
   });
 });

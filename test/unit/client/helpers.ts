@@ -34,6 +34,8 @@ export class SocketControl {
   cutOnAck = false;
   /** While set, the next say never leaves: the connection is cut instead. */
   cutOnSay = false;
+  /** Every frame the client put on the wire, parsed, in order. */
+  readonly sent: Array<Record<string, unknown>> = [];
 
   readonly create = (url: string): WebSocketLike => {
     const socket = new WebSocket(url);
@@ -48,6 +50,7 @@ export class SocketControl {
 
   /** True when the outgoing frame is lost. */
   loses(data: string, socket: WebSocket): boolean {
+    this.sent.push(JSON.parse(data));
     if (!this.cutOnSay || JSON.parse(data).type !== 'say') return false;
     this.cutOnSay = false;
     socket.terminate();

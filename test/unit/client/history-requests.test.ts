@@ -23,6 +23,27 @@ describe('client: history requests', () => {
     assert.equal((await group).with, undefined);
   });
 
+  it('matches answers and errors by the ref the server echoes, even for requests that look alike', async () => {
+    const requests = new HistoryRequests();
+    const first = requests.add({ type: 'history', limit: 1 });
+    const second = requests.add({ type: 'history', limit: 2 });
+    const third = requests.add({ type: 'history', limit: 3 });
+    const refs: string[] = [];
+    for (let request = requests.nextUnsent(); request; request = requests.nextUnsent()) {
+      assert.ok(request.ref, 'every request goes with a ref');
+      refs.push(request.ref);
+      requests.markSent(request);
+    }
+    assert.equal(new Set(refs).size, 3, 'each ref is its own');
+    requests.answer(answer({ ref: refs[1]!, more: true }));
+    assert.equal(requests.fail('BAD_FRAME', 'no', refs[2]!), true);
+    requests.answer(answer({ ref: refs[0]!, more: false }));
+    assert.equal((await second).more, true);
+    assert.equal((await first).more, false);
+    await assert.rejects(third, (error: RelayError) => error.code === 'BAD_FRAME');
+    requests.answer(answer({ ref: 'not one of ours' }));
+  });
+
   it('only answers requests on the wire; after resendAll they go again and a late second answer is ignored', async () => {
     const requests = new HistoryRequests();
     const pending = requests.add({ type: 'history' });

@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { RelayClient } from '../../../client/relay-client';
 import type { RelayServer } from '../../../server';
+import { truncate } from '../../../client/untrusted-text';
 import { startTestServer, tempDir } from '../../support/server';
 import { makeClient, nextEvent, online, until } from './helpers';
 
@@ -232,6 +234,38 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
       for (const socket of wss.clients) socket.terminate();
       await new Promise((resolve) => wss.close(resolve));
     }
+  });
+
+  it('signs in with --password-stdin as "relay-chat on HOST", keeps only the token, and says how to sign in when a password is needed', async () => {
+    await server.close();
+    server = await startTestServer({ passwordCost: { N: 1024, r: 8, p: 1 } });
+    const password = 'correct horse battery';
+    const watching = await watcher();
+    const got = nextEvent(watching, 'message', (m) => m.text === 'sent after the password line');
+    const first = run(['--url', server.url, '--name', 'dana', '--password-stdin'], `${password}\nsent after the password line\n`);
+    assert.equal(await first.exited, 0, first.output.stderr);
+    await got;
+    const saved = fs.readFileSync(path.join(config.path, 'sessions.json'), 'utf8');
+    assert.ok(!saved.includes(password), 'the password is never written down');
+    assert.equal(fs.statSync(path.join(config.path, 'sessions.json')).mode & 0o777, 0o600);
+
+    const again = run(['--url', server.url, '--name', 'dana'], 'with the saved token\n');
+    assert.equal(await again.exited, 0, again.output.stderr);
+
+    const elsewhere = tempDir('relay-chat-cli-other-');
+    try {
+      const refused = run(['--url', server.url, '--name', 'dana'], 'hi\n', false, elsewhere.path);
+      assert.equal(await refused.exited, 3);
+      assert.match(refused.output.stderr, /\(AUTH_REQUIRED\): this name has a password: sign in with --password-stdin/);
+    } finally {
+      elsewhere.remove();
+    }
+
+    const dana = makeClient(server.url, 'dana', { password });
+    clients.push(dana);
+    await online(dana);
+    const labels = (await dana.listDevices()).devices.map((device) => device.label);
+    assert.equal(labels[0], truncate(`relay-chat on ${os.hostname()}`, 64));
   });
 
   it('exits 3 when the name belongs to someone else', async () => {
