@@ -223,7 +223,7 @@ export class ChatPanel implements vscode.Disposable {
       conversation: this.ref,
       title,
       ...(model ? { self: model.self } : {}),
-      connection: model?.connection ?? { state: 'disconnected' },
+      connection: model?.connection ?? { state: 'disconnected', reached: false },
       entries: model?.timeline(this.ref) ?? [],
       hasMore: conversation?.hasMore ?? false,
       loadingOlder: model?.isLoadingOlder(this.ref) ?? false,

@@ -27,6 +27,9 @@ export function registerCommands(
 
   register('relayChat.connect', () => connection.connect());
   register('relayChat.disconnect', () => connection.disconnect());
+  register('relayChat.reconnect', () => connection.reconnect());
+  register('relayChat.changeServer', () => connection.changeServer());
+  register('relayChat.showLog', () => connection.showLog());
   register('relayChat.openGroupChat', () => void panels.open(GROUP));
 
   // From the palette, or with no user named, ask who.

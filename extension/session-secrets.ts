@@ -28,15 +28,19 @@ export class SessionSecrets {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly reportError: (error: unknown) => void,
-    private readonly identifyServer: (url: string) => Promise<string | undefined> = fetchServerId,
+    private readonly identifyServer: (url: string, ca: Buffer | undefined) => Promise<string | undefined> = (url, ca) =>
+      fetchServerId(url, ca === undefined ? {} : { ca }),
   ) {}
 
-  /** The sessions for connecting to `url`, once the secrets earlier versions kept are in the book. */
-  async forUrl(url: string, earlier: EarlierSpellings): Promise<SavedSessions> {
+  /**
+   * The sessions for connecting to `url`, once the secrets earlier versions kept are in the book.
+   * `ca`: the team's CA, which the server's id is asked over https:// with too.
+   */
+  async forUrl(url: string, earlier: EarlierSpellings, ca?: Buffer): Promise<SavedSessions> {
     await this.moveEarlierSecrets(earlier);
     const book = await this.read();
     const store: SessionStore = { load: () => book, update: (change) => void this.change(change).catch(this.reportError) };
-    return new SavedSessions(store, url, this.identifyServer);
+    return new SavedSessions(store, url, (serverUrl) => this.identifyServer(serverUrl, ca));
   }
 
   private async read(): Promise<SessionBook> {

@@ -1,10 +1,13 @@
 /**
  * The `relayChat.*` settings: reading them, and asking for the server URL and user name when
- * they are not set yet (the answer is written to the global settings, so it is asked once).
+ * they are not set yet. Answers are written to the global settings only once a server has
+ * welcomed them, so a mistyped URL is asked again rather than kept.
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { suggestUserName, validateServerUrl, validateUserName } from './model/validation';
+import { askStep, type InputStep } from './input-step';
+import { serverUrlFrom } from './model/server-url';
+import { suggestUserName, validateUserName } from './model/validation';
 
 const SECTION = 'relayChat';
 
@@ -28,6 +31,11 @@ export function autoConnectSetting(): boolean {
   return config().get<boolean>('autoConnect') === true;
 }
 
+/** The team CA certificate file (PEM) to trust for wss://, if one is set. */
+export function caFileSetting(): string | undefined {
+  return config().get<string>('caFile')?.trim() || undefined;
+}
+
 /** A value the user chose somewhere (not just the default), if any. */
 function explicitValue(key: string): string | undefined {
   const inspected = config().inspect<string>(key);
@@ -41,35 +49,79 @@ export function everyValueOf(key: 'serverUrl' | 'userName'): string[] {
   return values.flatMap((value) => (typeof value === 'string' && value.trim() ? [value.trim()] : []));
 }
 
-/** The settings to connect with, asking for what is missing or invalid; undefined if cancelled. */
-export async function resolveConnectionSettings(): Promise<ConnectionSettings | undefined> {
-  let serverUrl = explicitValue('serverUrl')?.trim();
-  if (!serverUrl || validateServerUrl(serverUrl)) {
-    serverUrl = await ask({
-      title: 'Relay Chat: Server',
-      prompt: 'WebSocket URL of the Relay Chat server',
-      value: serverUrl || config().get<string>('serverUrl') || '',
-      validateInput: validateServerUrl,
-    });
-    if (serverUrl === undefined) return undefined;
-    await config().update('serverUrl', serverUrl, vscode.ConfigurationTarget.Global);
-  }
+/** What a connection is made with, and which of it was typed into the prompts this time. */
+export interface ResolvedSettings {
+  settings: ConnectionSettings;
+  /** Written to the settings only once a server welcomes them (see saveTypedSettings). */
+  typed: Partial<ConnectionSettings>;
+}
+
+/**
+ * The settings to connect with, asking for what is missing or invalid (and for the server
+ * when `askServer`), offering `suggested` first: answers typed before that no server has
+ * welcomed yet; each answer goes to `remember` as soon as it is given, so one step dismissed
+ * does not lose the other. Nothing is written here. Undefined if a prompt was dismissed.
+ */
+export async function resolveConnectionSettings(options: {
+  suggested: Partial<ConnectionSettings>;
+  askServer?: boolean;
+  remember(answer: Partial<ConnectionSettings>): void;
+}): Promise<ResolvedSettings | undefined> {
+  const savedUrl = explicitValue('serverUrl');
+  const savedAnswer = savedUrl === undefined ? undefined : serverUrlFrom(savedUrl);
+  let serverUrl = savedAnswer && 'url' in savedAnswer && !options.askServer ? savedAnswer.url : undefined;
   let userName = explicitValue('userName')?.trim();
-  if (!userName || validateUserName(userName)) {
-    userName = await askUserName('Your name in the chat', userName || suggestUserName(os.userInfo().username));
-    if (userName === undefined) return undefined;
+  if (userName !== undefined && validateUserName(userName)) userName = undefined;
+  const count = Number(serverUrl === undefined) + Number(userName === undefined);
+  const typed: Partial<ConnectionSettings> = {};
+  if (serverUrl === undefined) {
+    serverUrl = await askServerUrl(options.suggested.serverUrl ?? savedUrl ?? config().get<string>('serverUrl') ?? '', { index: 1, count });
+    if (serverUrl === undefined) return undefined;
+    typed.serverUrl = serverUrl;
+    options.remember({ serverUrl });
   }
-  return { serverUrl, userName };
+  if (userName === undefined) {
+    const suggestion = options.suggested.userName ?? suggestUserName(os.userInfo().username);
+    userName = await askUserName('Your name in the chat', suggestion, { index: count, count });
+    if (userName === undefined) return undefined;
+    typed.userName = userName;
+    options.remember({ userName });
+  }
+  return { settings: { serverUrl, userName }, typed };
 }
 
-/** Asks for a user name and remembers it; undefined if cancelled. */
-export async function askUserName(prompt: string, value: string): Promise<string | undefined> {
-  const userName = await ask({ title: 'Relay Chat: Name', prompt, value, validateInput: validateUserName });
-  if (userName !== undefined) await config().update('userName', userName, vscode.ConfigurationTarget.Global);
-  return userName;
+/** Answers a server has now welcomed become the user's settings, so the next Connect asks nothing. */
+export async function saveTypedSettings(typed: Partial<ConnectionSettings>): Promise<void> {
+  for (const key of ['serverUrl', 'userName'] as const) {
+    const value = typed[key];
+    if (value !== undefined) await config().update(key, value, vscode.ConfigurationTarget.Global);
+  }
 }
 
-async function ask(options: vscode.InputBoxOptions): Promise<string | undefined> {
-  const answer = await vscode.window.showInputBox({ ...options, ignoreFocusOut: true });
-  return answer?.trim();
+function askServerUrl(value: string, step: InputStep['step']): Promise<string | undefined> {
+  return askStep({
+    title: 'Relay Chat: Server',
+    prompt: 'URL of the Relay Chat server: ws://, wss://, http://, https:// or host:port',
+    value,
+    step,
+    check: (text) => {
+      const answer = serverUrlFrom(text);
+      if ('problem' in answer) return answer;
+      return answer.url === text.trim() ? { value: answer.url } : { value: answer.url, note: `Connects to ${answer.url}` };
+    },
+  });
+}
+
+/** Asks for a user name; undefined if cancelled. */
+export function askUserName(prompt: string, value: string, step?: InputStep['step']): Promise<string | undefined> {
+  return askStep({
+    title: 'Relay Chat: Name',
+    prompt,
+    value,
+    ...(step ? { step } : {}),
+    check: (text) => {
+      const problem = validateUserName(text.trim());
+      return problem ? { problem } : { value: text.trim() };
+    },
+  });
 }

@@ -1,7 +1,9 @@
 /**
- * The status bar item: connection state ("connecting", "online as NAME", "offline" with a
- * countdown to the next attempt). Clicking it opens the group chat. Its icons are plain
- * codicons: debug ones (debug-disconnect) are painted in the theme's debug colours everywhere.
+ * The status bar item: connection state ("connecting", "online as NAME" with a lock when the
+ * connection is encrypted, "offline" with a countdown to the next attempt), and before any
+ * connection a quiet "Relay Chat: Connect". Clicking it opens the group chat, or while offline
+ * reconnects at once. Its icons are plain codicons: debug ones (debug-disconnect) are painted
+ * in the theme's debug colours everywhere.
  */
 import * as vscode from 'vscode';
 import type { ConnectionManager } from './connection-manager';
@@ -14,7 +16,6 @@ export class StatusBarController implements vscode.Disposable {
 
   constructor(private readonly connection: ConnectionManager) {
     this.item.name = 'Relay Chat';
-    this.item.command = 'relayChat.openGroupChat';
     this.subscription = connection.watchModel((model) => {
       this.update(model);
       return model
@@ -23,9 +24,13 @@ export class StatusBarController implements vscode.Disposable {
     });
   }
 
-  /** What the item says right now (the test API reads it). */
+  /** What the item says right now, and what a click on it runs (the test API reads them). */
   get text(): string {
     return this.item.text;
+  }
+
+  get command(): string | undefined {
+    return typeof this.item.command === 'string' ? this.item.command : this.item.command?.command;
   }
 
   dispose(): void {
@@ -37,26 +42,31 @@ export class StatusBarController implements vscode.Disposable {
   private update(model: ChatModel | undefined): void {
     this.stopCountdown();
     if (!model) {
-      this.item.hide();
+      this.show('$(plug) Relay Chat: Connect', 'Relay Chat: not connected. Click to connect.', 'relayChat.connect');
       return;
     }
-    const { state, retryAt, error } = model.connection;
+    const { state, retryAt, error, reached } = model.connection;
     const unread = model.totalUnread();
     switch (state) {
       case 'connecting':
         this.show('$(sync~spin) Chat: connecting…', `Relay Chat: connecting to ${this.connection.serverUrl}`);
         break;
-      case 'online':
+      case 'online': {
+        const encrypted = isEncrypted(this.connection.serverUrl);
         this.show(
-          `$(comment-discussion) online as ${model.self}${unread ? ` (${unread} unread)` : ''}`,
-          `Relay Chat: connected to ${this.connection.serverUrl}. Click to open the group chat.`,
+          `${encrypted ? '$(lock)' : '$(comment-discussion)'} online as ${model.self}${unread ? ` (${unread} unread)` : ''}`,
+          `Relay Chat: connected to ${this.connection.serverUrl}, ${encrypted ? 'encrypted (wss://)' : 'not encrypted (ws://)'}. Click to open the group chat.`,
         );
         break;
+      }
       case 'offline': {
         const seconds = retryAt === undefined ? undefined : Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
         this.show(
-          `$(warning) Chat: offline${seconds === undefined ? '' : `, retrying in ${seconds} s`}`,
-          `Relay Chat: the connection dropped${error ? ` (${error})` : ''}. Messages you send are queued.`,
+          `$(warning) Chat: ${reached ? 'offline' : 'server unreachable'}${seconds === undefined ? '' : `, retrying in ${seconds} s`}`,
+          reached
+            ? `Relay Chat: the connection dropped${error ? ` (${error})` : ''}. Messages you send are queued. Click to reconnect now.`
+            : `Relay Chat: cannot reach ${this.connection.serverUrl}${error ? ` (${error})` : ''}. Click to try again now.`,
+          'relayChat.reconnect',
         );
         if (seconds !== undefined && seconds > 0) this.countdown = setTimeout(() => this.update(model), 1000);
         break;
@@ -70,9 +80,10 @@ export class StatusBarController implements vscode.Disposable {
     }
   }
 
-  private show(text: string, tooltip: string): void {
+  private show(text: string, tooltip: string, command = 'relayChat.openGroupChat'): void {
     this.item.text = text;
     this.item.tooltip = tooltip;
+    this.item.command = command;
     this.item.show();
   }
 
@@ -80,4 +91,8 @@ export class StatusBarController implements vscode.Disposable {
     clearTimeout(this.countdown);
     this.countdown = undefined;
   }
+}
+
+function isEncrypted(serverUrl: string | undefined): boolean {
+  return serverUrl?.toLowerCase().startsWith('wss://') === true;
 }

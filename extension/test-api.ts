@@ -14,6 +14,8 @@ import type { ConversationRef, MessageStatus } from './webview-protocol';
 export interface RelayChatTestApi {
   connectionState(): string;
   statusBarText(): string;
+  /** The command a click on the status bar item runs. */
+  statusBarCommand(): string | undefined;
   users(): { label: string; description?: string; icon?: string }[];
   badge(): number | undefined;
   panels(): {
@@ -37,6 +39,7 @@ export function createTestApi(parts: {
   return {
     connectionState: () => parts.connection.model?.connection.state ?? 'disconnected',
     statusBarText: () => parts.statusBar.text,
+    statusBarCommand: () => parts.statusBar.command,
     users: () =>
       parts.usersTree.getChildren().map((user) => {
         const item = parts.usersTree.getTreeItem(user);

@@ -52,6 +52,8 @@ export const connectionView = z.object({
   state: z.enum(['disconnected', 'connecting', 'online', 'offline', 'closed']),
   retryAt: z.number().optional(),
   error: z.string().optional(),
+  /** Welcomed at least once: until then nothing is loaded and nothing can be promised. */
+  reached: z.boolean(),
 });
 export type ConnectionView = z.infer<typeof connectionView>;
 

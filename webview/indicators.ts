@@ -26,7 +26,7 @@ export class ConnectionBanner {
     this.element.dataset.state = state;
     if (state === 'offline' && connection.retryAt !== undefined) {
       const retryAt = connection.retryAt;
-      const tick = (): void => this.show(offlineText(retryAt));
+      const tick = (): void => this.show(offlineText(connection, retryAt));
       tick();
       this.countdown = setInterval(tick, 1000);
       return;
@@ -37,7 +37,7 @@ export class ConnectionBanner {
       case 'connecting':
         return this.show('Connecting…');
       case 'offline':
-        return this.show('Offline. Messages you send will go out when the connection is back.');
+        return this.show(connection.reached ? `Offline. ${QUEUED}` : unreachableText(connection));
       case 'closed':
         return this.show(`Disconnected${connection.error ? `: ${connection.error}` : ''}.`, true);
       case 'disconnected':
@@ -57,10 +57,17 @@ export class ConnectionBanner {
   }
 }
 
-function offlineText(retryAt: number): string {
+const QUEUED = 'Messages you send will go out when the connection is back.';
+
+/** A dropped connection keeps what is typed; a server never reached (a wrong URL?) promises nothing. */
+function offlineText(connection: ConnectionView, retryAt: number): string {
   const seconds = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
-  const when = seconds > 0 ? `reconnecting in ${seconds} s` : 'reconnecting…';
-  return `Offline, ${when}. Messages you send will go out when the connection is back.`;
+  if (!connection.reached) return `${unreachableText(connection)} Retrying ${seconds > 0 ? `in ${seconds} s` : 'now'}.`;
+  return `Offline, ${seconds > 0 ? `reconnecting in ${seconds} s` : 'reconnecting…'}. ${QUEUED}`;
+}
+
+function unreachableText(connection: ConnectionView): string {
+  return `Cannot reach the server${connection.error ? ` (${connection.error})` : ''}.`;
 }
 
 export function typingText(names: readonly string[]): string {

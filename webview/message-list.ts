@@ -152,7 +152,13 @@ function createRow(row: Row): HTMLElement {
   }
 }
 
-function historyRow(state: 'more' | 'loading' | 'start'): HTMLElement {
+const HISTORY_TEXT = {
+  loading: 'Loading older messages…',
+  start: 'This is the beginning of the conversation.',
+  unloaded: 'No messages loaded: they show once the server is reached.',
+} as const;
+
+function historyRow(state: Extract<Row, { kind: 'history' }>['state']): HTMLElement {
   const element = el('div', 'history');
   if (state === 'more') {
     const button = el('button', 'link-button', 'Load older messages');
@@ -160,7 +166,7 @@ function historyRow(state: 'more' | 'loading' | 'start'): HTMLElement {
     button.dataset.loadOlder = '';
     element.append(button);
   } else {
-    element.append(state === 'loading' ? 'Loading older messages…' : 'This is the beginning of the conversation.');
+    element.append(HISTORY_TEXT[state]);
   }
   return element;
 }

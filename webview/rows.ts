@@ -11,20 +11,24 @@ import type { TimeLabels } from './time-labels';
 export const GROUP_GAP_MS = 5 * 60 * 1000;
 
 export type Row =
-  | { kind: 'history'; key: 'history'; state: 'more' | 'loading' | 'start' }
+  | { kind: 'history'; key: 'history'; state: 'more' | 'loading' | 'start' | 'unloaded' }
   | { kind: 'day'; key: string; label: string }
   | { kind: 'unread'; key: 'unread' }
   | { kind: 'presence'; key: string; text: string; ts: number; time: string }
   | { kind: 'message'; key: string; entry: MessageEntry; showHeader: boolean; time: string };
 
+/** Before any server welcomed this connection nothing was loaded: neither "more" nor "the beginning" is known. */
+function historyState(view: Pick<PanelView, 'connection' | 'hasMore' | 'loadingOlder'>): Extract<Row, { kind: 'history' }>['state'] {
+  if (!view.connection.reached) return 'unloaded';
+  return view.loadingOlder ? 'loading' : view.hasMore ? 'more' : 'start';
+}
+
 /** `labels` names days and times as of now: a row whose label changes is drawn again. */
 export function buildRows(
-  view: Pick<PanelView, 'entries' | 'hasMore' | 'loadingOlder' | 'unreadFromKey'>,
+  view: Pick<PanelView, 'connection' | 'entries' | 'hasMore' | 'loadingOlder' | 'unreadFromKey'>,
   labels: TimeLabels,
 ): Row[] {
-  const rows: Row[] = [
-    { kind: 'history', key: 'history', state: view.loadingOlder ? 'loading' : view.hasMore ? 'more' : 'start' },
-  ];
+  const rows: Row[] = [{ kind: 'history', key: 'history', state: historyState(view) }];
   let previousDay: string | undefined;
   let previousMessage: MessageEntry | undefined;
   for (const entry of view.entries) {

@@ -17,6 +17,11 @@ export interface ConnectionStatus {
   /** Epoch ms of the next reconnect attempt, while offline. */
   retryAt?: number;
   error?: string;
+  /**
+   * The server has welcomed this connection at least once. Until then nothing is loaded, and a
+   * server that was never reached (a wrong URL) is a different trouble from a dropped connection.
+   */
+  reached: boolean;
 }
 
 export interface UserEntry {
@@ -69,7 +74,7 @@ export class ChatModel implements Disposable {
     readonly client: RelayClient,
     private readonly now: () => number = Date.now,
   ) {
-    this.status = { state: client.state };
+    this.status = { state: client.state, reached: false };
     this.listen('state', (state, detail) => this.onState(state, detail));
     this.listen('welcome', (welcome) => {
       this.onWelcome(welcome.seq, welcome.gap === true);
@@ -232,6 +237,7 @@ export class ChatModel implements Disposable {
   private onState(state: ConnectionState, detail?: { retryInMs?: number; error?: string }): void {
     this.status = {
       state,
+      reached: state === 'online' || this.baselineSeq !== undefined,
       ...(detail?.retryInMs !== undefined ? { retryAt: this.now() + detail.retryInMs } : {}),
       ...(detail?.error !== undefined ? { error: detail.error } : {}),
     };

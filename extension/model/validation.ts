@@ -6,21 +6,25 @@
 // From limits directly: the webview bundle uses these checks and needs none of the wire schemas.
 import { codePointLength, isValidName, LIMITS } from '../../protocol/limits';
 
-export function validateServerUrl(text: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(text.trim());
-  } catch {
-    return 'Enter a WebSocket URL such as ws://127.0.0.1:4446';
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return 'The URL must start with ws:// or wss://';
-  if (!url.hostname) return 'The URL needs a host name';
-  return undefined;
-}
+const NAME_RULE = `a name is 1 to ${LIMITS.nameMaxLength} ASCII letters, digits, "_", "-" and "."`;
+const NAME_CHARACTER = /^[A-Za-z0-9_.-]$/;
 
+/** Says what is wrong, down to the first character a name cannot hold and where it is. */
 export function validateUserName(text: string): string | undefined {
   if (isValidName(text)) return undefined;
-  return `A name is 1 to ${LIMITS.nameMaxLength} ASCII letters, digits, "_", "-" and "."`;
+  const characters = Array.from(text);
+  const bad = characters.findIndex((character) => !NAME_CHARACTER.test(character));
+  if (bad >= 0) return `${describeCharacter(characters[bad]!)} (character ${bad + 1}) cannot be in a name: ${NAME_RULE}`;
+  if (characters.length === 0) return `Enter a name: ${NAME_RULE}`;
+  return `This name has ${characters.length} characters: ${NAME_RULE}`;
+}
+
+/** A character as a person can read it in a message, even when it is invisible. */
+function describeCharacter(character: string): string {
+  if (character === ' ') return 'A space';
+  const codePoint = character.codePointAt(0)!;
+  const hex = `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`;
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(character) ? `"${character}" (${hex})` : hex;
 }
 
 /** A name suggestion made from the operating system's user name. */

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { RelayClient } from '../../client/relay-client';
 import type { ChatMessage } from '../../protocol';
@@ -22,6 +23,15 @@ async function eventually<T>(probe: () => T | undefined | false, what: string, t
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/** A loopback port nothing listens on (yet). */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 function serverUrl(): string {
@@ -53,11 +63,45 @@ describe('Relay Chat in VS Code', () => {
 
   it('contributes its commands and stays disconnected until asked', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['connect', 'disconnect', 'openGroupChat', 'messageUser', 'shareSelection']) {
+    for (const id of ['connect', 'disconnect', 'reconnect', 'changeServer', 'showLog', 'openGroupChat', 'messageUser', 'shareSelection']) {
       assert.ok(commands.includes(`relayChat.${id}`), `relayChat.${id} is registered`);
     }
     assert.equal(api.connectionState(), 'disconnected');
     assert.deepEqual(api.users(), []);
+    // Before the first connect the status bar has a quiet way in.
+    assert.equal(api.statusBarText(), '$(plug) Relay Chat: Connect');
+    assert.equal(api.statusBarCommand(), 'relayChat.connect');
+  });
+
+  it('says a server that cannot be reached is unreachable, and Reconnect Now does not wait for the backoff', async () => {
+    // A port that refuses connections until the test opens it, as a proxy to the relay server.
+    const relay = new URL(serverUrl());
+    const piped = new Set<net.Socket>();
+    const proxy = net.createServer((socket) => {
+      const upstream = net.connect(Number(relay.port), relay.hostname);
+      piped.add(socket).add(upstream);
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    const port = await freePort();
+    try {
+      await settings().update('serverUrl', `ws://127.0.0.1:${port}`, vscode.ConfigurationTarget.Global);
+      await settings().update('userName', 'tester', vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('relayChat.connect');
+      await eventually(() => api.connectionState() === 'offline', 'offline');
+      assert.match(api.statusBarText(), /^\$\(warning\) Chat: server unreachable/);
+      assert.equal(api.statusBarCommand(), 'relayChat.reconnect');
+      // Wait until the backoff has grown past what the reconnect below is allowed to take.
+      await eventually(() => Number(/retrying in (\d+) s/.exec(api.statusBarText())?.[1] ?? 0) >= 4, 'a long wait', 20_000);
+      await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));
+      await vscode.commands.executeCommand('relayChat.reconnect');
+      await eventually(() => api.connectionState() === 'online', 'online at once', 2500);
+    } finally {
+      await vscode.commands.executeCommand('relayChat.disconnect');
+      for (const socket of piped) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('lists only the activation events VS Code does not derive from its contributions', () => {

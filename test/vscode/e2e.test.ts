@@ -23,6 +23,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -85,6 +86,15 @@ function backdateGroupMessages(dataDir: string, ms: number): void {
   } finally {
     db.close();
   }
+}
+
+/** A loopback port that refuses connections: one the system handed out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 /** `[12:03] ` or `[2025-11-20 12:03] `, as the terminal client starts each message. */
@@ -280,16 +290,18 @@ describe('Relay Chat end to end in code-server', () => {
 
     const quickInput = page.locator('.quick-input-widget');
     const input = quickInput.locator('.quick-input-box input');
-    await quickInput.locator('.quick-input-title', { hasText: 'Relay Chat: Server' }).waitFor(UI_TIMEOUT);
+    await quickInput.locator('.quick-input-title', { hasText: 'Relay Chat: Server (1/2)' }).waitFor(UI_TIMEOUT);
     assert.equal(await input.inputValue(), 'ws://127.0.0.1:4446', 'the default is offered');
-    await input.fill('http://127.0.0.1:4446');
-    await quickInput.getByText('The URL must start with ws:// or wss://').waitFor(UI_TIMEOUT);
-    await input.fill(relay.url);
+    // What a browser shows is taken for the WebSocket URL it means, and the prompt says which.
+    await input.fill(relay.url.replace('ws://', 'http://'));
+    await quickInput.getByText(`Connects to ${relay.url}`).waitFor(UI_TIMEOUT);
+    await saveScreenshot(quickInput, 'e2e-0-server-step');
     await input.press('Enter');
 
-    await quickInput.locator('.quick-input-title', { hasText: 'Relay Chat: Name' }).waitFor(UI_TIMEOUT);
+    await quickInput.locator('.quick-input-title', { hasText: 'Relay Chat: Name (2/2)' }).waitFor(UI_TIMEOUT);
     await input.fill('bad name');
-    await quickInput.getByText('A name is 1 to 32 ASCII letters').waitFor(UI_TIMEOUT);
+    await quickInput.getByText('A space (character 4) cannot be in a name').waitFor(UI_TIMEOUT);
+    await saveScreenshot(quickInput, 'e2e-0-name-step');
     // bob (a RelayClient) owns that name.
     await input.fill('bob');
     await input.press('Enter');
@@ -303,10 +315,80 @@ describe('Relay Chat end to end in code-server', () => {
     await input.press('Enter');
     await page.locator('.statusbar-item', { hasText: 'online as dave' }).waitFor(UI_TIMEOUT);
 
+    // Saved once the server welcomed them, as the URL a WebSocket uses.
     const settingsFile = path.join(codeServer!.userDataDir, 'User', 'settings.json');
-    const saved = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+    const saved = await eventually(() => {
+      const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
+      return settings['relayChat.userName'] === 'dave' ? settings : undefined;
+    }, 'the settings saved');
     assert.equal(saved['relayChat.serverUrl'], relay.url);
-    assert.equal(saved['relayChat.userName'], 'dave');
+  });
+
+  it('keeps an answer only once a server welcomed it, reports an unreachable server once, and changes server from there', async () => {
+    const page = await openVsCode({});
+    const settingsFile = path.join(codeServer!.userDataDir, 'User', 'settings.json');
+    const savedSetting = (key: string): unknown => (JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>)[key];
+    // Before any connection, a quiet way in.
+    const connectItem = page.locator('.statusbar-item', { hasText: 'Relay Chat: Connect' });
+    await connectItem.waitFor(UI_TIMEOUT);
+    const quickInput = page.locator('.quick-input-widget');
+    const input = quickInput.locator('.quick-input-box input');
+    const title = (text: string): Locator => quickInput.locator('.quick-input-title', { hasText: text });
+
+    // A URL nothing answers at (the port is closed), then the name step dismissed: nothing is saved...
+    const deadUrl = `ws://127.0.0.1:${await closedPort()}`;
+    // Connect from the view: the palette would wait to close while the prompt keeps it open.
+    await openViewContainer(page, 'Relay Chat');
+    const connectButton = page.locator('.pane-body').getByRole('button', { name: 'Connect', exact: true });
+    await connectButton.click();
+    await title('Relay Chat: Server (1/2)').waitFor(UI_TIMEOUT);
+    await input.fill(deadUrl);
+    await input.press('Enter');
+    await title('Relay Chat: Name (2/2)').waitFor(UI_TIMEOUT);
+    await input.press('Escape');
+    await quickInput.waitFor({ state: 'hidden', ...UI_TIMEOUT });
+    assert.equal(savedSetting('relayChat.serverUrl'), undefined, 'a dismissed prompt saves nothing');
+
+    // ...so the next Connect asks again, offering what was typed.
+    await connectButton.click();
+    await title('Relay Chat: Server (1/2)').waitFor(UI_TIMEOUT);
+    assert.equal(await input.inputValue(), deadUrl);
+    await input.press('Enter');
+    await title('Relay Chat: Name (2/2)').waitFor(UI_TIMEOUT);
+    await input.fill('frank');
+    await input.press('Enter');
+
+    // The first failure says why, with the ways out; the view and the status bar say it too.
+    const failure = page.locator('.notification-toast', { hasText: `cannot reach ${deadUrl}` });
+    await failure.waitFor(UI_TIMEOUT);
+    assert.match(await failure.innerText(), /ECONNREFUSED/);
+    for (const action of ['Retry', 'Change Server', 'Show Log']) await failure.getByRole('button', { name: action }).waitFor(UI_TIMEOUT);
+    const welcome = page.locator('.pane-body', { hasText: 'Cannot reach the Relay Chat server' });
+    await welcome.getByRole('button', { name: 'Retry Now' }).waitFor(UI_TIMEOUT);
+    await page.locator('.statusbar-item', { hasText: 'Chat: server unreachable' }).waitFor(UI_TIMEOUT);
+    // A panel opened now promises neither queued messages nor older ones.
+    await runCommand(page, 'Chat: Open Group Chat');
+    const group = webviewFrame(page);
+    await group.locator('.connection', { hasText: 'Cannot reach the server' }).waitFor(UI_TIMEOUT);
+    assert.doesNotMatch(await group.locator('.connection').innerText(), /go out when/);
+    await group.locator('.history', { hasText: 'No messages loaded' }).waitFor(UI_TIMEOUT);
+    assert.equal(await group.getByRole('button', { name: 'Load older messages' }).count(), 0);
+    await saveScreenshot(page, 'e2e-0-server-unreachable');
+    assert.equal(savedSetting('relayChat.serverUrl'), undefined, 'an unreachable URL is not saved');
+
+    // Change Server, from the notification: the URL is asked again and saved once it works.
+    await failure.getByRole('button', { name: 'Change Server' }).click();
+    await title('Relay Chat: Server').waitFor(UI_TIMEOUT);
+    assert.equal(await input.inputValue(), deadUrl);
+    await input.fill(relay.url);
+    await input.press('Enter');
+    await title('Relay Chat: Name').waitFor(UI_TIMEOUT);
+    assert.equal(await input.inputValue(), 'frank', 'the name typed before is offered');
+    await input.press('Enter');
+    await page.locator('.statusbar-item', { hasText: 'online as frank' }).waitFor(UI_TIMEOUT);
+    await group.locator('.connection').waitFor({ state: 'hidden', ...UI_TIMEOUT });
+    await eventually(() => (savedSetting('relayChat.userName') === 'frank' ? true : undefined), 'the settings saved');
+    assert.equal(savedSetting('relayChat.serverUrl'), relay.url);
   });
 
   it('connects from the palette, chats privately with the terminal client and in the group', async () => {
@@ -446,6 +528,9 @@ describe('Relay Chat end to end in code-server', () => {
     await page.locator('.monaco-workbench .activitybar').waitFor(UI_TIMEOUT);
     const restored = webviewFrame(page);
     await restored.locator('.connection', { hasText: 'Not connected.' }).waitFor(UI_TIMEOUT);
+    // Nothing is loaded yet: the panel does not pretend the conversation starts here.
+    await restored.locator('.history', { hasText: 'No messages loaded' }).waitFor(UI_TIMEOUT);
+    assert.equal(await restored.getByText('This is the beginning of the conversation.').count(), 0);
     assert.equal(await restored.getByLabel('Message the group').inputValue(), 'An unfinished thought');
     // Meanwhile carol (a RelayClient) writes a long private history that tester will scroll back through.
     const carol = client('carol');

@@ -4,7 +4,6 @@ import {
   lengthCounter,
   suggestUserName,
   validateMessageText,
-  validateServerUrl,
   validateUserName,
 } from '../../../extension/model/validation';
 
@@ -25,17 +24,18 @@ describe('formatSnippet', () => {
 });
 
 describe('input validation', () => {
-  it('accepts ws and wss URLs only', () => {
-    assert.equal(validateServerUrl('ws://127.0.0.1:4446'), undefined);
-    assert.equal(validateServerUrl('wss://chat.example.com'), undefined);
-    assert.match(validateServerUrl('http://127.0.0.1:4446') ?? '', /ws:\/\/ or wss:\/\//);
-    assert.match(validateServerUrl('not a url') ?? '', /WebSocket URL/);
-  });
-
   it('accepts names the protocol accepts', () => {
     assert.equal(validateUserName('alice.b-c_1'), undefined);
-    assert.match(validateUserName('al ice') ?? '', /1 to 32/);
-    assert.match(validateUserName('x'.repeat(33)) ?? '', /1 to 32/);
+    assert.match(validateUserName('x'.repeat(33)) ?? '', /^This name has 33 characters: a name is 1 to 32/);
+    assert.match(validateUserName('') ?? '', /^Enter a name: a name is 1 to 32/);
+  });
+
+  it('names the first character a name cannot hold, and where it is', () => {
+    assert.match(validateUserName('al ice') ?? '', /^A space \(character 3\) cannot be in a name: a name is 1 to 32/);
+    assert.match(validateUserName('zoë') ?? '', /^"ë" \(U\+00EB\) \(character 3\) cannot be in a name/);
+    // Counted in characters, not UTF-16 units; an invisible one is named by its code point.
+    assert.match(validateUserName('😀a\u200Bb') ?? '', /^"😀" \(U\+1F600\) \(character 1\)/);
+    assert.match(validateUserName('a\u200Bb') ?? '', /^U\+200B \(character 2\) cannot be in a name/);
   });
 
   it('suggests a valid name from the OS user name', () => {

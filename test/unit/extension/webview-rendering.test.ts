@@ -22,9 +22,11 @@ function entry(seq: number, from: string, ts: number, extra: Partial<MessageEntr
   };
 }
 
+const ONLINE = { state: 'online', reached: true } as const;
+
 function rowsOf(entries: TimelineEntry[], unreadFromKey?: string): string[] {
   const labels = { day: (ts: number): string => new Date(ts).toISOString().slice(0, 10), time: (): string => '' };
-  return buildRows({ entries, hasMore: true, loadingOlder: false, ...(unreadFromKey ? { unreadFromKey } : {}) }, labels).map(
+  return buildRows({ connection: ONLINE, entries, hasMore: true, loadingOlder: false, ...(unreadFromKey ? { unreadFromKey } : {}) }, labels).map(
     (row) => {
       switch (row.kind) {
         case 'message':
@@ -81,22 +83,37 @@ describe('webview rows', () => {
 
   it('says whether older messages can be loaded', () => {
     const labels = { day: (): string => 'today', time: (): string => '' };
-    assert.deepEqual(buildRows({ entries: [], hasMore: false, loadingOlder: false }, labels)[0], {
+    assert.deepEqual(buildRows({ connection: ONLINE, entries: [], hasMore: false, loadingOlder: false }, labels)[0], {
       kind: 'history',
       key: 'history',
       state: 'start',
     });
-    assert.deepEqual(buildRows({ entries: [], hasMore: true, loadingOlder: true }, labels)[0], {
+    assert.deepEqual(buildRows({ connection: ONLINE, entries: [], hasMore: true, loadingOlder: true }, labels)[0], {
       kind: 'history',
       key: 'history',
       state: 'loading',
     });
   });
 
+  it('promises neither older messages nor the beginning before any server was reached', () => {
+    const labels = { day: (): string => 'today', time: (): string => '' };
+    // After a window reload (no connection) and while a wrong URL is retried.
+    for (const connection of [{ state: 'disconnected', reached: false }, { state: 'offline', reached: false, retryAt: 1 }] as const) {
+      for (const hasMore of [true, false]) {
+        assert.deepEqual(buildRows({ connection, entries: [], hasMore, loadingOlder: false }, labels)[0], {
+          kind: 'history',
+          key: 'history',
+          state: 'unloaded',
+        });
+      }
+    }
+  });
+
   it("dates a message from another day, and shows only the time of today's", () => {
     const now = new Date(2026, 11, 1, 10, 30).getTime();
     const rows = buildRows(
       {
+        connection: ONLINE,
         entries: [
           entry(1, 'bob', new Date(2025, 11, 31, 23, 59).getTime()),
           entry(2, 'bob', new Date(2026, 10, 28, 14, 5).getTime()),
