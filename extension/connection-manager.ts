@@ -7,6 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import type { RefusalCode } from '../client/relay-client';
 import type { SavedSessions } from '../client/saved-sessions';
 import type { ChatModel } from './model/chat-model';
 import { oneLine } from './model/one-line';
@@ -271,9 +272,19 @@ export class ConnectionManager implements vscode.Disposable {
     );
   }
 
-  /** The server refused the name: say why and offer to connect again under another one. */
-  private async onRefused(connection: Connection, code: 'BAD_NAME' | 'NAME_TAKEN', message: string): Promise<void> {
+  /**
+   * The server refused the hello: say why, and for a name offer to connect under another one.
+   * Signing in with a password is not in the extension yet: the terminal client does it.
+   */
+  private async onRefused(connection: Connection, code: RefusalCode, message: string): Promise<void> {
     const { userName, serverUrl } = connection.settings;
+    if (code !== 'BAD_NAME' && code !== 'NAME_TAKEN') {
+      void vscode.window.showErrorMessage(
+        `Relay Chat: ${serverUrl} refused to sign "${userName}" in: ${oneLine(message, SERVER_TEXT_MAX)}. ` +
+          'This version of the extension cannot sign in with a password; the relay-chat terminal client can (--password-stdin).',
+      );
+      return;
+    }
     const reason =
       code === 'NAME_TAKEN'
         ? `The name "${userName}" is already taken on ${serverUrl}.`

@@ -4,7 +4,7 @@
  * The VS Code side (tree, status bar, panels, notifications) only reads this and listens.
  */
 import { LIMITS, nameKey, type ChatMessage, type WelcomeFrame } from '../../protocol';
-import type { ConnectionState, OutgoingMessage, RelayClient, RelayClientEvents } from '../../client/relay-client';
+import type { ConnectionState, OutgoingMessage, RefusalCode, RelayClient, RelayClientEvents } from '../../client/relay-client';
 import type { ConversationRef, TimelineEntry } from '../webview-protocol';
 import { Conversation, entryKey } from './conversation';
 import { conversationKey, conversationOf, GROUP, sameName } from './conversation-ref';
@@ -55,7 +55,7 @@ export class ChatModel implements Disposable {
   private readonly unreadChanged = new Emitter<void>();
   private readonly connectionChanged = new Emitter<ConnectionStatus>();
   private readonly received = new Emitter<IncomingMessage>();
-  private readonly refused = new Emitter<{ code: 'BAD_NAME' | 'NAME_TAKEN'; message: string }>();
+  private readonly refused = new Emitter<{ code: RefusalCode; message: string }>();
   private readonly welcomed = new Emitter<WelcomeFrame>();
   private readonly serverError = new Emitter<{ code: string; message: string }>();
 
