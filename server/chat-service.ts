@@ -20,13 +20,16 @@ import { serialiseHistory, serialiseWelcome } from './frame-budget';
 import type { Hub } from './hub';
 import type { Logger } from './options';
 import type { AccountRequestFrame, AccountRequests } from './account-requests';
+import type { AdminRequestFrame, AdminRequests } from './admin-requests';
 import type { Authenticator } from './authentication';
 import type { IdentityStore } from './identity/identity-store';
 import { runAdmin, type AdminAction } from './admin';
+import { closeDevices, DISABLED_REASON } from './disconnect';
 import type { MessageStore, UserRecord } from './store/message-store';
 
 const RELEASED_REASON = 'the server administrator released this name';
-
+/** Why an operator's command closes devices, where it is not a plain sign-out. */
+const ADMIN_REASONS: Partial<Record<AdminAction['kind'], string>> = { 'user-remove': RELEASED_REASON, 'user-disable': DISABLED_REASON };
 
 export interface ChatServiceDependencies {
   identity: IdentityStore;
@@ -38,6 +41,7 @@ export interface ChatServiceDependencies {
   serverId: string;
   authenticator: Authenticator;
   accountRequests: AccountRequests;
+  adminRequests: AdminRequests;
 }
 
 export class ChatService implements FrameHandler {
@@ -53,6 +57,7 @@ export class ChatService implements FrameHandler {
   private readonly serverId: string;
   private readonly authenticator: Authenticator;
   private readonly accountRequests: AccountRequests;
+  private readonly adminRequests: AdminRequests;
 
   constructor(dependencies: ChatServiceDependencies) {
     ({
@@ -65,6 +70,7 @@ export class ChatService implements FrameHandler {
       serverId: this.serverId,
       authenticator: this.authenticator,
       accountRequests: this.accountRequests,
+      adminRequests: this.adminRequests,
     } = dependencies);
   }
 
@@ -191,6 +197,10 @@ export class ChatService implements FrameHandler {
     return this.accountRequests.handle(connection, frame);
   }
 
+  adminRequest(connection: Connection, frame: AdminRequestFrame): Promise<void> {
+    return this.adminRequests.handle(connection, frame);
+  }
+
   closed(connection: Connection): void {
     const key = connection.key!;
     // Offline once the last device is gone.
@@ -205,18 +215,17 @@ export class ChatService implements FrameHandler {
     this.logger.info(`${name} disconnected`);
   }
 
-  /** An operator's command on this running server: devices it signs out are closed with 4004 wherever they are. */
-  admin(action: AdminAction): Promise<string[]> {
+  /**
+   * An operator's command on this running server: devices it signs out (or whose account it
+   * disables) are closed with 4004 wherever they are. `publicUrl` goes into invite links.
+   */
+  admin(action: AdminAction, publicUrl?: string): Promise<string[]> {
     return runAdmin(action, {
       identity: this.identity,
       store: this.store,
+      ...(publicUrl !== undefined ? { publicUrl } : {}),
       signedOut: (account, deviceIds) => {
-        const reason = action.kind === 'user-remove' ? RELEASED_REASON : 'the server administrator signed this device out';
-        const audience = { kind: 'users' as const, keys: [nameKey(account.name)] };
-        const devices = deviceIds === 'all' ? [undefined] : deviceIds;
-        for (const deviceId of devices) {
-          this.broker.publish({ audience, disconnect: { userId: account.id, ...(deviceId !== undefined ? { deviceId } : {}), code: CloseCode.SignedOut, reason } });
-        }
+        closeDevices(this.broker, account, deviceIds, ADMIN_REASONS[action.kind] ?? 'the server administrator signed this device out');
         this.logger.info(`${action.kind}: signed out ${deviceIds === 'all' ? 'every device' : `${deviceIds.length} device(s)`} of ${account.name}`);
       },
     });
