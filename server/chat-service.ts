@@ -28,6 +28,7 @@ import { closeDevices, DISABLED_REASON } from './disconnect';
 import type { MessageStore, UserRecord } from './store/message-store';
 
 const RELEASED_REASON = 'the server administrator released this name';
+const SIGNED_OUT_WHILE_JOINING = 'this device was signed out while it connected';
 /** Why an operator's command closes devices, where it is not a plain sign-out. */
 const ADMIN_REASONS: Partial<Record<AdminAction['kind'], string>> = { 'user-remove': RELEASED_REASON, 'user-disable': DISABLED_REASON };
 
@@ -101,6 +102,12 @@ export class ChatService implements FrameHandler {
       // Online while any device is: the others hear of the first device only.
       this.publishPresence(user.name, key, true);
     }
+    // A revoke, disable or release that committed after the sign-in was checked but published
+    // its close before this connection was in the hub would have missed it: check once more.
+    if (!(await this.stillSignedIn(user.name, claim.token))) {
+      connection.close(CloseCode.SignedOut, SIGNED_OUT_WHILE_JOINING);
+      return;
+    }
     const snapshot = await this.store.welcomeSnapshot(
       user,
       frame.resume,
@@ -122,6 +129,11 @@ export class ChatService implements FrameHandler {
     }, frame.resume !== undefined);
     connection.finishWelcome(welcome, snapshot.latestSeq);
     this.logger.info(`${user.name} ${claim.created ? 'registered and ' : ''}connected`);
+  }
+
+  private async stillSignedIn(name: string, token: string): Promise<boolean> {
+    const current = await this.identity.verifyDevice(name, token);
+    return current !== undefined && !current.account.disabled;
   }
 
   async say(connection: Connection, frame: SayFrame): Promise<void> {

@@ -110,4 +110,28 @@ describe('server: disabled accounts', () => {
       data.remove();
     }
   });
+
+  it('closes a device disabled after its sign-in was checked but before it joined the hub, whose close it missed', async () => {
+    const storage = openSqliteBackend();
+    const { server } = await serverWithAdmin({ storage });
+    const first = await TestClient.join(server.url, 'bo', { password: PASSWORD });
+    first.ws.close();
+    await first.closed;
+    // The disable commits between the hello's token check and its joining the hub, and its
+    // close order (published before the connection was there) reached nobody.
+    const verifyDevice = storage.identity.verifyDevice.bind(storage.identity);
+    let raced = false;
+    storage.identity.verifyDevice = async (name, token) => {
+      const found = await verifyDevice(name, token);
+      if (!raced) {
+        raced = true;
+        await storage.identity.setDisabled(name, true);
+      }
+      return found;
+    };
+    const late = await TestClient.connect(server.url);
+    late.send({ type: 'hello', name: 'bo', token: first.welcome.token });
+    assert.deepEqual(await late.closed, { code: 4004, reason: 'this device was signed out while it connected' });
+    assert.ok(!late.frames.some((frame) => frame.type === 'welcome'), 'no welcome for a disabled account');
+  });
 });
