@@ -128,7 +128,7 @@ export class ConnectionManager implements vscode.Disposable {
    * Signs this device out on the server (its token stops working there), forgets the token and
    * disconnects; the next Connect asks for the password. Asks first.
    */
-  async signOut(options: { confirmed?: boolean } = {}): Promise<void> {
+  async signOut(): Promise<void> {
     const connection = this.current;
     if (!connection || connection.model.connection.state !== 'online') {
       void vscode.window.showWarningMessage('Relay Chat: connect first to sign out: the server must revoke this device.');
@@ -136,22 +136,22 @@ export class ConnectionManager implements vscode.Disposable {
     }
     const { client } = connection.model;
     const who = `"${client.name}" on ${oneLine(connection.settings.serverUrl, SERVER_TEXT_MAX)}`;
-    if (!options.confirmed) {
-      const choice = await vscode.window.showWarningMessage(
-        `Sign out ${who} on this device?`,
-        { modal: true, detail: "This device's token stops working; Chat: Connect asks for the password next time." },
-        'Sign Out',
-      );
-      if (choice !== 'Sign Out' || this.current !== connection) return;
-    }
+    const choice = await vscode.window.showWarningMessage(
+      `Sign out ${who} on this device?`,
+      { modal: true, detail: "This device's token stops working; Chat: Connect asks for the password next time." },
+      'Sign Out',
+    );
+    if (choice !== 'Sign Out' || this.current !== connection) return;
     const token = client.session;
+    // The server closes the connection right after its answer: that close is this sign-out.
+    connection.closeExplained = true;
     try {
       await client.signOut();
     } catch (error) {
+      connection.closeExplained = false;
       void vscode.window.showErrorMessage(`Relay Chat: could not sign out: ${errorText(error)}. This device is still signed in; try again once connected.`);
       return;
     }
-    connection.closeExplained = true;
     if (token !== undefined) {
       try {
         await this.sessionSecrets?.forget(client.name, token);
