@@ -249,6 +249,16 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.openSocket();
   }
 
+  /**
+   * While waiting to reconnect: cuts the wait short and connects at once. The same client goes
+   * on, so what is queued is sent once welcomed. Does nothing in any other state.
+   */
+  reconnectNow(): void {
+    if (this.stopped || !this.reconnectTimer) return;
+    clearTimeout(this.reconnectTimer);
+    this.openSocket();
+  }
+
   async close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
