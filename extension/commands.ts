@@ -33,6 +33,10 @@ export function registerCommands(
   register('relayChat.signOut', () => connection.signOut());
   register('relayChat.changePassword', async () => (await import('./account-commands')).changePassword(connection));
   register('relayChat.manageDevices', async () => (await import('./account-commands')).manageDevices(connection));
+  register('relayChat.disableUser', async (target) =>
+    (await import('./admin-commands')).setUserDisabled(connection, true, target?.kind === 'private' ? target.with : undefined),
+  );
+  register('relayChat.enableUser', async () => (await import('./admin-commands')).setUserDisabled(connection, false, undefined));
   register('relayChat.openGroupChat', () => void panels.open(GROUP));
 
   // From the palette, or with no user named, ask who.

@@ -439,7 +439,8 @@ export class ConnectionManager implements vscode.Disposable {
   /**
    * For `when` clauses: `relayChat.connected`, a connection is up or being retried (not ended
    * for good); `relayChat.unreachable`, it is being retried but no server has answered yet;
-   * `relayChat.online`, welcomed right now (the account commands need the server).
+   * `relayChat.online`, welcomed right now (the account commands need the server);
+   * `relayChat.admin`, welcomed with an admin's account (the admin commands).
    */
   private async updateContext(): Promise<void> {
     const status = this.current?.model.connection;
@@ -448,6 +449,8 @@ export class ConnectionManager implements vscode.Disposable {
     await vscode.commands.executeCommand('setContext', 'relayChat.connected', live);
     await vscode.commands.executeCommand('setContext', 'relayChat.online', status?.state === 'online');
     await vscode.commands.executeCommand('setContext', 'relayChat.unreachable', unreachable);
+    const admin = status?.state === 'online' && this.current?.model.client.accountState?.admin === true;
+    await vscode.commands.executeCommand('setContext', 'relayChat.admin', admin);
   }
 }
 

@@ -149,6 +149,43 @@ describe('Relay Chat accounts in VS Code', () => {
     assert.equal(api.connectionState(), 'online', 'this device stays signed in');
   });
 
+  it('lets an admin disable a user from the tree row (their devices are closed, sign-in refused) and enable them again', async () => {
+    const [adminName, adminPassword] = fromEnv('RELAY_CHAT_TEST_ADMIN').split(':') as [string, string];
+    await settings().update('serverUrl', inviteServer, GLOBAL);
+    await settings().update('userName', adminName, GLOBAL);
+    prompts.answer(adminPassword);
+    await vscode.commands.executeCommand('relayChat.connect');
+    await eventually(() => api.connectionState() === 'online', 'the admin online', 15_000);
+
+    const dave = new RelayClient({ url: inviteServer, name: 'dave', password: 'dave-password-2', device: 'phone' });
+    const closed = new Promise<string | undefined>((resolve) => dave.on('state', (state, detail) => state === 'closed' && resolve(detail?.error)));
+    dave.connect();
+    await eventually(() => dave.state === 'online', 'dave online');
+    prompts.click(/^Disable "dave"\?/, 'Disable');
+    // What the tree row's context menu passes: the row's name.
+    await vscode.commands.executeCommand('relayChat.disableUser', 'dave');
+    assert.match((await closed) ?? '', /disabled/);
+    assert.match(prompts.messages.at(-1)?.text ?? '', /"dave" is disabled/);
+    const refused = new RelayClient({ url: inviteServer, name: 'dave', password: 'dave-password-2' });
+    try {
+      const code = await new Promise<string>((resolve) => {
+        refused.on('refused', (refusal) => resolve(refusal));
+        refused.on('welcome', () => resolve('welcome'));
+        refused.connect();
+      });
+      assert.equal(code, 'ACCOUNT_DISABLED');
+    } finally {
+      await refused.close();
+    }
+
+    prompts.answer('dave');
+    await vscode.commands.executeCommand('relayChat.enableUser');
+    assert.match(prompts.messages.at(-1)?.text ?? '', /"dave" is enabled/);
+    const token = await keptToken(api, inviteServer, 'dave');
+    assert.ok(token, 'dave signed in from this window earlier');
+    assert.equal(await tryToken(inviteServer, 'dave', token), 'welcome', 'the devices dave had work again');
+  });
+
   it('connects over wss:// with the team CA in relayChat.caFile, shown as encrypted; without it says the certificate is not trusted', async () => {
     const tlsUrl = fromEnv('RELAY_CHAT_TEST_TLS_SERVER_URL');
     await settings().update('serverUrl', tlsUrl, GLOBAL);

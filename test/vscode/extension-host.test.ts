@@ -17,6 +17,7 @@ import { repoRoot, runExtensionHostTests } from '../harness';
 /** Cheap scrypt: these tests check sign-in, not the cost of guessing. */
 const passwordCost = { N: 1024, r: 8, p: 1 };
 const ACCOUNT = { name: 'carol', password: 'carol-password-1' };
+const ADMIN = { name: 'ada', password: 'ada-password-1' };
 
 describe('extension-host suite in code-server', () => {
   const servers: RelayServer[] = [];
@@ -34,10 +35,13 @@ describe('extension-host suite in code-server', () => {
     servers.push(invite);
     const created = await storage.identity.createAccount(ACCOUNT.name, await new PasswordHasher(passwordCost).hash(ACCOUNT.password), false);
     assert.notEqual(created, 'taken');
+    const admin = await storage.identity.createAccount(ADMIN.name, await new PasswordHasher(passwordCost).hash(ADMIN.password), true);
+    assert.notEqual(admin, 'taken');
     const { code } = await storage.identity.createInvite(1, Date.now() + 60 * 60_000);
     Object.assign(env, {
       RELAY_CHAT_TEST_INVITE_SERVER_URL: invite.url,
       RELAY_CHAT_TEST_ACCOUNT: `${ACCOUNT.name}:${ACCOUNT.password}`,
+      RELAY_CHAT_TEST_ADMIN: `${ADMIN.name}:${ADMIN.password}`,
       RELAY_CHAT_TEST_INVITE_CODE: code,
     });
 
