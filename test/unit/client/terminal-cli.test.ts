@@ -256,7 +256,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     try {
       const refused = run(['--url', server.url, '--name', 'dana'], 'hi\n', false, elsewhere.path);
       assert.equal(await refused.exited, 3);
-      assert.match(refused.output.stderr, /\(AUTH_REQUIRED\): this name has a password: sign in with --password-stdin/);
+      assert.match(refused.output.stderr, /\(AUTH_REQUIRED\): this name needs a sign-in: run relay-chat login, or pass the password with --password-stdin/);
     } finally {
       elsewhere.remove();
     }
