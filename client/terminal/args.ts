@@ -56,11 +56,11 @@ it works) in sessions.json (0600) in $RELAY_CHAT_CONFIG_DIR, else
 $XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
 
 Exit status: 0 done; 1 chat: a line was refused (by the server, or before sending: an
-unknown command, a bad /msg, a message over ${LIMITS.textMaxCodePoints} characters), login: signed in but the
-token could not be saved; 2 bad usage; 3 could not connect, the name or the sign-in was
-refused, the name connected from elsewhere, or (logout) the server could not sign the
-device out, so its token is still valid there; 130 the password prompt was cancelled
-with Ctrl+C.`;
+unknown command, a bad /msg, a message over ${LIMITS.textMaxCodePoints} characters), login and logout: the
+sessions file could not be written; 2 bad usage; 3 could not connect, the name or the
+sign-in was refused, the name connected from elsewhere, or (logout) the server could not
+sign the device out, so its token is still valid there; 130 the password prompt was
+cancelled with Ctrl+C.`;
 
 export class UsageError extends Error {}
 

@@ -312,7 +312,8 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
 
 /** Replaces the line readline echoed on Enter, which is reprinted formatted (or not at all). */
 function eraseEchoedLine(output: NodeJS.WritableStream & { columns?: number }, length: number): void {
-  const columns = output.columns ?? 80;
+  // A terminal that reports no size (0 columns, as some ptys do) is taken as 80 wide.
+  const columns = output.columns || 80;
   readline.moveCursor(output, 0, -(Math.floor(length / columns) + 1));
   readline.cursorTo(output, 0);
   readline.clearScreenDown(output);
