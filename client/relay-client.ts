@@ -86,7 +86,16 @@ export interface RelayClientOptions {
 }
 
 /** Answers to a hello that end the attempt: reconnecting would only be refused again. */
-const REFUSAL_CODES = ['BAD_NAME', 'NAME_TAKEN', 'AUTH_REQUIRED', 'AUTH_FAILED', 'INVITE_INVALID', 'BAD_PASSWORD', 'TOO_MANY_ATTEMPTS'] as const;
+const REFUSAL_CODES = [
+  'BAD_NAME',
+  'NAME_TAKEN',
+  'AUTH_REQUIRED',
+  'AUTH_FAILED',
+  'INVITE_INVALID',
+  'BAD_PASSWORD',
+  'TOO_MANY_ATTEMPTS',
+  'ACCOUNT_DISABLED',
+] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
 function isRefusal(code: string): code is RefusalCode {
@@ -99,11 +108,12 @@ export interface RefusalDetail {
 }
 
 export type AccountState = NonNullable<WelcomeFrame['account']>;
-type AccountRequestFrame = Extract<ClientFrame, { type: 'password' | 'devices' | 'revoke' | 'signout' }>;
-export type AccountReply = Extract<ServerFrame, { type: 'account' | 'devices' | 'revoked' }>;
+type AccountRequestFrame = Extract<ClientFrame, { type: 'password' | 'devices' | 'revoke' | 'signout' | 'disable' | 'enable' }>;
+export type AccountReply = Extract<ServerFrame, { type: 'account' | 'devices' | 'revoked' | 'user' }>;
 export type AccountFrame = Extract<AccountReply, { type: 'account' }>;
 export type DevicesFrame = Extract<AccountReply, { type: 'devices' }>;
 export type RevokedFrame = Extract<AccountReply, { type: 'revoked' }>;
+export type UserStatusFrame = Extract<AccountReply, { type: 'user' }>;
 export type DeviceInfo = DevicesFrame['devices'][number];
 
 export type RelayClientEvents = {
@@ -239,6 +249,16 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.openSocket();
   }
 
+  /**
+   * While waiting to reconnect: cuts the wait short and connects at once. The same client goes
+   * on, so what is queued is sent once welcomed. Does nothing in any other state.
+   */
+  reconnectNow(): void {
+    if (this.stopped || !this.reconnectTimer) return;
+    clearTimeout(this.reconnectTimer);
+    this.openSocket();
+  }
+
   async close(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
@@ -322,6 +342,14 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   /** Signs this device out: its token stops working and the client closes for good. */
   signOut(): Promise<RevokedFrame> {
     return this.accountRequest({ type: 'signout' }, 'revoked');
+  }
+
+  /**
+   * An administrator's request: disables the account `name` (it cannot sign in, and its devices
+   * are disconnected) or enables it again. Rejects with FORBIDDEN, UNKNOWN_USER or BAD_REQUEST.
+   */
+  setUserDisabled(name: string, disabled: boolean): Promise<UserStatusFrame> {
+    return this.accountRequest({ type: disabled ? 'disable' : 'enable', name }, 'user', name);
   }
 
   /** Tells the conversation that we are typing; throttled, and dropped when offline. */
@@ -503,8 +531,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
         this.account = frame.account;
         return this.answerAccountRequest(frame);
       case 'devices':
-        return this.answerAccountRequest(frame);
       case 'revoked':
+      case 'user':
         return this.answerAccountRequest(frame);
       case 'error':
         return this.onError(frame);
@@ -619,10 +647,15 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.emit('error', { code: error.code, message: text });
   }
 
-  private accountRequest<T extends AccountReply['type']>(frame: AccountRequestFrame, replyType: T): Promise<Extract<AccountReply, { type: T }>> {
+  /** `named`: a user the request names, checked as the server would before anything is sent. */
+  private accountRequest<T extends AccountReply['type']>(
+    frame: AccountRequestFrame,
+    replyType: T,
+    named?: string,
+  ): Promise<Extract<AccountReply, { type: T }>> {
     if (this.stopped) return Promise.reject(new RelayError('CLOSED', 'the client was closed'));
     if (!this.welcomed) return Promise.reject(new RelayError('OFFLINE', 'not connected to the server'));
-    const problem = checkFrame(frame, undefined);
+    const problem = checkFrame(frame, named);
     if (problem) return Promise.reject(new RelayError(problem.code, problem.message));
     const answer = this.accountRequests.add(frame).then((reply) =>
       reply.type === replyType

@@ -30,6 +30,9 @@ export function registerCommands(
   register('relayChat.reconnect', () => connection.reconnect());
   register('relayChat.changeServer', () => connection.changeServer());
   register('relayChat.showLog', () => connection.showLog());
+  register('relayChat.signOut', () => connection.signOut());
+  register('relayChat.changePassword', async () => (await import('./account-commands')).changePassword(connection));
+  register('relayChat.manageDevices', async () => (await import('./account-commands')).manageDevices(connection));
   register('relayChat.openGroupChat', () => void panels.open(GROUP));
 
   // From the palette, or with no user named, ask who.

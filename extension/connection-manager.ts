@@ -1,17 +1,20 @@
 /**
  * Owns the one connection the window has: builds the RelayClient and its ChatModel on
- * Chat: Connect (asking for settings first, saving what was typed once a server welcomes it),
- * keeps the name's session secret, says so when a server cannot be reached at all, handles a
- * refused name, replaces the connection for Change Server and Reconnect Now, and tears it all
- * down on Chat: Disconnect. Everything else listens to `onDidChangeModel` and then to the model.
+ * Chat: Connect (asking for settings first, and for a password when this device holds no token
+ * for the name; saving what was typed once a server welcomes it), keeps the name's device token,
+ * says so when a server cannot be reached at all, answers a refused sign-in with its next step,
+ * replaces the connection for Change Server, signs out, and tears it all down on
+ * Chat: Disconnect. Everything else listens to `onDidChangeModel` and then to the model.
  */
 import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { RefusalCode } from '../client/relay-client';
 import type { SavedSessions } from '../client/saved-sessions';
 import type { ChatModel } from './model/chat-model';
 import { oneLine } from './model/one-line';
+import { describeRefusal, SERVER_TEXT_MAX } from './model/refusal';
 import type { Disposable } from './model/signal';
+import { askNewPassword, askPassword } from './password-prompts';
 import type { SessionSecrets } from './session-secrets';
 import {
   askUserName,
@@ -25,19 +28,33 @@ import {
 
 const CA_FILE_SETTING = 'relayChat.caFile';
 
-/** Code points of a server's text (an error, a close reason) that a notification repeats. */
-const SERVER_TEXT_MAX = 200;
+/** How this device is listed in the account's devices. */
+const DEVICE_LABEL = `VS Code on ${os.hostname()}`;
+
+/** What a connection is started with. */
+export interface Attempt extends ResolvedSettings {
+  /**
+   * Sign in (or register) with these. Handed to the client, which sends them until a welcome
+   * and then forgets them; never stored. Without them, a password is asked for when this
+   * device holds no token for the name.
+   */
+  credentials?: { password?: string; invite?: string };
+}
 
 interface Connection {
   model: ChatModel;
   settings: ConnectionSettings;
   /** What was typed into the prompts for it: saved at its first welcome. */
   typed: Partial<ConnectionSettings>;
+  /** The invite it registers with, if any: choosing another name after NAME_TAKEN needs it again. */
+  invite: string | undefined;
+  /** Whether the last hello carried a password: a refusal then means that password. */
+  passwordSent: boolean;
   subscriptions: Disposable[];
   /** A server never reached has been reported once; the retries that follow say nothing more. */
   unreachableReported: boolean;
-  /** The name was refused; that has its own message, so the close that follows says nothing. */
-  refused: boolean;
+  /** Refused or signed out: that has its own message, so the close that follows says nothing. */
+  closeExplained: boolean;
 }
 
 export class ConnectionManager implements vscode.Disposable {
@@ -94,27 +111,61 @@ export class ConnectionManager implements vscode.Disposable {
     return this.open(() => resolveConnectionSettings({ suggested, askServer: true, remember: this.remember }), { replace: true });
   }
 
-  /**
-   * Tries again at once instead of at the end of the backoff. RelayClient has no way to cut its
-   * wait short, so this starts a fresh connection with the same settings (the name's session and
-   * the history come back with its welcome). Messages still queued would be dropped with the old
-   * client, so while there are any the scheduled retry is left to send them exactly once.
-   */
+  /** Connects with an invite: the server, name and password were asked by the invite link's handler. */
+  joinWithInvite(join: { serverUrl: string; userName: string; invite: string; password: string }): Promise<void> {
+    const settings = { serverUrl: join.serverUrl, userName: join.userName };
+    return this.open(async () => ({ settings, typed: settings, credentials: { invite: join.invite, password: join.password } }), { replace: true });
+  }
+
+  /** Tries again at once instead of at the end of the backoff; what is queued goes out once welcomed. */
   async reconnect(): Promise<void> {
     const connection = this.current;
     if (!connection || connection.model.connection.state === 'closed') return this.connect();
-    const { state, retryAt } = connection.model.connection;
-    if (state !== 'offline') return;
-    const queued = connection.model.client.pending.length;
-    if (queued > 0) {
-      const when = retryAt === undefined ? 'soon' : `in ${Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))} s`;
-      void vscode.window.showInformationMessage(
-        `Relay Chat: ${queued} message${queued === 1 ? ' is' : 's are'} waiting to be sent; the next attempt (${when}) sends them exactly once.`,
-      );
+    connection.model.client.reconnectNow();
+  }
+
+  /**
+   * Signs this device out on the server (its token stops working there), forgets the token and
+   * disconnects; the next Connect asks for the password. Asks first.
+   */
+  async signOut(): Promise<void> {
+    const connection = this.current;
+    if (!connection || connection.model.connection.state !== 'online') {
+      void vscode.window.showWarningMessage('Relay Chat: connect first to sign out: the server must revoke this device.');
       return;
     }
-    const { settings, typed } = connection;
-    await this.open(async () => ({ settings, typed }), { replace: true });
+    const { client } = connection.model;
+    const who = `"${client.name}" on ${oneLine(connection.settings.serverUrl, SERVER_TEXT_MAX)}`;
+    const choice = await vscode.window.showWarningMessage(
+      `Sign out ${who} on this device?`,
+      { modal: true, detail: "This device's token stops working; Chat: Connect asks for the password next time." },
+      'Sign Out',
+    );
+    if (choice !== 'Sign Out' || this.current !== connection) return;
+    const token = client.session;
+    // The server closes the connection right after its answer: that close is this sign-out.
+    connection.closeExplained = true;
+    try {
+      await client.signOut();
+    } catch (error) {
+      connection.closeExplained = false;
+      void vscode.window.showErrorMessage(`Relay Chat: could not sign out: ${errorText(error)}. This device is still signed in; try again once connected.`);
+      return;
+    }
+    if (token !== undefined) {
+      try {
+        await this.sessionSecrets?.forget(client.name, token);
+      } catch (error) {
+        this.log.error(`could not remove the signed-out token: ${String(error)}`);
+      }
+    }
+    await this.disconnect();
+    void vscode.window.showInformationMessage(`Relay Chat: signed out ${who}. Chat: Connect signs in again with the password.`);
+  }
+
+  /** The session book's stored text (for the test API, under test only). */
+  async storedSessionBook(): Promise<string | undefined> {
+    return (await import('./session-secrets')).storedSessionBook(this.secrets);
   }
 
   showLog(): void {
@@ -122,7 +173,7 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   /** One start at a time; unless `replace`, a live connection stays as it is. */
-  private open(resolve: () => Promise<ResolvedSettings | undefined>, { replace }: { replace: boolean }): Promise<void> {
+  private open(resolve: () => Promise<Attempt | undefined>, { replace }: { replace: boolean }): Promise<void> {
     this.starting ??= this.start(resolve, replace).finally(() => (this.starting = undefined));
     return this.starting;
   }
@@ -143,16 +194,15 @@ export class ConnectionManager implements vscode.Disposable {
     this.modelChanged.dispose();
   }
 
-  private async start(resolve: () => Promise<ResolvedSettings | undefined>, replace: boolean): Promise<void> {
+  private async start(resolve: () => Promise<Attempt | undefined>, replace: boolean): Promise<void> {
     if (!replace && this.current && this.current.model.connection.state !== 'closed') {
       void vscode.window.showInformationMessage(`Relay Chat: already connected as ${this.current.model.self}.`);
       return;
     }
     // Asked before the old connection goes: dismissing a prompt leaves everything as it was.
-    const resolved = await resolve();
-    if (!resolved) return;
-    const { settings, typed } = resolved;
-    await this.disconnect();
+    const attempt = await resolve();
+    if (!attempt) return;
+    const { settings, typed } = attempt;
     // Loaded on the first connect rather than at activation, which happens in every window (see extension.ts).
     const [{ RelayClient }, { ChatModel }, { SessionSecrets }] = await Promise.all([
       import('../client/relay-client'),
@@ -164,23 +214,40 @@ export class ConnectionManager implements vscode.Disposable {
     if (ca === null) return;
     const sessions = await this.savedSessions(this.sessionSecrets, settings, ca);
     if (!sessions) return;
+    const credentials = attempt.credentials ?? (await this.askCredentials(sessions, attempt));
+    if (!credentials) return;
+    await this.disconnect();
     const client = new RelayClient({
       url: settings.serverUrl,
       name: settings.userName,
       sessionFor: (name) => sessions.sessionFor(name),
+      device: DEVICE_LABEL,
+      ...(credentials.password !== undefined ? { password: credentials.password } : {}),
+      ...(credentials.invite !== undefined ? { invite: credentials.invite } : {}),
       ...(ca !== undefined ? { ca } : {}),
       caHint: `set ${CA_FILE_SETTING} to your team's CA certificate (a PEM file)`,
     });
     const model = new ChatModel(client);
-    const connection: Connection = { model, settings, typed, subscriptions: [], unreachableReported: false, refused: false };
+    const connection: Connection = {
+      model,
+      settings,
+      typed,
+      invite: credentials.invite,
+      passwordSent: credentials.password !== undefined,
+      subscriptions: [],
+      unreachableReported: false,
+      closeExplained: false,
+    };
     connection.subscriptions.push(
       model.onDidWelcome((welcome) => {
         sessions.remember(welcome);
+        connection.invite = undefined;
         void this.confirmTyped(connection);
       }),
-      model.onDidRefuse(({ code, message }) => {
-        connection.refused = true;
-        void this.onRefused(connection, code, message);
+      model.onDidRefuse(({ code, message, retryAfterMs }) => {
+        connection.closeExplained = true;
+        this.log.warn(`sign-in refused: ${code}: ${message}`);
+        void this.onRefused(connection, code, message, retryAfterMs);
       }),
       model.onDidError(({ code, message }) => {
         this.log.warn(`server error ${code}: ${message}`);
@@ -193,7 +260,7 @@ export class ConnectionManager implements vscode.Disposable {
           connection.unreachableReported = true;
           void this.onUnreachable(connection, error);
         }
-        if (state === 'closed' && !connection.refused) void this.onClosed(connection, error);
+        if (state === 'closed' && !connection.closeExplained) void this.onClosed(connection, error);
       }),
     );
     this.log.info(`connecting to ${settings.serverUrl} as ${settings.userName}`);
@@ -201,6 +268,24 @@ export class ConnectionManager implements vscode.Disposable {
     this.modelChanged.fire(model);
     await this.updateContext();
     model.connect();
+  }
+
+  /**
+   * Without a token for the name here, the password (or, on a server open to everyone, none).
+   * Undefined when the prompt was dismissed.
+   */
+  private async askCredentials(sessions: SavedSessions, attempt: Attempt): Promise<Attempt['credentials']> {
+    const { serverUrl, userName } = attempt.settings;
+    if ((await sessions.sessionFor(userName)) !== undefined) return {};
+    const password = await askPassword({
+      prompt:
+        `Password for "${userName}" on ${oneLine(serverUrl, SERVER_TEXT_MAX)}. On a server open to everyone you may leave it ` +
+        "empty: then this device's token alone owns the name.",
+      allowEmpty: true,
+      ...(attempt.passwordStep ? { step: attempt.passwordStep } : {}),
+    });
+    if (password === undefined) return undefined;
+    return password === '' ? {} : { password };
   }
 
   /** The CA certificate `relayChat.caFile` names: undefined when none is set, null when it cannot be read (said so). */
@@ -272,29 +357,74 @@ export class ConnectionManager implements vscode.Disposable {
     );
   }
 
-  /**
-   * The server refused the hello: say why, and for a name offer to connect under another one.
-   * Signing in with a password is not in the extension yet: the terminal client does it.
-   */
-  private async onRefused(connection: Connection, code: RefusalCode, message: string): Promise<void> {
+  /** The server refused the hello: say why and offer the next step (see model/refusal.ts). */
+  private async onRefused(connection: Connection, code: string, message: string, retryAfterMs: number | undefined): Promise<void> {
     const { userName, serverUrl } = connection.settings;
-    if (code !== 'BAD_NAME' && code !== 'NAME_TAKEN') {
-      void vscode.window.showErrorMessage(
-        `Relay Chat: ${serverUrl} refused to sign "${userName}" in: ${oneLine(message, SERVER_TEXT_MAX)}. ` +
-          'This version of the extension cannot sign in with a password; the relay-chat terminal client can (--password-stdin).',
-      );
-      return;
+    const answer = describeRefusal({
+      code,
+      serverText: message,
+      userName,
+      serverUrl,
+      passwordSent: connection.passwordSent,
+      ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+    });
+    const { next } = answer;
+    switch (next.kind) {
+      case 'askPassword':
+        return this.signInAgain(connection, next.prompt);
+      case 'retryPassword': {
+        const choice = await vscode.window.showErrorMessage(`Relay Chat: ${answer.message}`, next.button);
+        if (choice === next.button) await this.signInAgain(connection, `Password for "${userName}" on ${oneLine(serverUrl, SERVER_TEXT_MAX)}`);
+        return;
+      }
+      case 'waitThenRetry': {
+        void vscode.window.showErrorMessage(`Relay Chat: ${answer.message}`);
+        await new Promise((resolve) => setTimeout(resolve, next.waitMs));
+        if (this.current !== connection) return;
+        const choice = await vscode.window.showInformationMessage(`Relay Chat: you can try to sign in as "${userName}" again now.`, 'Try Again');
+        if (choice === 'Try Again') await this.signInAgain(connection, `Password for "${userName}" on ${oneLine(serverUrl, SERVER_TEXT_MAX)}`);
+        return;
+      }
+      case 'chooseName': {
+        const choice = await vscode.window.showErrorMessage(`Relay Chat: ${answer.message}`, next.button);
+        if (choice === next.button && this.current === connection) await this.connectAsAnotherName(connection);
+        return;
+      }
+      case 'showLog': {
+        const choice = await vscode.window.showErrorMessage(`Relay Chat: ${answer.message}`, next.button);
+        if (choice === next.button) this.showLog();
+        return;
+      }
+      case 'none':
+        void vscode.window.showErrorMessage(`Relay Chat: ${answer.message}`);
+        return;
     }
-    const reason =
-      code === 'NAME_TAKEN'
-        ? `The name "${userName}" is already taken on ${serverUrl}.`
-        : `The server refused the name "${userName}": ${oneLine(message, SERVER_TEXT_MAX)}`;
-    const choice = await vscode.window.showErrorMessage(`Relay Chat: ${reason}`, 'Choose Another Name');
-    if (choice !== 'Choose Another Name' || this.current !== connection) return;
-    const newName = await askUserName('Pick another name for the chat', userName);
+  }
+
+  /** Asks for the password and signs the refused client in with it (the same client: queued messages stay). */
+  private async signInAgain(connection: Connection, prompt: string): Promise<void> {
+    const password = await askPassword({ prompt, allowEmpty: false });
+    if (password === undefined || this.current !== connection) return;
+    connection.closeExplained = false;
+    connection.passwordSent = true;
+    connection.model.client.signIn(password);
+  }
+
+  /** After NAME_TAKEN or BAD_NAME: another name, with a new password too when joining with an invite. */
+  private async connectAsAnotherName(connection: Connection): Promise<void> {
+    const { serverUrl, userName } = connection.settings;
+    const newName = await askUserName('Pick another name for the chat', userName, connection.invite ? { index: 1, count: 3 } : undefined);
     if (newName === undefined || this.current !== connection) return;
     const typed = { ...connection.typed, userName: newName };
-    await this.open(async () => ({ settings: { serverUrl, userName: newName }, typed }), { replace: true });
+    const settings = { serverUrl, userName: newName };
+    const { invite } = connection;
+    if (invite === undefined) {
+      await this.open(async () => ({ settings, typed }), { replace: true });
+      return;
+    }
+    const password = await askNewPassword({ title: 'Relay Chat: Join', prompt: `A password for "${newName}"`, first: 2, count: 3 });
+    if (password === undefined || this.current !== connection) return;
+    await this.open(async () => ({ settings, typed, credentials: { invite, password } }), { replace: true });
   }
 
   /** The server ended it for good (e.g. the same name connected from another window). */
@@ -308,15 +438,21 @@ export class ConnectionManager implements vscode.Disposable {
 
   /**
    * For `when` clauses: `relayChat.connected`, a connection is up or being retried (not ended
-   * for good); `relayChat.unreachable`, it is being retried but no server has answered yet.
+   * for good); `relayChat.unreachable`, it is being retried but no server has answered yet;
+   * `relayChat.online`, welcomed right now (the account commands need the server).
    */
   private async updateContext(): Promise<void> {
     const status = this.current?.model.connection;
     const live = status !== undefined && status.state !== 'closed';
     const unreachable = status !== undefined && status.state === 'offline' && !status.reached;
     await vscode.commands.executeCommand('setContext', 'relayChat.connected', live);
+    await vscode.commands.executeCommand('setContext', 'relayChat.online', status?.state === 'online');
     await vscode.commands.executeCommand('setContext', 'relayChat.unreachable', unreachable);
   }
+}
+
+function errorText(error: unknown): string {
+  return oneLine(error instanceof Error ? error.message : String(error), SERVER_TEXT_MAX);
 }
 
 function disposeAll(disposables: readonly Disposable[]): void {

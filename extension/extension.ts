@@ -9,7 +9,8 @@
  * command, panel message or notification), and nothing connects until Chat: Connect unless
  * autoConnect is on. The view and the commands would activate the extension by themselves
  * (VS Code derives onView/onCommand from their contributions); webview panels are no
- * contribution, so `onWebviewPanel:*` stays listed for a reload to bring panels back at once.
+ * contribution, so `onWebviewPanel:*` stays listed for a reload to bring panels back at once,
+ * and so does `onUri`, for an invite link opened in a window where nothing activated it yet.
  */
 import * as vscode from 'vscode';
 import { ChatPanelManager } from './chat-panel-manager';
@@ -17,6 +18,7 @@ import { GROUP_VIEW_TYPE, PRIVATE_VIEW_TYPE } from './chat-panel';
 import { ChatPanelSerializer } from './chat-panel-serializer';
 import { registerCommands } from './commands';
 import { ConnectionManager } from './connection-manager';
+import { InviteLinkHandler } from './invite-handler';
 import { NotificationController } from './notifications';
 import { autoConnectSetting } from './settings';
 import { StatusBarController } from './status-bar';
@@ -31,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): RelayChatTestApi {
   const usersTree = new UsersTreeProvider(connection);
   const usersView = vscode.window.createTreeView('relayChat.users', { treeDataProvider: usersTree });
   const statusBar = new StatusBarController(connection);
+  const inviteLinks = new InviteLinkHandler(connection);
 
   context.subscriptions.push(
     log,
@@ -43,9 +46,10 @@ export function activate(context: vscode.ExtensionContext): RelayChatTestApi {
     new NotificationController(connection, panels),
     vscode.window.registerWebviewPanelSerializer(GROUP_VIEW_TYPE, new ChatPanelSerializer(panels, GROUP_VIEW_TYPE)),
     vscode.window.registerWebviewPanelSerializer(PRIVATE_VIEW_TYPE, new ChatPanelSerializer(panels, PRIVATE_VIEW_TYPE)),
+    vscode.window.registerUriHandler(inviteLinks),
   );
   registerCommands(context, connection, panels);
 
   if (autoConnectSetting()) void connection.connect();
-  return createTestApi({ connection, usersTree, usersView, statusBar, panels });
+  return createTestApi({ connection, usersTree, usersView, statusBar, panels, inviteLinks, extensionMode: context.extensionMode });
 }

@@ -12,6 +12,8 @@ export interface InputStep {
   prompt: string;
   value: string;
   step?: { index: number; count: number };
+  /** Hides what is typed (a password). */
+  password?: boolean;
   check(text: string): StepAnswer;
 }
 
@@ -22,6 +24,7 @@ export function askStep(options: InputStep): Promise<string | undefined> {
   box.prompt = options.prompt;
   box.value = options.value;
   box.ignoreFocusOut = true;
+  box.password = options.password === true;
   if (options.step && options.step.count > 1) {
     box.step = options.step.index;
     box.totalSteps = options.step.count;

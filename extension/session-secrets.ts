@@ -43,6 +43,16 @@ export class SessionSecrets {
     return new SavedSessions(store, url, (serverUrl) => this.identifyServer(serverUrl, ca));
   }
 
+  /** Drops `session` wherever the book keeps it for `name`: it was signed out and opens nothing any more. */
+  forget(name: string, session: string): Promise<void> {
+    const key = nameKey(name);
+    return this.change((book) => {
+      for (const sessions of [...book.servers.values(), ...book.byUrl.values()]) {
+        if (sessions.get(key) === session) sessions.delete(key);
+      }
+    });
+  }
+
   private async read(): Promise<SessionBook> {
     const text = await this.secrets.get(BOOK_KEY);
     return text === undefined ? new SessionBook() : readSessionBook(text, WHERE);
@@ -85,6 +95,11 @@ export class SessionSecrets {
     });
     for (const key of moved) await this.secrets.delete(key);
   }
+}
+
+/** The book as stored, for the extension-host tests (see test-api.ts). */
+export function storedSessionBook(secrets: vscode.SecretStorage): Thenable<string | undefined> {
+  return secrets.get(BOOK_KEY);
 }
 
 /** Where versions before the session book kept a name's secret: per exact URL spelling. */

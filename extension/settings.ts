@@ -54,6 +54,8 @@ export interface ResolvedSettings {
   settings: ConnectionSettings;
   /** Written to the settings only once a server welcomes them (see saveTypedSettings). */
   typed: Partial<ConnectionSettings>;
+  /** Where a password box, if one is needed, comes in the steps just asked. */
+  passwordStep?: InputStep['step'];
 }
 
 /**
@@ -72,7 +74,9 @@ export async function resolveConnectionSettings(options: {
   let serverUrl = savedAnswer && 'url' in savedAnswer && !options.askServer ? savedAnswer.url : undefined;
   let userName = explicitValue('userName')?.trim();
   if (userName !== undefined && validateUserName(userName)) userName = undefined;
-  const count = Number(serverUrl === undefined) + Number(userName === undefined);
+  const asked = Number(serverUrl === undefined) + Number(userName === undefined);
+  // A server or name asked for is most likely new to this device: a password step follows then.
+  const count = asked === 0 ? 0 : asked + 1;
   const typed: Partial<ConnectionSettings> = {};
   if (serverUrl === undefined) {
     serverUrl = await askServerUrl(options.suggested.serverUrl ?? savedUrl ?? config().get<string>('serverUrl') ?? '', { index: 1, count });
@@ -82,12 +86,12 @@ export async function resolveConnectionSettings(options: {
   }
   if (userName === undefined) {
     const suggestion = options.suggested.userName ?? suggestUserName(os.userInfo().username);
-    userName = await askUserName('Your name in the chat', suggestion, { index: count, count });
+    userName = await askUserName('Your name in the chat', suggestion, { index: asked, count });
     if (userName === undefined) return undefined;
     typed.userName = userName;
     options.remember({ userName });
   }
-  return { settings: { serverUrl, userName }, typed };
+  return { settings: { serverUrl, userName }, typed, ...(count > 0 ? { passwordStep: { index: count, count } } : {}) };
 }
 
 /** Answers a server has now welcomed become the user's settings, so the next Connect asks nothing. */

@@ -29,6 +29,10 @@ export class StatusBarController implements vscode.Disposable {
     return this.item.text;
   }
 
+  get tooltip(): string {
+    return typeof this.item.tooltip === 'string' ? this.item.tooltip : (this.item.tooltip?.value ?? '');
+  }
+
   get command(): string | undefined {
     return typeof this.item.command === 'string' ? this.item.command : this.item.command?.command;
   }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
+import type { InviteLinkHandler } from './invite-handler';
 import type { UserEntry } from './model/chat-model';
 import type { StatusBarController } from './status-bar';
 import type { UsersTreeProvider } from './users-tree';
@@ -14,6 +15,7 @@ import type { ConversationRef, MessageStatus } from './webview-protocol';
 export interface RelayChatTestApi {
   connectionState(): string;
   statusBarText(): string;
+  statusBarTooltip(): string;
   /** The command a click on the status bar item runs. */
   statusBarCommand(): string | undefined;
   users(): { label: string; description?: string; icon?: string }[];
@@ -27,6 +29,13 @@ export interface RelayChatTestApi {
     connection: string | undefined;
     messages: { from: string; text: string; status: MessageStatus }[];
   }[];
+  /** Hands a URI to the extension's URI handler, as VS Code does for vscode://relay-chat.relay-chat/…; resolves when it is done. */
+  openUri(uri: vscode.Uri): Promise<void>;
+  /**
+   * The session book as kept in the secret storage, only while the extension runs under test
+   * (ExtensionMode.Test): what activate returns is open to every other extension.
+   */
+  storedSessionBook(): Promise<string | undefined>;
 }
 
 export function createTestApi(parts: {
@@ -35,10 +44,13 @@ export function createTestApi(parts: {
   usersView: vscode.TreeView<UserEntry>;
   statusBar: StatusBarController;
   panels: ChatPanelManager;
+  inviteLinks: InviteLinkHandler;
+  extensionMode: vscode.ExtensionMode;
 }): RelayChatTestApi {
   return {
     connectionState: () => parts.connection.model?.connection.state ?? 'disconnected',
     statusBarText: () => parts.statusBar.text,
+    statusBarTooltip: () => parts.statusBar.tooltip,
     statusBarCommand: () => parts.statusBar.command,
     users: () =>
       parts.usersTree.getChildren().map((user) => {
@@ -62,6 +74,11 @@ export function createTestApi(parts: {
           entry.kind === 'message' ? [{ from: entry.from, text: entry.text, status: entry.status }] : [],
         ),
       })),
+    openUri: (uri) => parts.inviteLinks.handleUri(uri),
+    storedSessionBook: async () => {
+      if (parts.extensionMode !== vscode.ExtensionMode.Test) throw new Error('only under test');
+      return parts.connection.storedSessionBook();
+    },
   };
 }
 

@@ -73,7 +73,7 @@ export const CloseCode = {
   HelloRefused: 4001,
   Replaced: 4002,
   HelloTimeout: 4003,
-  /** The name was released (or, later, the device signed out): do not reconnect with this session. */
+  /** The name was released, the device signed out or the account disabled: do not reconnect with this token. */
   SignedOut: 4004,
   Flooding: 4008,
 } as const;
@@ -93,5 +93,11 @@ export const ERROR_CODES = [
   'INVITE_INVALID',
   'BAD_PASSWORD',
   'TOO_MANY_ATTEMPTS',
+  /** (new) Valid credentials for an account an administrator disabled. */
+  'ACCOUNT_DISABLED',
+  /** (new) A request this account may not make (an admin's, from someone who is not one). */
+  'FORBIDDEN',
+  /** (new) A well-formed request that cannot be done as asked (disabling yourself). */
+  'BAD_REQUEST',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -137,8 +137,10 @@ function checkMeaning(frame: ClientFrame): ParseResult<ClientFrame> {
       break;
     }
     case 'history':
-    case 'typing': {
-      const other = badRecipient(frame.type === 'history' ? frame.with : frame.to);
+    case 'typing':
+    case 'disable':
+    case 'enable': {
+      const other = badRecipient(frame.type === 'history' ? frame.with : frame.type === 'typing' ? frame.to : frame.name);
       if (other) return { ok: false, code: 'UNKNOWN_USER', message: other, ...tags };
       break;
     }

@@ -90,6 +90,20 @@ export const signoutRequestFrame = z.object({
   ref,
 });
 
+/** (new) An administrator's request: the account can no longer sign in, and its live devices are closed (4004). */
+export const disableRequestFrame = z.object({
+  type: z.literal('disable'),
+  ref,
+  name: wireString(),
+});
+
+/** (new) An administrator's request: the disabled account signs in again, its devices with their tokens. */
+export const enableRequestFrame = z.object({
+  type: z.literal('enable'),
+  ref,
+  name: wireString(),
+});
+
 export const clientFrame = z.discriminatedUnion('type', [
   helloFrame,
   sayFrame,
@@ -99,6 +113,8 @@ export const clientFrame = z.discriminatedUnion('type', [
   devicesRequestFrame,
   revokeRequestFrame,
   signoutRequestFrame,
+  disableRequestFrame,
+  enableRequestFrame,
 ]);
 
 // ---- server to client ----
@@ -184,6 +200,14 @@ export const revokedFrame = z.object({
   devices: z.array(z.number().int()),
 });
 
+/** (new) Answers `disable` and `enable`: the account as it is now. */
+export const userFrame = z.object({
+  type: z.literal('user'),
+  ref,
+  name: userName,
+  disabled: z.boolean(),
+});
+
 export const errorFrame = z.object({
   type: z.literal('error'),
   ref,
@@ -205,6 +229,7 @@ export const serverFrame = z.discriminatedUnion('type', [
   accountFrame,
   devicesFrame,
   revokedFrame,
+  userFrame,
   errorFrame,
 ]);
 
@@ -214,6 +239,8 @@ export type HistoryRequestFrame = z.infer<typeof historyRequestFrame>;
 export type TypingRequestFrame = z.infer<typeof typingRequestFrame>;
 export type PasswordRequestFrame = z.infer<typeof passwordRequestFrame>;
 export type RevokeRequestFrame = z.infer<typeof revokeRequestFrame>;
+export type DisableRequestFrame = z.infer<typeof disableRequestFrame>;
+export type EnableRequestFrame = z.infer<typeof enableRequestFrame>;
 export type ClientFrame = z.infer<typeof clientFrame>;
 
 export type ChatMessage = z.infer<typeof chatMessage>;
@@ -222,5 +249,6 @@ export type AckFrame = z.infer<typeof ackFrame>;
 export type PresenceFrame = z.infer<typeof presenceFrame>;
 export type TypingFrame = z.infer<typeof typingFrame>;
 export type HistoryFrame = z.infer<typeof historyFrame>;
+export type UserFrame = z.infer<typeof userFrame>;
 export type ErrorFrame = z.infer<typeof errorFrame>;
 export type ServerFrame = z.infer<typeof serverFrame>;

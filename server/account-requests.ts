@@ -3,10 +3,11 @@
  * some or all of them out. A signed-out device's live connection is closed with 4004 wherever
  * it is connected, through the broker.
  */
-import { CloseCode, refOf, replyTagsOfFrame, type ClientFrame, type PasswordRequestFrame, type RevokeRequestFrame } from '../protocol';
+import { refOf, replyTagsOfFrame, type ClientFrame, type PasswordRequestFrame, type RevokeRequestFrame } from '../protocol';
 import { passwordProblem } from './authentication';
 import type { Broker } from './broker/broker';
 import type { Connection } from './connection';
+import { closeDevices } from './disconnect';
 import type { Account, IdentityStore } from './identity/identity-store';
 import type { PasswordHasher } from './identity/passwords';
 
@@ -76,11 +77,6 @@ export class AccountRequests {
   private async signOut(connection: Connection, account: Account, which: readonly number[] | 'all', frame: AccountRequestFrame): Promise<void> {
     const revoked = await this.identity.revokeDevices(account, which);
     connection.send({ type: 'revoked', ...refOf(frame), devices: revoked });
-    for (const deviceId of revoked) {
-      this.broker.publish({
-        audience: { kind: 'users', keys: [connection.key!] },
-        disconnect: { userId: account.id, deviceId, code: CloseCode.SignedOut, reason: SIGNED_OUT_REASON },
-      });
-    }
+    closeDevices(this.broker, account, revoked, SIGNED_OUT_REASON);
   }
 }

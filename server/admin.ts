@@ -8,19 +8,30 @@
 import * as z from 'zod';
 import { isValidName, quote } from '../protocol';
 import type { IdentityStore } from './identity/identity-store';
+import { inviteLink, normalisePublicUrl } from './public-url';
 import { releaseAccount } from './release';
 import type { MessageStore } from './store/message-store';
 
 const name = z.string().refine(isValidName, 'not a valid name');
+const serverUrl = z.string().max(2048).refine((value) => {
+  try {
+    return normalisePublicUrl(value) === value;
+  } catch {
+    return false;
+  }
+}, 'not a normalised ws:// or wss:// URL');
 
 export const adminAction = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('user-add'), name, passwordHash: z.string().max(512), admin: z.boolean() }),
   z.object({ kind: z.literal('user-list') }),
   z.object({ kind: z.literal('user-passwd'), name, passwordHash: z.string().max(512) }),
   z.object({ kind: z.literal('user-remove'), name }),
+  z.object({ kind: z.literal('user-disable'), name }),
+  z.object({ kind: z.literal('user-enable'), name }),
   z.object({ kind: z.literal('sessions-list'), name }),
   z.object({ kind: z.literal('sessions-revoke'), name, device: z.union([z.number().int().positive(), z.literal('all')]) }),
-  z.object({ kind: z.literal('invite-create'), uses: z.number().int().positive(), expiresAt: z.number() }),
+  /** `url`: the server URL for the link, when the operator gives one (already normalised). */
+  z.object({ kind: z.literal('invite-create'), uses: z.number().int().positive(), expiresAt: z.number(), url: serverUrl.optional() }),
   z.object({ kind: z.literal('invite-list') }),
   z.object({ kind: z.literal('invite-revoke'), id: z.number().int().positive() }),
 ]);
@@ -32,6 +43,8 @@ export class AdminRefusal extends Error {}
 export interface AdminContext {
   identity: IdentityStore;
   store: MessageStore;
+  /** The URL clients reach the running server at, for invite links; absent when no server runs. */
+  publicUrl?: string;
   /** Closes the live connections of these devices of the account (a running server), or nothing. */
   signedOut(account: { id: number; name: string }, deviceIds: readonly number[] | 'all'): void;
 }
@@ -59,7 +72,7 @@ export async function runAdmin(action: AdminAction, context: AdminContext): Prom
       if (accounts.length === 0) return ['no users yet'];
       return accounts.map(
         (account) =>
-          `${account.name}${account.admin ? ' (admin)' : ''}  password: ${account.hasPassword ? 'yes' : 'no'}  devices: ${account.devices}  since ${date(account.createdAt)}`,
+          `${account.name}${account.admin ? ' (admin)' : ''}${account.disabled ? ' (disabled)' : ''}  password: ${account.hasPassword ? 'yes' : 'no'}  devices: ${account.devices}  since ${date(account.createdAt)}`,
       );
     }
     case 'user-passwd': {
@@ -72,6 +85,17 @@ export async function runAdmin(action: AdminAction, context: AdminContext): Prom
       if (!account) throw new AdminRefusal(`no user is named ${quote(action.name)}`);
       context.signedOut(account, 'all');
       return [`removed ${account.name}: the name is free, its devices are signed out and its private history is deleted`];
+    }
+    case 'user-disable': {
+      const account = await identity.setDisabled(action.name, true);
+      if (!account) throw new AdminRefusal(`no user is named ${quote(action.name)}`);
+      context.signedOut(account, 'all');
+      return [`disabled ${account.name}: disconnected, and no sign-in works until user enable ${account.name}; the name stays theirs`];
+    }
+    case 'user-enable': {
+      const account = await identity.setDisabled(action.name, false);
+      if (!account) throw new AdminRefusal(`no user is named ${quote(action.name)}`);
+      return [`enabled ${account.name}: they sign in again, their devices with the tokens they hold`];
     }
     case 'sessions-list': {
       const account = await accountNamed(context, action.name);
@@ -88,9 +112,13 @@ export async function runAdmin(action: AdminAction, context: AdminContext): Prom
     }
     case 'invite-create': {
       const { invite, code } = await identity.createInvite(action.uses, action.expiresAt);
+      const serverUrl = action.url ?? context.publicUrl;
       return [
         `invite ${invite.id}: ${code}`,
         `  good for ${invite.usesLeft} registration${invite.usesLeft === 1 ? '' : 's'} until ${date(invite.expiresAt)}`,
+        serverUrl !== undefined
+          ? `  link: ${inviteLink(serverUrl, code)}`
+          : '  for the link, run this while the server runs (it knows its URL) or add --url wss://HOST:PORT',
       ];
     }
     case 'invite-list': {

@@ -13,7 +13,7 @@ import type { PasswordHasher } from './identity/passwords';
 export type RegistrationPolicy = 'open' | 'invite' | 'closed';
 export const REGISTRATION_POLICIES: readonly RegistrationPolicy[] = ['open', 'invite', 'closed'];
 
-export type HelloRefusalCode = Extract<ErrorCode, 'NAME_TAKEN' | 'AUTH_REQUIRED' | 'AUTH_FAILED' | 'INVITE_INVALID' | 'BAD_PASSWORD'>;
+export type HelloRefusalCode = Extract<ErrorCode, 'NAME_TAKEN' | 'AUTH_REQUIRED' | 'AUTH_FAILED' | 'INVITE_INVALID' | 'BAD_PASSWORD' | 'ACCOUNT_DISABLED'>;
 
 export type HelloOutcome =
   | ({ ok: true; created: boolean } & SignedInDevice)
@@ -25,6 +25,8 @@ const DEFAULT_DEVICE_LABEL = 'unnamed device';
 const FAILED = 'wrong name or password';
 const INVITE_INVALID = 'that invite is unknown, used up or expired; ask for a new one';
 /** Said alike for a name that exists and one that does not, where registration is not open. */
+/** Only ever said to someone whose credentials are right: anyone else gets what they would get anyway. */
+const DISABLED = 'an administrator disabled this account; ask them to enable it again';
 const SIGN_IN_NEEDED = 'sign in with your name and password (or register with an invite, if you have one)';
 
 function refuse(code: HelloRefusalCode, message: string): HelloOutcome {
@@ -71,6 +73,7 @@ export class Authenticator {
     if (frame.password !== undefined) return this.withPassword(frame, frame.password, token, label);
     if (token !== undefined) {
       const known = await this.identity.verifyDevice(frame.name, token);
+      if (known?.account.disabled) return refuse('ACCOUNT_DISABLED', DISABLED);
       if (known) return { ok: true, created: false, ...known, token };
     }
     const credentials = await this.identity.credentials(frame.name);
@@ -105,6 +108,7 @@ export class Authenticator {
     const verification = await this.passwords.verify(password, credentials?.passwordHash);
     if (!credentials || !verification.ok) return refuse('AUTH_FAILED', FAILED);
     const { account } = credentials;
+    if (account.disabled) return refuse('ACCOUNT_DISABLED', DISABLED);
     if (verification.upgraded) await this.identity.setPasswordHash(account, verification.upgraded);
     // A device that still holds its token signs in again as itself, not as one more device.
     const known = token === undefined ? undefined : await this.identity.verifyDevice(account.name, token);

@@ -20,13 +20,17 @@ import { serialiseHistory, serialiseWelcome } from './frame-budget';
 import type { Hub } from './hub';
 import type { Logger } from './options';
 import type { AccountRequestFrame, AccountRequests } from './account-requests';
+import type { AdminRequestFrame, AdminRequests } from './admin-requests';
 import type { Authenticator } from './authentication';
 import type { IdentityStore } from './identity/identity-store';
 import { runAdmin, type AdminAction } from './admin';
+import { closeDevices, DISABLED_REASON } from './disconnect';
 import type { MessageStore, UserRecord } from './store/message-store';
 
 const RELEASED_REASON = 'the server administrator released this name';
-
+const SIGNED_OUT_WHILE_JOINING = 'this device was signed out while it connected';
+/** Why an operator's command closes devices, where it is not a plain sign-out. */
+const ADMIN_REASONS: Partial<Record<AdminAction['kind'], string>> = { 'user-remove': RELEASED_REASON, 'user-disable': DISABLED_REASON };
 
 export interface ChatServiceDependencies {
   identity: IdentityStore;
@@ -38,6 +42,7 @@ export interface ChatServiceDependencies {
   serverId: string;
   authenticator: Authenticator;
   accountRequests: AccountRequests;
+  adminRequests: AdminRequests;
 }
 
 export class ChatService implements FrameHandler {
@@ -53,6 +58,7 @@ export class ChatService implements FrameHandler {
   private readonly serverId: string;
   private readonly authenticator: Authenticator;
   private readonly accountRequests: AccountRequests;
+  private readonly adminRequests: AdminRequests;
 
   constructor(dependencies: ChatServiceDependencies) {
     ({
@@ -65,6 +71,7 @@ export class ChatService implements FrameHandler {
       serverId: this.serverId,
       authenticator: this.authenticator,
       accountRequests: this.accountRequests,
+      adminRequests: this.adminRequests,
     } = dependencies);
   }
 
@@ -95,6 +102,12 @@ export class ChatService implements FrameHandler {
       // Online while any device is: the others hear of the first device only.
       this.publishPresence(user.name, key, true);
     }
+    // A revoke, disable or release that committed after the sign-in was checked but published
+    // its close before this connection was in the hub would have missed it: check once more.
+    if (!(await this.stillSignedIn(user.name, claim.token))) {
+      connection.close(CloseCode.SignedOut, SIGNED_OUT_WHILE_JOINING);
+      return;
+    }
     const snapshot = await this.store.welcomeSnapshot(
       user,
       frame.resume,
@@ -116,6 +129,11 @@ export class ChatService implements FrameHandler {
     }, frame.resume !== undefined);
     connection.finishWelcome(welcome, snapshot.latestSeq);
     this.logger.info(`${user.name} ${claim.created ? 'registered and ' : ''}connected`);
+  }
+
+  private async stillSignedIn(name: string, token: string): Promise<boolean> {
+    const current = await this.identity.verifyDevice(name, token);
+    return current !== undefined && !current.account.disabled;
   }
 
   async say(connection: Connection, frame: SayFrame): Promise<void> {
@@ -191,6 +209,10 @@ export class ChatService implements FrameHandler {
     return this.accountRequests.handle(connection, frame);
   }
 
+  adminRequest(connection: Connection, frame: AdminRequestFrame): Promise<void> {
+    return this.adminRequests.handle(connection, frame);
+  }
+
   closed(connection: Connection): void {
     const key = connection.key!;
     // Offline once the last device is gone.
@@ -205,18 +227,17 @@ export class ChatService implements FrameHandler {
     this.logger.info(`${name} disconnected`);
   }
 
-  /** An operator's command on this running server: devices it signs out are closed with 4004 wherever they are. */
-  admin(action: AdminAction): Promise<string[]> {
+  /**
+   * An operator's command on this running server: devices it signs out (or whose account it
+   * disables) are closed with 4004 wherever they are. `publicUrl` goes into invite links.
+   */
+  admin(action: AdminAction, publicUrl?: string): Promise<string[]> {
     return runAdmin(action, {
       identity: this.identity,
       store: this.store,
+      ...(publicUrl !== undefined ? { publicUrl } : {}),
       signedOut: (account, deviceIds) => {
-        const reason = action.kind === 'user-remove' ? RELEASED_REASON : 'the server administrator signed this device out';
-        const audience = { kind: 'users' as const, keys: [nameKey(account.name)] };
-        const devices = deviceIds === 'all' ? [undefined] : deviceIds;
-        for (const deviceId of devices) {
-          this.broker.publish({ audience, disconnect: { userId: account.id, ...(deviceId !== undefined ? { deviceId } : {}), code: CloseCode.SignedOut, reason } });
-        }
+        closeDevices(this.broker, account, deviceIds, ADMIN_REASONS[action.kind] ?? 'the server administrator signed this device out');
         this.logger.info(`${action.kind}: signed out ${deviceIds === 'all' ? 'every device' : `${deviceIds.length} device(s)`} of ${account.name}`);
       },
     });

@@ -3,8 +3,10 @@ import { parseArgs } from 'node:util';
 import { isValidName, quote } from '../protocol';
 import type { AdminAction } from './admin';
 import { REGISTRATION_POLICIES, type RegistrationPolicy } from './authentication';
+import { defaultRegistration } from './listen-address';
 import { DEFAULTS } from './options';
 import { normaliseOrigin } from './origin-policy';
+import { normalisePublicUrl } from './public-url';
 
 export const DEFAULT_DATA_DIR = 'relay-chat-data';
 
@@ -15,17 +17,25 @@ export const USAGE = `Usage:
   relay-chat-server user list | user passwd NAME | user remove NAME
                                        list accounts; set a password (read from stdin); remove an
                                        account, its devices and private history (also: release NAME)
+  relay-chat-server user disable NAME | user enable NAME
+                                       stop an account signing in (its devices are disconnected;
+                                       the name stays reserved); let it sign in again
   relay-chat-server sessions list NAME | sessions revoke NAME (ID | --all)
                                        the devices NAME is signed in on; sign one or all out
-  relay-chat-server invite [--uses N] [--expires 7d] | invite list | invite revoke ID
-                                       an invite code for registering (default 1 use, 7 days)
+  relay-chat-server invite [--uses N] [--expires 7d] [--url URL] | invite list | invite revoke ID
+                                       an invite code and its link for VS Code (default 1 use,
+                                       7 days); the link names the running server's URL, or --url
 Each takes --data DIR; on a running server's DIR it goes through that server, which closes the
 connections of the devices it signs out at once.
 
 Options (environment variables in brackets):
   --registration open|invite|closed
                           who may register: anyone, with an invite and a password, or only
-                          accounts made with user add (default open) [RELAY_CHAT_REGISTRATION]
+                          accounts made with user add (default open on loopback, invite on any
+                          other interface) [RELAY_CHAT_REGISTRATION]
+  --public-url URL        the ws:// or wss:// URL clients reach this server at, for invite links
+                          (default from --host, --port and TLS; every interface: this machine's
+                          name) [RELAY_CHAT_PUBLIC_URL]
   --host HOST             interface to listen on (default ${DEFAULTS.host}) [RELAY_CHAT_HOST]
   --port PORT             port, 0 picks a free one (default ${DEFAULTS.port}) [RELAY_CHAT_PORT]
   --data DIR              folder of the embedded store (default ./${DEFAULT_DATA_DIR}) [RELAY_CHAT_DATA]
@@ -63,6 +73,7 @@ export interface ServeCommand {
   tls?: { certFile: string; keyFile: string };
   insecure: boolean;
   registration: RegistrationPolicy;
+  publicUrl?: string;
 }
 
 /** An admin action before its password, read from stdin, is hashed in. */
@@ -96,6 +107,14 @@ function registrationPolicy(value: string): RegistrationPolicy {
   return value as RegistrationPolicy;
 }
 
+function serverUrl(value: string, flag: string): string {
+  try {
+    return normalisePublicUrl(value);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+}
+
 function nameArgument(value: string | undefined, what: string): string {
   if (value === undefined) throw new UsageError(`${what} takes a NAME`);
   if (!isValidName(value)) throw new UsageError(`${quote(value)} is not a valid name: 1 to 32 ASCII letters, digits, "_", "-" and "."`);
@@ -113,7 +132,7 @@ function duration(value: string): number {
   return ms;
 }
 
-function adminPlan(positionals: string[], values: { admin?: boolean; all?: boolean; uses?: string; expires?: string }): AdminPlan {
+function adminPlan(positionals: string[], values: { admin?: boolean; all?: boolean; uses?: string; expires?: string; url?: string }): AdminPlan {
   const [group, verb, subject, extra] = positionals;
   const exactly = (count: number, form: string): void => {
     if (positionals.length !== count) throw new UsageError(`usage: relay-chat-server ${form}`);
@@ -124,8 +143,13 @@ function adminPlan(positionals: string[], values: { admin?: boolean; all?: boole
     return { kind: 'user-remove', name };
   }
   if (group === 'invite' && (verb === undefined || verb.startsWith('-'))) {
-    exactly(1, 'invite [--uses N] [--expires 7d]');
-    return { kind: 'invite-create', uses: integer(values.uses ?? '1', '--uses', 1, 1_000_000), expiresAt: Date.now() + duration(values.expires ?? '7d') };
+    exactly(1, 'invite [--uses N] [--expires 7d] [--url URL]');
+    return {
+      kind: 'invite-create',
+      uses: integer(values.uses ?? '1', '--uses', 1, 1_000_000),
+      expiresAt: Date.now() + duration(values.expires ?? '7d'),
+      ...(values.url !== undefined ? { url: serverUrl(values.url, '--url') } : {}),
+    };
   }
   const named = (form: string): string => {
     const name = nameArgument(subject, `${group} ${verb}`);
@@ -142,6 +166,10 @@ function adminPlan(positionals: string[], values: { admin?: boolean; all?: boole
       return { kind: 'user-passwd', name: named('user passwd NAME') };
     case 'user remove':
       return { kind: 'user-remove', name: named('user remove NAME') };
+    case 'user disable':
+      return { kind: 'user-disable', name: named('user disable NAME') };
+    case 'user enable':
+      return { kind: 'user-enable', name: named('user enable NAME') };
     case 'sessions list':
       return { kind: 'sessions-list', name: named('sessions list NAME') };
     case 'sessions revoke': {
@@ -198,10 +226,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         'tls-key': { type: 'string' },
         insecure: { type: 'boolean' },
         registration: { type: 'string' },
+        'public-url': { type: 'string' },
         admin: { type: 'boolean' },
         all: { type: 'boolean' },
         uses: { type: 'string' },
         expires: { type: 'string' },
+        url: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -220,9 +250,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   if (sync !== 'normal' && sync !== 'full') throw new UsageError(`--sync must be normal or full, got "${sync}"`);
   const setting = (flag: string | undefined, variable: string, fallback: number): string =>
     flag ?? env[variable] ?? String(fallback);
+  const host = values.host ?? env.RELAY_CHAT_HOST ?? DEFAULTS.host;
+  const registration = values.registration ?? env.RELAY_CHAT_REGISTRATION;
+  const publicUrl = values['public-url'] ?? env.RELAY_CHAT_PUBLIC_URL;
   return {
     command: 'serve',
-    host: values.host ?? env.RELAY_CHAT_HOST ?? DEFAULTS.host,
+    host,
     port: integer(setting(values.port, 'RELAY_CHAT_PORT', DEFAULTS.port), 'port', 0, 65535),
     dataDir,
     synchronous: sync,
@@ -260,6 +293,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     trustProxy: values['trust-proxy'] ?? env.RELAY_CHAT_TRUST_PROXY === '1',
     ...tlsFiles(values['tls-cert'] ?? env.RELAY_CHAT_TLS_CERT, values['tls-key'] ?? env.RELAY_CHAT_TLS_KEY),
     insecure: values.insecure ?? env.RELAY_CHAT_INSECURE === '1',
-    registration: registrationPolicy(values.registration ?? env.RELAY_CHAT_REGISTRATION ?? 'open'),
+    registration: registration !== undefined ? registrationPolicy(registration) : defaultRegistration(host),
+    ...(publicUrl !== undefined ? { publicUrl: serverUrl(publicUrl, '--public-url') } : {}),
   };
 }

@@ -33,6 +33,7 @@ async function serve(command: ServeCommand): Promise<void> {
     headersTimeoutMs: command.headersTimeoutMs,
     trustProxy: command.trustProxy,
     registration: command.registration,
+    ...(command.publicUrl !== undefined ? { publicUrl: command.publicUrl } : {}),
     insecure: command.insecure,
     ...(command.tls ? { tls: command.tls } : {}),
     logger,
@@ -67,6 +68,7 @@ async function serve(command: ServeCommand): Promise<void> {
   // Only now: whoever waits for this line (systemd, a test) may signal at once, and an unhandled
   // SIGHUP or SIGTERM would end the process instead of reloading or shutting down cleanly.
   console.log(`Relay Chat server listening on ${server.url} (data in ${dataDir})`);
+  logger.info(`registration is ${server.registration}; clients and invite links use ${server.publicUrl}`);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   type TypingRequestFrame,
 } from '../protocol';
 import type { AccountRequestFrame } from './account-requests';
+import type { AdminRequestFrame } from './admin-requests';
 import type { AdmissionTicket } from './admission';
 import type { FrameEvent } from './broker/broker';
 import { FlushScheduler, OutboundQueue, wireTextFrame, type WireFrame } from './outbound';
@@ -34,6 +35,7 @@ export interface FrameHandler {
   history(connection: Connection, frame: HistoryRequestFrame): Promise<void> | void;
   typing(connection: Connection, frame: TypingRequestFrame): Promise<void> | void;
   account(connection: Connection, frame: AccountRequestFrame): Promise<void>;
+  adminRequest(connection: Connection, frame: AdminRequestFrame): Promise<void>;
   closed(connection: Connection): void;
 }
 
@@ -190,6 +192,9 @@ export class Connection {
       case 'revoke':
       case 'signout':
         return this.handler.account(this, frame);
+      case 'disable':
+      case 'enable':
+        return this.handler.adminRequest(this, frame);
     }
   }
 

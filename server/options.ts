@@ -43,10 +43,12 @@ export interface RelayServerOptions {
   heartbeatMs?: number;
   /** Time allowed for the first frame, `hello`. Default 10 s. */
   helloTimeoutMs?: number;
-  /** Who may register. Default open. */
+  /** Who may register. Default open on a loopback `host`, invite on any other. */
   registration?: RegistrationPolicy;
   /** scrypt cost for new password hashes. Default OWASP's minimum; tests lower it. */
   passwordCost?: ScryptCost;
+  /** The ws:// or wss:// URL clients reach the server at, for invite links (http(s):// is turned into it). Default: derived from `host`, the port and `tls`. */
+  publicUrl?: string;
   /** Serve wss:// and https:// with this PEM certificate and key. */
   tls?: TlsFiles;
   /** Listen beyond loopback without TLS (refused otherwise). */

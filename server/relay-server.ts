@@ -10,6 +10,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode, LIMITS } from '../protocol';
 import { AccountRequests } from './account-requests';
+import type { AdminAction } from './admin';
+import { AdminRequests } from './admin-requests';
 import { MemoryAttemptLimiter, SIGN_IN_RULES } from './attempt-limiter';
 import { Admission, type AdmissionTicket } from './admission';
 import { MemoryBroker, MemoryPresence } from './broker/memory-broker';
@@ -19,15 +21,19 @@ import { Connection, type ConnectionSettings } from './connection';
 import { controlSocketPath } from './control/control-protocol';
 import { startControlServer, type ControlServer } from './control/control-server';
 import { Hub } from './hub';
+import { defaultRegistration, isLoopbackHost } from './listen-address';
 import { DEFAULTS, silentLogger, type Logger, type RelayServerOptions } from './options';
 import { PasswordHasher } from './identity/passwords';
 import { OriginPolicy } from './origin-policy';
 import { FlushScheduler } from './outbound';
+import { derivePublicUrl, normalisePublicUrl } from './public-url';
 import { loadTls } from './tls';
 import { openSqliteBackend } from './store/sqlite-backend';
 
 export interface RelayServer {
   readonly url: string;
+  /** The URL clients reach it at, which invite links carry: `publicUrl` as given, or derived from where it listens. */
+  readonly publicUrl: string;
   /** Whether it serves wss:// (TLS). */
   readonly encrypted: boolean;
   /** Reads the TLS files again and serves the new certificate to new connections; live ones stay. */
@@ -44,12 +50,6 @@ export interface RelayServer {
 const CLOSE_GRACE_MS = 2000;
 /** How often Node looks for requests past their headers timeout (its default, 30 s, lets slow upgrades linger). */
 const TIMEOUT_CHECK_MS = 1000;
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i;
-
-function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.test(host);
-}
 
 /**
  * Who is on the other end: the socket's peer, or, behind a reverse proxy that the operator
@@ -93,19 +93,20 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   const presence = options.presence ?? new MemoryPresence();
   const hub = new Hub();
   const serverId = await identity.serverId();
-  // Open by default, as before accounts: invite-only beyond loopback becomes the default once the
-  // shipped clients can sign in with a password and redeem an invite.
-  const registration = options.registration ?? 'open';
-  if (registration !== 'open' && (await identity.accounts()).length === 0) {
-    const data = options.dataDir !== undefined ? ` --data ${options.dataDir}` : '';
-    logger.info(`no accounts yet, and registration is ${registration}: create the first admin with\n  relay-chat-server user add NAME --admin${data}`);
+  const registration = options.registration ?? defaultRegistration(host);
+  // Only a server with a data folder can be reached by the command line that makes the admin.
+  if (registration !== 'open' && options.dataDir !== undefined && (await identity.accounts()).length === 0) {
+    logger.info(`no accounts yet, and registration is ${registration}: create the first admin (it asks for the password) with\n  ${firstAdminCommand(options.dataDir)}`);
   }
   const passwords = new PasswordHasher(options.passwordCost);
   const attempts = options.attemptLimiter ?? new MemoryAttemptLimiter(SIGN_IN_RULES);
   const authenticator = new Authenticator(identity, passwords, registration, attempts);
   const accountRequests = new AccountRequests(identity, passwords, broker);
-  const service = new ChatService({ identity, store, broker, presence, hub, logger, serverId, authenticator, accountRequests });
-  const control = await startControl(options, service, logger).catch(async (error: unknown) => {
+  const adminRequests = new AdminRequests(identity, broker);
+  const service = new ChatService({ identity, store, broker, presence, hub, logger, serverId, authenticator, accountRequests, adminRequests });
+  /** Known once the port is: until then an invite made through the control socket has no link. */
+  let publicUrl: string | undefined;
+  const control = await startControl(options, (action) => service.admin(action, publicUrl), logger).catch(async (error: unknown) => {
     await storage.close();
     throw error;
   });
@@ -224,6 +225,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   }
   const port = (httpServer.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host;
+  publicUrl = options.publicUrl !== undefined ? normalisePublicUrl(options.publicUrl) : derivePublicUrl(host, port, tls !== undefined);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
@@ -258,6 +260,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
 
   return {
     url: `${tls ? 'wss' : 'ws'}://${urlHost}:${port}`,
+    publicUrl,
     encrypted: tls !== undefined,
     reloadTls: () => {
       if (!options.tls || !(httpServer instanceof https.Server)) throw new Error('the server runs without TLS');
@@ -270,9 +273,15 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   };
 }
 
+/** The one command that makes the first administrator of this data folder, as the operator can paste it. */
+function firstAdminCommand(dataDir: string): string {
+  const quoted = /^[\w./:@%+=,-]+$/.test(dataDir) ? dataDir : `'${dataDir.replace(/'/g, `'\\''`)}'`;
+  return `relay-chat-server user add NAME --admin --data ${quoted}`;
+}
+
 /** The administration socket, when the server has a data folder; a second server on the same folder fails here. */
-async function startControl(options: RelayServerOptions, service: ChatService, logger: Logger): Promise<ControlServer | undefined> {
+async function startControl(options: RelayServerOptions, admin: (action: AdminAction) => Promise<string[]>, logger: Logger): Promise<ControlServer | undefined> {
   const socketPath = options.controlSocket ?? (options.dataDir !== undefined ? controlSocketPath(options.dataDir) : false);
   if (socketPath === false) return undefined;
-  return startControlServer(socketPath, async (request) => ({ ok: true, output: await service.admin(request.action) }), logger);
+  return startControlServer(socketPath, async (request) => ({ ok: true, output: await admin(request.action) }), logger);
 }

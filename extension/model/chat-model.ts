@@ -55,7 +55,7 @@ export class ChatModel implements Disposable {
   private readonly unreadChanged = new Emitter<void>();
   private readonly connectionChanged = new Emitter<ConnectionStatus>();
   private readonly received = new Emitter<IncomingMessage>();
-  private readonly refused = new Emitter<{ code: RefusalCode; message: string }>();
+  private readonly refused = new Emitter<{ code: RefusalCode; message: string; retryAfterMs?: number }>();
   private readonly welcomed = new Emitter<WelcomeFrame>();
   private readonly serverError = new Emitter<{ code: string; message: string }>();
 
@@ -85,7 +85,7 @@ export class ChatModel implements Disposable {
     this.listen('failed', (outgoing) => this.conversationChanged.fire(this.conversationOfOutgoing(outgoing).key));
     this.listen('presence', (name, online) => this.onPresence(name, online));
     this.listen('typing', (from, to) => this.onTyping(from, to));
-    this.listen('refused', (code, message) => this.refused.fire({ code, message }));
+    this.listen('refused', (code, message, detail) => this.refused.fire({ code, message, ...detail }));
     this.listen('error', (error) => this.serverError.fire(error));
   }
 

@@ -62,3 +62,12 @@ export function lengthCounter(text: string): LengthCounter | undefined {
 function count(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+const PASSWORD_RULE = `a password is ${count(LIMITS.passwordMinLength)} to ${count(LIMITS.passwordMaxLength)} characters`;
+
+/** A password the server can accept; the length counted as the server counts it, in code points. */
+export function validatePassword(text: string): string | undefined {
+  const length = codePointLength(text);
+  if (length >= LIMITS.passwordMinLength && length <= LIMITS.passwordMaxLength) return undefined;
+  return `This password has ${count(length)} character${length === 1 ? '' : 's'}: ${PASSWORD_RULE}`;
+}

@@ -10,6 +10,8 @@ export interface Account extends UserRecord {
   admin: boolean;
   /** Whether a password is set (the hash itself never leaves the store but through credentials()). */
   hasPassword: boolean;
+  /** Disabled by an administrator: it keeps its name and devices but cannot sign in until enabled. */
+  disabled: boolean;
 }
 
 export interface Device {
@@ -72,6 +74,8 @@ export interface IdentityStore {
   revokeDevices(account: Account, which: readonly number[] | 'all'): Promise<number[]>;
   /** The account with this name, any case. */
   accountByName(name: string): Promise<Account | undefined>;
+  /** Disables or enables the account with this name, any case. Resolves with it as it is now, or undefined when unknown. */
+  setDisabled(name: string, disabled: boolean): Promise<Account | undefined>;
   /** Deletes the account and signs out its devices. Resolves with it, or undefined when unknown. */
   removeAccount(name: string): Promise<Account | undefined>;
   /** A stable random id of this installation, the same for every node that shares the store. */

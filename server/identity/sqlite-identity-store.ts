@@ -9,6 +9,7 @@ interface AccountRow {
   name: string;
   admin: number;
   password_hash: string | null;
+  disabled: number;
 }
 
 interface DeviceRow {
@@ -32,14 +33,14 @@ function toInvite(row: InviteRow): Invite {
 const INVITE_COLUMNS = 'id, uses_left, expires_at, created_at';
 
 function toAccount(row: AccountRow): Account {
-  return { id: row.id, name: row.name, admin: row.admin === 1, hasPassword: row.password_hash !== null };
+  return { id: row.id, name: row.name, admin: row.admin === 1, hasPassword: row.password_hash !== null, disabled: row.disabled === 1 };
 }
 
 function toDevice(row: DeviceRow): Device {
   return { id: row.id, label: row.label, createdAt: row.created_at, lastSeenAt: row.last_seen_at };
 }
 
-const ACCOUNT_COLUMNS = 'id, name, admin, password_hash';
+const ACCOUNT_COLUMNS = 'id, name, admin, password_hash, disabled';
 const DEVICE_COLUMNS = 'id, label, created_at, last_seen_at';
 
 export class SqliteIdentityStore implements IdentityStore {
@@ -82,6 +83,7 @@ export class SqliteIdentityStore implements IdentityStore {
       deleteDevice: db.prepare<[number, number], { id: number }>('DELETE FROM devices WHERE user_id = ? AND id = ? RETURNING id'),
       deleteDevices: db.prepare<[number], { id: number }>('DELETE FROM devices WHERE user_id = ? RETURNING id'),
       touchDevice: db.prepare<[number, number], unknown>('UPDATE devices SET last_seen_at = ? WHERE id = ?'),
+      setDisabled: db.prepare<[number, string], AccountRow>(`UPDATE users SET disabled = ? WHERE key = ? RETURNING ${ACCOUNT_COLUMNS}`),
       deleteAccount: db.prepare<[number], unknown>('DELETE FROM users WHERE id = ?'),
       serverId: db.prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'server_id'`),
     };
@@ -178,6 +180,11 @@ export class SqliteIdentityStore implements IdentityStore {
 
   async accountByName(name: string): Promise<Account | undefined> {
     const row = this.statements.accountByKey.get(nameKey(name));
+    return row ? toAccount(row) : undefined;
+  }
+
+  async setDisabled(name: string, disabled: boolean): Promise<Account | undefined> {
+    const row = this.statements.setDisabled.get(disabled ? 1 : 0, nameKey(name));
     return row ? toAccount(row) : undefined;
   }
 

@@ -89,6 +89,9 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
         created_at INTEGER NOT NULL
       );
     `),
+  // An administrator may disable an account: it keeps its name, devices and history, and signs in
+  // again once enabled.
+  (db) => db.exec('ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0'),
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 /** The first schema that holds no secret in plain text. */

@@ -12,18 +12,7 @@ import { RelayClient } from '../../client/relay-client';
 import type { ChatMessage } from '../../protocol';
 import { GROUP_VIEW_TYPE, PRIVATE_VIEW_TYPE } from '../../extension/chat-panel';
 import type { RelayChatTestApi } from '../../extension/test-api';
-
-const EXTENSION_ID = 'relay-chat.relay-chat';
-
-async function eventually<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { activateExtension, EXTENSION_ID, eventually, serverUrl, settings } from './helpers';
 
 /** A loopback port nothing listens on (yet). */
 async function freePort(): Promise<number> {
@@ -34,22 +23,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function serverUrl(): string {
-  const url = process.env.RELAY_CHAT_TEST_SERVER_URL;
-  if (!url) throw new Error('RELAY_CHAT_TEST_SERVER_URL is not set: start a relay server and pass its URL');
-  return url;
-}
-
 describe('Relay Chat in VS Code', () => {
   let api: RelayChatTestApi;
   let alice: RelayClient;
   const aliceReceived: ChatMessage[] = [];
-  const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('relayChat');
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<RelayChatTestApi>(EXTENSION_ID);
-    assert.ok(extension, `${EXTENSION_ID} is not installed`);
-    api = await extension.activate();
+    api = await activateExtension();
     alice = new RelayClient({ url: serverUrl(), name: 'alice' });
     alice.on('message', (message) => aliceReceived.push(message));
     alice.connect();
@@ -63,7 +43,8 @@ describe('Relay Chat in VS Code', () => {
 
   it('contributes its commands and stays disconnected until asked', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['connect', 'disconnect', 'reconnect', 'changeServer', 'showLog', 'openGroupChat', 'messageUser', 'shareSelection']) {
+    const ids = ['connect', 'disconnect', 'reconnect', 'changeServer', 'showLog', 'openGroupChat', 'messageUser', 'shareSelection'];
+    for (const id of [...ids, 'signOut', 'changePassword', 'manageDevices']) {
       assert.ok(commands.includes(`relayChat.${id}`), `relayChat.${id} is registered`);
     }
     assert.equal(api.connectionState(), 'disconnected');

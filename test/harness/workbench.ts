@@ -23,6 +23,12 @@ function exactText(text: string): RegExp {
  * a few seconds after the workbench appears, so it is reopened until the command shows up.
  */
 export async function runCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
+  await startCommand(page, title, timeoutMs);
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+}
+
+/** Picks the command in the palette and leaves at once: for a command that opens a prompt of its own. */
+export async function startCommand(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
   const widget = page.locator('.quick-input-widget');
   const input = widget.locator('.quick-input-box input');
   const labels = widget.locator('.quick-input-list .monaco-list-row .label-name');
@@ -48,7 +54,6 @@ export async function runCommand(page: Page, title: string, timeoutMs = 30_000):
     }
   }
   await input.press('Enter');
-  await widget.waitFor({ state: 'hidden' });
 }
 
 /**

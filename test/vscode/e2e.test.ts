@@ -14,7 +14,8 @@
  *   markdown message with a code block, shows the typing indicator and checks that the message
  *   queued offline is stored exactly once; carol writes the long history that is paged through.
  *
- * First run: Chat: Connect asks for the server and name and handles a taken name. Then, with both
+ * First run: Chat: Connect asks for the server, the name and a password (left empty: the server is
+ * open to everyone) and handles a taken name. Then, with both
  * preset in the user settings: "Chat: Connect" from the palette, alice in the tree, a click opens
  * the private chat, messages go both ways through the webview, the group chat, a server restart,
  * a window reload, and scrolling back through history. Screenshots go to test-output/ for people
@@ -42,6 +43,7 @@ import {
   runCommand,
   saveScreenshot,
   startCodeServer,
+  startCommand,
   treeRow,
   webviewFrame,
   type Chromium,
@@ -230,6 +232,19 @@ describe('Relay Chat end to end in code-server', () => {
     return relayClient;
   }
 
+  /**
+   * Leaves the password box empty (a fresh code-server holds no token; the server is open to
+   * everyone), checking that it hides what is typed and, given, its step.
+   */
+  async function answerPassword(page: Page, step = ''): Promise<void> {
+    const quickInput = page.locator('.quick-input-widget');
+    await quickInput.locator('.quick-input-title', { hasText: `Relay Chat: Password${step ? ` ${step}` : ''}` }).waitFor(UI_TIMEOUT);
+    const input = quickInput.locator('.quick-input-box input');
+    assert.equal(await input.getAttribute('type'), 'password');
+    await input.press('Enter');
+    await quickInput.waitFor({ state: 'hidden', ...UI_TIMEOUT });
+  }
+
   /** A fresh code-server on a fresh workspace holding `files` (name → content), opened in Chromium. */
   async function openVsCode(settings: Record<string, unknown>, files: Record<string, string> = {}): Promise<Page> {
     const workspaceDir = tempFolder('workspace');
@@ -290,7 +305,7 @@ describe('Relay Chat end to end in code-server', () => {
 
     const quickInput = page.locator('.quick-input-widget');
     const input = quickInput.locator('.quick-input-box input');
-    await quickInput.locator('.quick-input-title', { hasText: 'Relay Chat: Server (1/2)' }).waitFor(UI_TIMEOUT);
+    await quickInput.locator('.quick-input-title', { hasText: 'Relay Chat: Server (1/3)' }).waitFor(UI_TIMEOUT);
     assert.equal(await input.inputValue(), 'ws://127.0.0.1:4446', 'the default is offered');
     // What a browser shows is taken for the WebSocket URL it means, and the prompt says which.
     await input.fill(relay.url.replace('ws://', 'http://'));
@@ -298,13 +313,15 @@ describe('Relay Chat end to end in code-server', () => {
     await saveScreenshot(quickInput, 'e2e-0-server-step');
     await input.press('Enter');
 
-    await quickInput.locator('.quick-input-title', { hasText: 'Relay Chat: Name (2/2)' }).waitFor(UI_TIMEOUT);
+    await quickInput.locator('.quick-input-title', { hasText: 'Relay Chat: Name (2/3)' }).waitFor(UI_TIMEOUT);
     await input.fill('bad name');
     await quickInput.getByText('A space (character 4) cannot be in a name').waitFor(UI_TIMEOUT);
     await saveScreenshot(quickInput, 'e2e-0-name-step');
     // bob (a RelayClient) owns that name.
     await input.fill('bob');
     await input.press('Enter');
+    // No token for the name on this device yet: a password, which an open server lets one leave empty.
+    await answerPassword(page, '(3/3)');
 
     const refusal = page.locator('.notification-toast', { hasText: 'The name "bob" is already taken' });
     await refusal.waitFor(UI_TIMEOUT);
@@ -313,6 +330,7 @@ describe('Relay Chat end to end in code-server', () => {
     await quickInput.getByText('Pick another name for the chat').waitFor(UI_TIMEOUT);
     await input.fill('dave');
     await input.press('Enter');
+    await answerPassword(page);
     await page.locator('.statusbar-item', { hasText: 'online as dave' }).waitFor(UI_TIMEOUT);
 
     // Saved once the server welcomed them, as the URL a WebSocket uses.
@@ -341,22 +359,23 @@ describe('Relay Chat end to end in code-server', () => {
     await openViewContainer(page, 'Relay Chat');
     const connectButton = page.locator('.pane-body').getByRole('button', { name: 'Connect', exact: true });
     await connectButton.click();
-    await title('Relay Chat: Server (1/2)').waitFor(UI_TIMEOUT);
+    await title('Relay Chat: Server (1/3)').waitFor(UI_TIMEOUT);
     await input.fill(deadUrl);
     await input.press('Enter');
-    await title('Relay Chat: Name (2/2)').waitFor(UI_TIMEOUT);
+    await title('Relay Chat: Name (2/3)').waitFor(UI_TIMEOUT);
     await input.press('Escape');
     await quickInput.waitFor({ state: 'hidden', ...UI_TIMEOUT });
     assert.equal(savedSetting('relayChat.serverUrl'), undefined, 'a dismissed prompt saves nothing');
 
     // ...so the next Connect asks again, offering what was typed.
     await connectButton.click();
-    await title('Relay Chat: Server (1/2)').waitFor(UI_TIMEOUT);
+    await title('Relay Chat: Server (1/3)').waitFor(UI_TIMEOUT);
     assert.equal(await input.inputValue(), deadUrl);
     await input.press('Enter');
-    await title('Relay Chat: Name (2/2)').waitFor(UI_TIMEOUT);
+    await title('Relay Chat: Name (2/3)').waitFor(UI_TIMEOUT);
     await input.fill('frank');
     await input.press('Enter');
+    await answerPassword(page, '(3/3)');
 
     // The first failure says why, with the ways out; the view and the status bar say it too.
     const failure = page.locator('.notification-toast', { hasText: `cannot reach ${deadUrl}` });
@@ -385,6 +404,7 @@ describe('Relay Chat end to end in code-server', () => {
     await title('Relay Chat: Name').waitFor(UI_TIMEOUT);
     assert.equal(await input.inputValue(), 'frank', 'the name typed before is offered');
     await input.press('Enter');
+    await answerPassword(page);
     await page.locator('.statusbar-item', { hasText: 'online as frank' }).waitFor(UI_TIMEOUT);
     await group.locator('.connection').waitFor({ state: 'hidden', ...UI_TIMEOUT });
     await eventually(() => (savedSetting('relayChat.userName') === 'frank' ? true : undefined), 'the settings saved');
@@ -398,7 +418,8 @@ describe('Relay Chat end to end in code-server', () => {
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
     });
-    await runCommand(page, 'Chat: Connect');
+    await startCommand(page, 'Chat: Connect');
+    await answerPassword(page);
     await page.locator('.statusbar-item', { hasText: 'online as tester' }).waitFor(UI_TIMEOUT);
 
     await openViewContainer(page, 'Relay Chat');
@@ -594,7 +615,8 @@ describe('Relay Chat end to end in code-server', () => {
   // Last, as "erin": bob's row is what the tree needs, and nothing here reaches alice's terminal.
   it('runs the view toolbar with a row focused; the composer fits its text and counts towards the limit', async () => {
     const page = await openVsCode({ 'relayChat.serverUrl': relay.url, 'relayChat.userName': 'erin' });
-    await runCommand(page, 'Chat: Connect');
+    await startCommand(page, 'Chat: Connect');
+    await answerPassword(page);
     await page.locator('.statusbar-item', { hasText: 'online as erin' }).waitFor(UI_TIMEOUT);
     await openViewContainer(page, 'Relay Chat');
     const toolbar = page.locator('.part.sidebar .title-actions');

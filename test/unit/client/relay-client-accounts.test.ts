@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { RelayError, type RelayClient } from '../../../client/relay-client';
-import type { RelayServer } from '../../../server';
+import { openSqliteBackend, type RelayServer } from '../../../server';
+import { PasswordHasher } from '../../../server/identity/passwords';
 import { startTestServer } from '../../support/server';
 import { delay, makeClient, nextEvent, online, SocketControl } from './helpers';
 
@@ -101,6 +102,34 @@ describe('client: RelayClient with accounts', () => {
     assert.equal(terminal.session, undefined, 'the dead token is forgotten');
     assert.equal(control.sockets.length, 1);
     await assert.rejects(terminal.listDevices(), (error: RelayError) => error.code === 'CLOSED');
+  });
+
+  it('lets an admin disable and enable a user with setUserDisabled; the disabled user is refused with ACCOUNT_DISABLED', async () => {
+    await server.close();
+    const storage = openSqliteBackend();
+    server = await startTestServer({ passwordCost, storage });
+    await storage.identity.createAccount('root', await new PasswordHasher(passwordCost).hash(PASSWORD), true);
+    const root = await online(client('root', { password: PASSWORD }));
+    const bo = await online(client('bo', { password: PASSWORD }));
+    const carol = await online(client('carol'));
+
+    const boClosed = nextEvent(bo, 'state', (state) => state === 'closed');
+    const disabled = await root.setUserDisabled('BO', true);
+    assert.deepEqual([disabled.type, disabled.name, disabled.disabled], ['user', 'bo', true]);
+    assert.match((await boClosed)[1]?.error ?? '', /this account was disabled/);
+    const again = client('bo', { password: PASSWORD });
+    const refused = nextEvent(again, 'refused');
+    again.connect();
+    assert.equal((await refused)[0], 'ACCOUNT_DISABLED');
+
+    const rejectsWith = (request: Promise<unknown>, code: string) => assert.rejects(request, (error: RelayError) => error.code === code);
+    await rejectsWith(carol.setUserDisabled('bo', false), 'FORBIDDEN');
+    await rejectsWith(root.setUserDisabled('root', true), 'BAD_REQUEST');
+    await rejectsWith(root.setUserDisabled('ghost', true), 'UNKNOWN_USER');
+    await rejectsWith(root.setUserDisabled('no such name!', true), 'UNKNOWN_USER');
+
+    assert.equal((await root.setUserDisabled('bo', false)).disabled, false);
+    await online(client('bo', { password: PASSWORD }));
   });
 });
 

@@ -95,6 +95,30 @@ describe('client: RelayClient against a real server', () => {
     assert.deepEqual(aliceGot, []);
   });
 
+  it('reconnectNow() cuts a long backoff short and sends what was queued offline, once', async () => {
+    const bob = await online(client('bob'));
+    const bobGot = recordMessages(bob);
+    const control = new SocketControl();
+    // A wait far longer than this test may take: only reconnectNow() can bring alice back in time.
+    const alice = client('alice', { createSocket: control.create, reconnect: { initialDelayMs: 60_000, maxDelayMs: 60_000 } });
+    await online(alice);
+    const offline = nextEvent(alice, 'state', (state) => state === 'offline');
+    control.cut();
+    const [, detail] = await offline;
+    assert.ok((detail?.retryInMs ?? 0) >= 30_000);
+    const queued = alice.send('while away');
+    const welcomed = nextEvent(alice, 'welcome');
+    alice.reconnectNow();
+    await welcomed;
+    await nextEvent(alice, 'sent', (m) => m.id === queued.id);
+    await until(() => bobGot.length === 1, 'bob has the queued message');
+    assert.deepEqual(bobGot.map((m) => m.text), ['while away']);
+    // Online, it does nothing: no second connection.
+    alice.reconnectNow();
+    await delay(NO_RECONNECT_WINDOW_MS);
+    assert.equal(control.sockets.length, 2);
+  });
+
   it('resumes after a dropped connection: what was missed arrives once, in order, nothing twice', async () => {
     const control = new SocketControl();
     // A slower reconnect leaves a window in which bob's messages are missed live.

@@ -105,6 +105,21 @@ describe('extension: session secrets, kept per server id in the secret storage',
     assert.equal(await other.sessionFor('valueOf'), undefined);
   });
 
+  it('forgets a signed-out session for every spelling, leaving other names and a newer session alone', async () => {
+    (await secrets.forUrl('ws://127.0.0.1:4446', NONE)).remember(welcome('alice', 'secret-a', 'A'));
+    (await secrets.forUrl('ws://127.0.0.1:4446', NONE)).remember(welcome('bob', 'secret-b', 'A'));
+    (await secrets.forUrl('ws://other:4446', NONE)).remember(welcome('alice', 'secret-c'));
+    await settled();
+    await secrets.forget('ALICE', 'secret-a');
+    for (const url of ['ws://127.0.0.1:4446', 'ws://localhost:4446']) {
+      const sessions = await secrets.forUrl(url, NONE);
+      assert.equal(await sessions.sessionFor('alice'), undefined, url);
+      assert.equal(await sessions.sessionFor('bob'), 'secret-b', url);
+    }
+    assert.equal(await (await secrets.forUrl('ws://other:4446', NONE)).sessionFor('alice'), 'secret-c');
+    assert.doesNotMatch(storage.values.get('relayChat.sessions') ?? '', /secret-a/);
+  });
+
   it('reports a book it cannot read and leaves it as it is', async () => {
     await storage.store('relayChat.sessions', '{"version":2,"servers":[],"urls":{},"byUrl":{}}');
     await assert.rejects(secrets.forUrl('ws://127.0.0.1:4446', NONE), /secret storage does not have the expected layout \(servers is not an object\)/);

@@ -66,6 +66,55 @@ describe('server: command line', () => {
     assert.equal(serve.command === 'serve' && serve.registration, 'invite');
   });
 
+  it('defaults registration by the interface: open on loopback, invite on any other; --registration wins', () => {
+    const registration = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+      const command = parseCli(argv, env);
+      assert.ok(command.command === 'serve');
+      return command.registration;
+    };
+    for (const host of ['127.0.0.1', '127.3.2.1', '::1', 'localhost', 'LocalHost']) assert.equal(registration(['--host', host]), 'open', host);
+    for (const host of ['0.0.0.0', '::', '192.168.1.20', 'chat.example.com', 'fe80::1']) assert.equal(registration(['--host', host]), 'invite', host);
+    assert.equal(registration([], { RELAY_CHAT_HOST: '0.0.0.0' }), 'invite');
+    assert.equal(registration(['--host', '0.0.0.0', '--registration', 'open']), 'open');
+    assert.equal(registration(['--host', '0.0.0.0'], { RELAY_CHAT_REGISTRATION: 'closed' }), 'closed');
+    assert.equal(registration([], { RELAY_CHAT_REGISTRATION: 'invite' }), 'invite');
+  });
+
+  it('takes --public-url as a ws:// or wss:// URL, turning http(s):// into it', () => {
+    const publicUrl = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+      const command = parseCli(argv, env);
+      assert.ok(command.command === 'serve');
+      return command.publicUrl;
+    };
+    assert.equal(publicUrl([]), undefined);
+    assert.equal(publicUrl(['--public-url', 'https://Chat.Example.com/']), 'wss://chat.example.com');
+    assert.equal(publicUrl(['--public-url', 'https://chat.example.com:443']), 'wss://chat.example.com');
+    assert.equal(publicUrl(['--public-url', 'http://10.0.0.5:8080/chat']), 'ws://10.0.0.5:8080/chat');
+    assert.equal(publicUrl(['--public-url', 'wss://[fd00::5]:4446']), 'wss://[fd00::5]:4446');
+    assert.equal(publicUrl([], { RELAY_CHAT_PUBLIC_URL: 'wss://team.example:4446' }), 'wss://team.example:4446');
+    assert.throws(() => publicUrl(['--public-url', 'ftp://chat.example.com']), /--public-url: a server URL starts with ws:\/\/ or wss:\/\//);
+    assert.throws(() => publicUrl(['--public-url', 'chat.example.com']), /--public-url: "chat.example.com" is not a URL/);
+    assert.throws(() => publicUrl(['--public-url', 'wss://ada:secret@chat.example.com']), /no user name, password, query or fragment/);
+    assert.throws(() => publicUrl(['--public-url', 'wss://chat.example.com/?x=1']), /no user name, password, query or fragment/);
+  });
+
+  it('parses disabling, enabling and invite --url', () => {
+    const plan = (...argv: string[]) => {
+      const command = parseCli(argv, {});
+      assert.ok(command.command === 'admin');
+      return command.plan;
+    };
+    assert.deepEqual(plan('user', 'disable', 'Bo'), { kind: 'user-disable', name: 'Bo' });
+    assert.deepEqual(plan('user', 'enable', 'bo'), { kind: 'user-enable', name: 'bo' });
+    assert.throws(() => plan('user', 'disable'), /user disable takes a NAME/);
+    assert.throws(() => plan('user', 'enable', 'bo', 'extra'), /usage: relay-chat-server user enable NAME/);
+    const invite = plan('invite', '--url', 'https://chat.example.com:8443/');
+    assert.ok(invite.kind === 'invite-create');
+    assert.equal(invite.url, 'wss://chat.example.com:8443');
+    assert.equal((plan('invite') as { url?: string }).url, undefined);
+    assert.throws(() => plan('invite', '--url', 'mailto:ada@example.com'), /--url: a server URL starts with ws:\/\//);
+  });
+
   it('parses release, help and version', () => {
     assert.deepEqual(parseCli(['release', 'alice', '--data', 'd'], {}), { command: 'admin', plan: { kind: 'user-remove', name: 'alice' }, dataDir: 'd' });
     assert.deepEqual(parseCli(['--help'], {}), { command: 'help' });

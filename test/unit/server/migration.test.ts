@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DATABASE_FILE, startRelayServer, type RelayServer } from '../../../server';
+import { DATABASE_FILE, openSqliteBackend, startRelayServer, type RelayServer } from '../../../server';
+import { SCHEMA_VERSION } from '../../../server/store/sqlite-database';
 import { tempDir } from '../../support/server';
 import { TestClient } from '../../support/ws-test-client';
 
@@ -55,6 +56,27 @@ describe('server: data files from older versions', () => {
       for (const secret of ['alice-plain-secret-0123456789', 'bob-plain-secret-0123456789']) {
         assert.deepEqual(filesContain(data.path, secret), [], `${secret} is nowhere in the data folder`);
       }
+    } finally {
+      data.remove();
+    }
+  });
+
+  it('adds the disabled state in place: every existing account starts enabled, and a disabled one stays disabled', async () => {
+    const data = tempDir();
+    try {
+      writeFirstReleaseStore(data.path);
+      let storage = openSqliteBackend({ dataDir: data.path });
+      assert.deepEqual((await storage.identity.accounts()).map((a) => [a.name, a.disabled]), [['Alice', false], ['bob', false]]);
+      assert.equal((await storage.identity.setDisabled('BOB', true))?.disabled, true);
+      await storage.close();
+      const db = new Database(path.join(data.path, DATABASE_FILE), { readonly: true });
+      assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      assert.deepEqual(db.prepare('SELECT name, disabled FROM users ORDER BY id').all(), [{ name: 'Alice', disabled: 0 }, { name: 'bob', disabled: 1 }]);
+      db.close();
+      storage = openSqliteBackend({ dataDir: data.path });
+      assert.equal((await storage.identity.accountByName('bob'))?.disabled, true, 'kept across a restart');
+      assert.equal(await storage.identity.setDisabled('nobody', true), undefined);
+      await storage.close();
     } finally {
       data.remove();
     }
