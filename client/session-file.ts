@@ -46,6 +46,27 @@ export class SessionFile {
     this.write(book);
   }
 
+  /**
+   * Deletes a session wherever it is kept (under any server id, URL and name): for a device
+   * that was signed out, whose token will never sign in again. Returns whether it was there.
+   */
+  forget(session: string): boolean {
+    let found = false;
+    this.update((book) => {
+      for (const tables of [book.servers, book.byUrl]) {
+        for (const [key, sessions] of tables) {
+          for (const [name, kept] of sessions) {
+            if (kept !== session) continue;
+            sessions.delete(name);
+            found = true;
+          }
+          if (sessions.size === 0) tables.delete(key);
+        }
+      }
+    });
+    return found;
+  }
+
   private write(book: SessionBook): void {
     const dir = path.dirname(this.path);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });

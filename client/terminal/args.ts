@@ -1,12 +1,27 @@
-/** The `relay-chat` command line: flags, their environment variables and defaults, checked. */
-import { parseArgs } from 'node:util';
-import { isValidName, LIMITS } from '../../protocol';
+/** The `relay-chat` command line: subcommands, flags, their environment variables and defaults, checked. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { codePointLength, isValidName, LIMITS } from '../../protocol';
+import { untrustedLine } from '../untrusted-text';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:4446';
 
 export const USAGE = `Usage: relay-chat [--url ws://HOST:PORT] [--name NAME] [--password-stdin] [--batch]
+       relay-chat login [--url URL] [--name NAME] [--invite CODE|LINK] [--password-stdin] [--device LABEL]
+       relay-chat logout [--url URL] [--name NAME]
 
 Chat from a terminal with a Relay Chat server.
+
+Commands:
+  (none)        chat: interactive on a terminal, else batch mode (--batch)
+  login         sign this computer in as a device of NAME, registering the name where the
+                server allows (with --invite where it needs one), save the device's token
+                and exit; later runs sign in with the token. The password is asked for
+                without echo on a terminal (twice when registering with an invite), or read
+                from the first line of stdin with --password-stdin
+  logout        sign this device out on the server and delete its token here. When the
+                server cannot be reached the token is deleted here but stays valid on the
+                server until it is revoked from another device (/devices, /revoke) or by an
+                admin
 
 Options:
   --url URL     server to connect to, ws:// or wss:// (env RELAY_CHAT_URL; default ${DEFAULT_URL})
@@ -16,8 +31,14 @@ Options:
                 (env RELAY_CHAT_NAME; default your user name)
   --password-stdin
                 sign in with the password on the first line of stdin (or register the
-                name with it); the rest of stdin is the input as usual. Only the token
-                the server gives is saved, never the password
+                name with it); when chatting, the rest of stdin is the input as usual. Only
+                the token the server gives is saved, never the password
+  --invite CODE|LINK
+                (login) an invite code from the server's admin, or the whole invite link
+                (vscode://relay-chat.relay-chat/invite?server=...&code=...), whose server
+                is used unless --url is given
+  --device LABEL
+                (login) how this device shows in /devices (default "relay-chat on HOST")
   --batch       for scripts: read stdin line by line as if typed ("/msg NAME text" is
                 private, "/who" lists who is online, "//" starts text beginning with "/",
                 other "/" commands are refused), print messages that arrive to stdout, and
@@ -26,28 +47,51 @@ Options:
   -h, --help    show this help
   -v, --version show the version
 
-Each run signs in as a device of your name, labelled "relay-chat on HOST". Its token,
-which owns the name, is kept per server (by the id its /healthz gives, so any URL that
-reaches it works) in sessions.json (0600) in $RELAY_CHAT_CONFIG_DIR, else
+Interactive chat asks for the password when the name needs one (up to 3 tries), and has
+/passwd, /devices and /revoke ID|all for the account (see /help).
+
+Each sign-in is a device of your name, labelled "relay-chat on HOST". Its token, which
+owns the name, is kept per server (by the id its /healthz gives, so any URL that reaches
+it works) in sessions.json (0600) in $RELAY_CHAT_CONFIG_DIR, else
 $XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
 
-Exit status: 0 done; 1 a line was refused (by the server, or before sending: an
-unknown command, a bad /msg, a message over ${LIMITS.textMaxCodePoints} characters); 2 bad usage;
-3 could not connect, the name or the sign-in was refused, or the name connected from elsewhere.`;
+Exit status: 0 done; 1 chat: a line was refused (by the server, or before sending: an
+unknown command, a bad /msg, a message over ${LIMITS.textMaxCodePoints} characters), login and logout: the
+sessions file could not be written; 2 bad usage; 3 could not connect, the name or the
+sign-in was refused, the name connected from elsewhere, or (logout) the server could not
+sign the device out, so its token is still valid there; 130 the password prompt was
+cancelled with Ctrl+C.`;
 
 export class UsageError extends Error {}
 
-export interface ChatOptions {
+/** Which server, and which name on it. */
+export interface ConnectionOptions {
   url: string;
   name: string;
-  batch: boolean;
-  /** Read the password from the first line of stdin. */
-  passwordStdin: boolean;
   /** Path of a PEM CA certificate to trust, besides the system's. */
   caFile?: string;
 }
 
-export type TerminalCommand = { command: 'chat'; options: ChatOptions } | { command: 'help' } | { command: 'version' };
+export interface ChatOptions extends ConnectionOptions {
+  batch: boolean;
+  /** Read the password from the first line of stdin. */
+  passwordStdin: boolean;
+}
+
+export interface LoginOptions extends ConnectionOptions {
+  passwordStdin: boolean;
+  /** An invite code, for registering where the server needs one. */
+  invite?: string;
+  /** The label for this device instead of "relay-chat on HOST". */
+  device?: string;
+}
+
+export type TerminalCommand =
+  | { command: 'chat'; options: ChatOptions }
+  | { command: 'login'; options: LoginOptions }
+  | { command: 'logout'; options: ConnectionOptions }
+  | { command: 'help' }
+  | { command: 'version' };
 
 export interface ArgDefaults {
   /** The OS user name, the name used when none is given. */
@@ -56,29 +100,72 @@ export interface ArgDefaults {
   stdinIsTTY: boolean;
 }
 
+/** The flags every command takes; each subcommand adds its own. */
+const COMMON_FLAGS = {
+  url: { type: 'string' },
+  ca: { type: 'string' },
+  name: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+const CHAT_FLAGS = { ...COMMON_FLAGS, batch: { type: 'boolean' }, 'password-stdin': { type: 'boolean' } } as const;
+const LOGIN_FLAGS = { ...COMMON_FLAGS, 'password-stdin': { type: 'boolean' }, invite: { type: 'string' }, device: { type: 'string' } } as const;
+
 export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaults: ArgDefaults): TerminalCommand {
-  let values;
+  const [first, ...rest] = argv;
+  if (first === 'login') return parseLogin(rest, env, defaults);
+  if (first === 'logout') {
+    const values = parseFlags(rest, COMMON_FLAGS);
+    if (values.help) return { command: 'help' };
+    if (values.version) return { command: 'version' };
+    return { command: 'logout', options: connection(values, env, defaults) };
+  }
+  const values = parseFlags(argv, CHAT_FLAGS);
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  return {
+    command: 'chat',
+    options: {
+      ...connection(values, env, defaults),
+      batch: values.batch === true || !defaults.stdinIsTTY,
+      passwordStdin: values['password-stdin'] === true,
+    },
+  };
+}
+
+function parseLogin(argv: string[], env: NodeJS.ProcessEnv, defaults: ArgDefaults): TerminalCommand {
+  const values = parseFlags(argv, LOGIN_FLAGS);
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const invite = values.invite === undefined ? undefined : parseInvite(values.invite);
+  // The link says which server it is for; --url still wins, the environment does not.
+  const url = values.url ?? invite?.server;
+  const device = values.device === undefined ? undefined : checkDeviceLabel(values.device);
+  return {
+    command: 'login',
+    options: {
+      ...connection({ ...values, url }, env, defaults),
+      passwordStdin: values['password-stdin'] === true,
+      ...(invite !== undefined ? { invite: invite.code } : {}),
+      ...(device !== undefined ? { device } : {}),
+    },
+  };
+}
+
+function parseFlags<F extends NonNullable<ParseArgsConfig['options']>>(argv: string[], flags: F) {
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        url: { type: 'string' },
-        ca: { type: 'string' },
-        name: { type: 'string' },
-        batch: { type: 'boolean' },
-        'password-stdin': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-        version: { type: 'boolean', short: 'v' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    return parseArgs({ args: argv, options: flags, strict: true, allowPositionals: false }).values;
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  if (values.help) return { command: 'help' };
-  if (values.version) return { command: 'version' };
+}
 
+function connection(
+  values: { url?: string | undefined; name?: string | undefined; ca?: string | undefined },
+  env: NodeJS.ProcessEnv,
+  defaults: ArgDefaults,
+): ConnectionOptions {
   const url = values.url ?? (env.RELAY_CHAT_URL || DEFAULT_URL);
   checkUrl(url);
   const name = values.name ?? (env.RELAY_CHAT_NAME || defaults.userName);
@@ -89,16 +176,7 @@ export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaul
     );
   }
   const caFile = values.ca ?? (env.RELAY_CHAT_CA || undefined);
-  return {
-    command: 'chat',
-    options: {
-      url,
-      name,
-      batch: values.batch === true || !defaults.stdinIsTTY,
-      passwordStdin: values['password-stdin'] === true,
-      ...(caFile !== undefined ? { caFile } : {}),
-    },
-  };
+  return { url, name, ...(caFile !== undefined ? { caFile } : {}) };
 }
 
 function checkUrl(url: string): void {
@@ -111,4 +189,45 @@ function checkUrl(url: string): void {
   if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') {
     throw new UsageError(`the server URL must start with ws:// or wss:// (got ${JSON.stringify(url)})`);
   }
+}
+
+/** Where an invite link leads: the extension's URI handler, which the terminal client reads too. */
+const INVITE_LINK = { protocol: 'vscode:', host: 'relay-chat.relay-chat', path: '/invite' };
+/** What `relay-chat-server invite` prints: printable ASCII, no spaces. */
+const INVITE_CODE = new RegExp(`^[\\x21-\\x7e]{1,${LIMITS.inviteMaxLength}}$`);
+const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/** `--invite`: a bare code, or the link `vscode://relay-chat.relay-chat/invite?server=URL&code=CODE`. */
+export function parseInvite(value: string): { code: string; server?: string } {
+  if (!HAS_SCHEME.test(value)) return { code: checkInviteCode(value) };
+  const shown = untrustedLine(JSON.stringify(value), 80);
+  let link: URL;
+  try {
+    link = new URL(value);
+  } catch {
+    throw new UsageError(`${shown} is not an invite link`);
+  }
+  if (link.protocol !== INVITE_LINK.protocol || link.host !== INVITE_LINK.host || link.pathname !== INVITE_LINK.path) {
+    throw new UsageError(`${shown} is not an invite link: one looks like vscode://relay-chat.relay-chat/invite?server=...&code=...`);
+  }
+  const code = link.searchParams.get('code');
+  if (code === null) throw new UsageError('the invite link has no code');
+  const server = link.searchParams.get('server');
+  if (server !== null) checkUrl(server);
+  return { code: checkInviteCode(code), ...(server !== null ? { server } : {}) };
+}
+
+function checkInviteCode(code: string): string {
+  if (!INVITE_CODE.test(code)) {
+    throw new UsageError(`an invite code is 1 to ${LIMITS.inviteMaxLength} characters without spaces, as relay-chat-server invite prints it`);
+  }
+  return code;
+}
+
+function checkDeviceLabel(label: string): string {
+  const length = codePointLength(label);
+  if (label.trim() === '' || length > LIMITS.deviceLabelMaxLength || /[\x00-\x1f\x7f-\x9f]/.test(label)) {
+    throw new UsageError(`a device label is 1 to ${LIMITS.deviceLabelMaxLength} characters, without control characters`);
+  }
+  return label;
 }

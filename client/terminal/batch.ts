@@ -128,6 +128,13 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
           // The rest of the input is not read; what was sent is still waited for.
           lines.close();
           return;
+        case 'passwd':
+        case 'devices':
+        case 'revoke':
+          // They ask for passwords or end the session: for a person at a terminal, not a script.
+          refused++;
+          report(`line ${lineNumber}: /${command.kind} works in interactive mode only: ${formatPreview(line)}`);
+          return;
         case 'invalid':
           refused++;
           report(`line ${lineNumber}: ${command.message}: ${formatPreview(line)}`);

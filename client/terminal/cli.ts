@@ -2,15 +2,17 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { version } from '../../package.json';
-import { RelayClient } from '../relay-client';
+import { RelayClient, type RelayClientOptions } from '../relay-client';
 import { SavedSessions } from '../saved-sessions';
 import { fetchServerId } from '../server-id';
 import { SessionFile } from '../session-file';
-import { parseTerminalArgs, UsageError, USAGE, type ChatOptions } from './args';
+import { parseTerminalArgs, UsageError, USAGE, type ChatOptions, type ConnectionOptions, type LoginOptions } from './args';
 import { runBatch } from './batch';
 import { EXIT } from './exit-codes';
 import { readFirstLine } from './first-line';
 import { runInteractive } from './interactive';
+import { runLogin } from './login';
+import { runLogout } from './logout';
 
 function osUserName(): string {
   try {
@@ -25,19 +27,32 @@ function deviceLabel(): string {
   return `relay-chat on ${os.hostname()}`;
 }
 
-async function chat(options: ChatOptions): Promise<number> {
+/** What every command needs to reach the server: its CA, and the tokens saved for it. */
+function connectionTo(options: ConnectionOptions): { ca: Buffer | undefined; file: SessionFile; sessions: SavedSessions } {
   const ca = options.caFile === undefined ? undefined : readCa(options.caFile);
-  // Read before anything else, so in batch mode the rest of stdin is the message input.
-  const password = options.passwordStdin ? await readFirstLine(process.stdin) : undefined;
-  const sessions = new SavedSessions(new SessionFile(), options.url, (url) => fetchServerId(url, ca === undefined ? {} : { ca }));
-  const client = new RelayClient({
+  const file = new SessionFile();
+  const sessions = new SavedSessions(file, options.url, (url) => fetchServerId(url, ca === undefined ? {} : { ca }));
+  return { ca, file, sessions };
+}
+
+function clientFor(options: ConnectionOptions, ca: Buffer | undefined, rest: Partial<RelayClientOptions>): RelayClient {
+  return new RelayClient({
     url: options.url,
     name: options.name,
+    ...(ca !== undefined ? { ca } : {}),
+    caHint: "pass your team's CA certificate with --ca FILE",
+    ...rest,
+  });
+}
+
+async function chat(options: ChatOptions): Promise<number> {
+  const { ca, file, sessions } = connectionTo(options);
+  // Read before anything else, so in batch mode the rest of stdin is the message input.
+  const password = options.passwordStdin ? await readFirstLine(process.stdin) : undefined;
+  const client = clientFor(options, ca, {
     sessionFor: (name) => sessions.sessionFor(name),
     ...(password !== undefined ? { password } : {}),
     device: deviceLabel(),
-    ...(ca !== undefined ? { ca } : {}),
-    caHint: "pass your team's CA certificate with --ca FILE",
   });
   client.on('welcome', (welcome) => {
     try {
@@ -54,7 +69,59 @@ async function chat(options: ChatOptions): Promise<number> {
     errors: process.stderr,
     terminal,
     style: { color: terminal && !process.env.NO_COLOR },
+    forgetSession: (session) => {
+      try {
+        file.forget(session);
+      } catch (error) {
+        process.stderr.write(`relay-chat: could not delete the signed-out token from ${file.path} (${errorMessage(error)})\n`);
+      }
+    },
   });
+}
+
+async function login(options: LoginOptions): Promise<number> {
+  if (!options.passwordStdin && process.stdin.isTTY !== true) {
+    throw new UsageError('there is no terminal to ask for the password on: pass it on the first line of stdin with --password-stdin');
+  }
+  const { ca, file, sessions } = connectionTo(options);
+  const password = options.passwordStdin ? await readFirstLine(process.stdin) : undefined;
+  const device = options.device ?? deviceLabel();
+  return runLogin(
+    {
+      name: options.name,
+      url: options.url,
+      registering: options.invite !== undefined,
+      device,
+      ...(password !== undefined ? { password } : {}),
+      // The saved token goes along: a device signed in before signs in again as itself, not as one more.
+      createClient: (typed) =>
+        clientFor(options, ca, {
+          sessionFor: (name) => sessions.sessionFor(name),
+          password: typed,
+          device,
+          ...(options.invite !== undefined ? { invite: options.invite } : {}),
+        }),
+      remember: (welcome) => {
+        sessions.remember(welcome);
+        return file.path;
+      },
+    },
+    { input: process.stdin, output: process.stdout, errors: process.stderr },
+  );
+}
+
+async function logout(options: ConnectionOptions): Promise<number> {
+  const { ca, file, sessions } = connectionTo(options);
+  return runLogout(
+    {
+      name: options.name,
+      url: options.url,
+      token: await sessions.sessionFor(options.name),
+      createClient: (token) => clientFor(options, ca, { session: token }),
+      forget: (token) => void file.forget(token),
+    },
+    { output: process.stdout, errors: process.stderr },
+  );
 }
 
 function readCa(file: string): Buffer {
@@ -83,6 +150,10 @@ async function main(): Promise<number> {
       return EXIT.ok;
     case 'chat':
       return chat(command.options);
+    case 'login':
+      return login(command.options);
+    case 'logout':
+      return logout(command.options);
   }
 }
 

@@ -10,6 +10,9 @@ export type Command =
   | { kind: 'who' }
   | { kind: 'help' }
   | { kind: 'quit' }
+  | { kind: 'passwd' }
+  | { kind: 'devices' }
+  | { kind: 'revoke'; device: number | 'all' }
   | { kind: 'empty' }
   | { kind: 'invalid'; message: string };
 
@@ -19,6 +22,10 @@ export const COMMAND_HELP = [
   '  /who             list who is online',
   '  /help            show this help',
   '  /quit            leave (Ctrl+D and Ctrl+C too)',
+  'Your account (interactive only):',
+  '  /passwd          set or change your password',
+  '  /devices         list the devices signed in as you',
+  '  /revoke ID|all   sign out a device from /devices, or all of them (this one too)',
   'Start a line with // to send text that begins with /.',
 ].join('\n');
 
@@ -39,12 +46,28 @@ export function parseCommand(line: string): Command {
     case 'quit':
     case 'exit':
       return { kind: 'quit' };
+    case 'passwd':
+      return { kind: 'passwd' };
+    case 'devices':
+      return { kind: 'devices' };
+    case 'revoke':
+      return parseRevoke(line);
     default:
       return {
         kind: 'invalid',
         message: `unknown command /${word}: type /help for the list, or start the line with // to send it as text`,
       };
   }
+}
+
+const REVOKE_USAGE = 'usage: /revoke ID|all (the IDs are in /devices)';
+
+/** `/revoke 3` or `/revoke all`. */
+function parseRevoke(line: string): Command {
+  const argument = line.slice('/revoke'.length).trim();
+  if (argument.toLowerCase() === 'all') return { kind: 'revoke', device: 'all' };
+  if (!/^[1-9][0-9]{0,14}$/.test(argument)) return { kind: 'invalid', message: REVOKE_USAGE };
+  return { kind: 'revoke', device: Number(argument) };
 }
 
 /** `/msg NAME text`: the text is kept as typed after the single space that ends the name. */

@@ -6,4 +6,6 @@ export const EXIT = {
   usage: 2,
   /** Could not connect, the name was refused, or the name connected from elsewhere. */
   noConnection: 3,
+  /** A password prompt was cancelled with Ctrl+C: 128 + SIGINT, as shells report it. */
+  interrupted: 130,
 } as const;

@@ -22,6 +22,14 @@ export interface MessageView {
   ts: number;
 }
 
+export interface DeviceView {
+  id: number;
+  label: string;
+  createdAt: number;
+  lastSeenAt: number;
+  current: boolean;
+}
+
 const ESC = '\x1b[';
 const RESET = `${ESC}0m`;
 const DIM = '2';
@@ -114,15 +122,17 @@ export function formatNotSent(message: { text: string; error?: { code: string; m
 function nextStep(code: string, retryAfterMs: number | undefined): string | undefined {
   switch (code) {
     case 'AUTH_REQUIRED':
-      return 'this name has a password: sign in with --password-stdin';
+      return 'this name needs a sign-in: run relay-chat login, or pass the password with --password-stdin';
     case 'AUTH_FAILED':
-      return 'wrong password, or this device was signed out: sign in again with --password-stdin';
+      return 'wrong password, or this device was signed out: sign in again with relay-chat login (or --password-stdin)';
     case 'BAD_PASSWORD':
       return `a password is ${LIMITS.passwordMinLength} to ${LIMITS.passwordMaxLength} characters`;
     case 'INVITE_INVALID':
       return 'the invite is unknown, used up or expired: ask for a new one';
     case 'TOO_MANY_ATTEMPTS':
       return `too many failed sign-ins: try again in ${retryAfterMs === undefined ? 'a few minutes' : `${Math.ceil(retryAfterMs / 1000)} s`}`;
+    case 'ACCOUNT_DISABLED':
+      return 'this account is disabled: ask an admin of the server to enable it';
     default:
       return undefined;
   }
@@ -132,6 +142,16 @@ function nextStep(code: string, retryAfterMs: number | undefined): string | unde
 export function formatNameRefused(name: string, code: string, message: string, retryAfterMs?: number): string {
   const step = nextStep(code, retryAfterMs);
   return `the server refused the name ${JSON.stringify(name)} (${code}): ${step === undefined ? message : `${step} (${message})`}`;
+}
+
+/** `3 devices signed in as dana:` and one line each, oldest first, this one marked. */
+export function formatDeviceList(name: string, devices: ReadonlyArray<DeviceView>, now: number): string {
+  const lines = devices.map((device) => {
+    const here = device.current ? ' (this device)' : '';
+    const seen = `last seen ${formatTime(device.lastSeenAt, now)}, signed in ${formatTime(device.createdAt, now)}`;
+    return `  ${device.id}  ${JSON.stringify(untrustedLine(device.label, LIMITS.deviceLabelMaxLength))}: ${seen}${here}`;
+  });
+  return [`${devices.length} device${devices.length === 1 ? '' : 's'} signed in as ${untrustedLine(name)}:`, ...lines].join('\n');
 }
 
 /** An error the server reported that is about no message of ours. */

@@ -6,8 +6,11 @@
 import readline from 'node:readline';
 import type { OutgoingMessage, RelayClient } from '../relay-client';
 import { untrustedLine } from '../untrusted-text';
+import { changePassword, revoke, showDevices, type AccountCommandContext } from './account-commands';
 import { COMMAND_HELP, parseCommand } from './commands';
 import { EXIT } from './exit-codes';
+import { PromptCancelled, readMasked, type TerminalInput } from './masked-prompt';
+import { MAX_PASSWORD_TRIES, passwordMayHelp, passwordPrompt } from './password-sign-in';
 import {
   formatConnectionProblem,
   formatError,
@@ -23,12 +26,14 @@ import {
 } from './format';
 
 export interface InteractiveIO {
-  input: NodeJS.ReadableStream;
+  input: TerminalInput;
   output: NodeJS.WritableStream & { columns?: number };
   errors: NodeJS.WritableStream;
   /** Whether the input and output are a terminal: then the prompt is redrawn around output. */
   terminal: boolean;
   style: Style;
+  /** Deletes this device's saved token once it is signed out (by /revoke), as it will never work again. */
+  forgetSession?: (session: string) => void;
 }
 
 /** On /quit, messages still on their way get this long to be acknowledged. */
@@ -37,12 +42,9 @@ const QUIT_GRACE_MS = 3000;
 export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<number> {
   return new Promise((resolve) => {
     const style = io.style;
-    const prompt = readline.createInterface({
-      input: io.input,
-      output: io.output,
-      terminal: io.terminal,
-      prompt: '> ',
-    });
+    let history: string[] = [];
+    /** Readline's prompt, closed while a password is asked for (so it neither echoes nor keeps it) and opened anew. */
+    let prompt = openPrompt();
     let everWelcomed = false;
     /** Whether the last connection attempt ended offline: then a failure is "still offline". */
     let wasOffline = false;
@@ -51,6 +53,35 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     /** Set once quitting starts; the prompt is closed when it is done waiting. */
     let leaving = false;
     let promptClosed = false;
+    /**
+     * While a password is asked for (the chat prompt set aside): what arrives meanwhile waits
+     * here, so it does not land in the middle of the question.
+     */
+    let held: Array<{ text: string; stream: NodeJS.WritableStream }> | undefined;
+    /** Cancels the password question when the session ends while it is asked. */
+    let hiddenQuestion: AbortController | undefined;
+    /** Password prompts after refused sign-ins so far. */
+    let passwordTries = 0;
+    /** Set while the refused client waits for a password: its close then is not the end. */
+    let awaitingPassword = false;
+    /** Set while this device is being signed out on purpose (/revoke): its close ends the session quietly. */
+    let signingOut = false;
+    /** This device's token, kept as it is issued: a device signed out by /revoke all no longer has it afterwards. */
+    let session: string | undefined;
+    client.on('session', (issued) => (session = issued));
+
+    function openPrompt(): readline.Interface {
+      const opened = readline.createInterface({ input: io.input, output: io.output, terminal: io.terminal, prompt: '> ', history });
+      opened.on('history', (lines: string[]) => (history = lines));
+      opened.on('line', onLine);
+      // Ctrl+D ends the input; Ctrl+C is asked for explicitly so it quits the same polite way.
+      opened.on('close', () => {
+        if (!held) void quit(EXIT.ok);
+      });
+      opened.on('SIGINT', () => void quit(EXIT.ok));
+      return opened;
+    }
+
     const redraw = (): void => {
       if (io.terminal && !promptClosed) prompt.prompt(true);
     };
@@ -66,6 +97,10 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     };
     /** Prints above the prompt, keeping what is being typed. */
     const show = (text: string, stream: NodeJS.WritableStream = io.output): void => {
+      if (held) {
+        held.push({ text, stream });
+        return;
+      }
       if (!io.terminal || promptClosed) {
         stream.write(`${text}\n`);
         return;
@@ -76,6 +111,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       redraw();
     };
     const showError = (text: string): void => show(formatError(text, style), io.errors);
+    const showNotice = (text: string): void => show(formatNotice(text, style));
     /** Puts a line that was refused as typed back on the prompt, to be fixed rather than typed again. */
     const giveBack = (line: string): void => {
       if (io.terminal && !promptClosed) prompt.write(line);
@@ -87,6 +123,38 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       show(formatMessage(view, client.name, Date.now(), style));
     };
 
+    /**
+     * Sets the chat prompt aside (keeping a half-typed line) while `work` asks without echo,
+     * then brings it back with what arrived meanwhile printed above it.
+     */
+    const askHidden = async <T>(work: (ask: (question: string) => Promise<string>) => Promise<T>): Promise<T> => {
+      const typed = prompt.line;
+      if (io.terminal) erasePrompt();
+      // Held first, so the close is not taken for Ctrl+D.
+      held = [];
+      prompt.close();
+      const question = new AbortController();
+      hiddenQuestion = question;
+      try {
+        return await work((text) => readMasked({ input: io.input, output: io.output }, text, question.signal));
+      } finally {
+        hiddenQuestion = undefined;
+        if (!leaving) {
+          const shownPrompt = prompt.getPrompt();
+          prompt = openPrompt();
+          prompt.setPrompt(shownPrompt);
+          showHeld();
+          redraw();
+          if (typed !== '') prompt.write(typed);
+        }
+      }
+    };
+    const showHeld = (): void => {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const { text, stream } of waiting) show(text, stream);
+    };
+
     const quit = async (code: number): Promise<void> => {
       if (leaving) return;
       leaving = true;
@@ -95,12 +163,46 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
         await waitForPending(client, QUIT_GRACE_MS);
       }
       if (client.pending.length > 0) showError(`${client.pending.length} message(s) were not delivered`);
-      promptClosed = true;
       // Leave the terminal with the transcript only, so the shell prompt starts on a clean line.
-      if (io.terminal) erasePrompt();
+      if (io.terminal && !held) erasePrompt();
+      promptClosed = true;
       prompt.close();
+      hiddenQuestion?.abort();
+      showHeld();
       await client.close();
       resolve(code);
+    };
+
+    /** After a refused sign-in that a password may get past: asks for one and signs in with it. */
+    const askPassword = async (): Promise<void> => {
+      passwordTries++;
+      awaitingPassword = true;
+      let password: string;
+      try {
+        password = await askHidden((ask) => ask(passwordPrompt(client.name, client.url)));
+      } catch (error) {
+        if (!(error instanceof PromptCancelled)) throw error;
+        showError('sign-in cancelled');
+        void quit(EXIT.interrupted);
+        return;
+      }
+      awaitingPassword = false;
+      if (!leaving) client.signIn(password);
+    };
+
+    const accountContext: AccountCommandContext = {
+      client,
+      askHidden,
+      notice: showNotice,
+      problem: showError,
+      expectSignOut: () => {
+        signingOut = true;
+        return () => (signingOut = false);
+      },
+    };
+    /** Runs an account command; whatever it did not expect is shown as one line, never a crash. */
+    const run = (command: Promise<void>): void => {
+      command.catch((error: unknown) => showError(error instanceof Error ? error.message : String(error)));
     };
 
     client.on('state', (state, detail) => {
@@ -111,13 +213,17 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       } else if (state === 'online') {
         if (everWelcomed) show(formatNotice('reconnected', style));
         wasOffline = false;
-      } else if (state === 'closed' && detail?.error !== undefined && !leaving) {
+      } else if (state === 'closed' && signingOut && !leaving) {
+        if (session !== undefined) io.forgetSession?.(session);
+        void quit(EXIT.ok);
+      } else if (state === 'closed' && detail?.error !== undefined && !leaving && !awaitingPassword) {
         showError(`disconnected: ${detail.error}`);
         void quit(EXIT.noConnection);
       }
     });
     client.on('welcome', (welcome, info) => {
       prompt.setPrompt(`${untrustedLine(client.name)}> `);
+      passwordTries = 0;
       if (!everWelcomed) {
         show(
           formatNotice(
@@ -135,6 +241,12 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       everWelcomed = true;
     });
     client.on('refused', (code, message, detail) => {
+      if (io.terminal && passwordMayHelp(code) && passwordTries < MAX_PASSWORD_TRIES) {
+        // The first AUTH_REQUIRED is just the server asking for the password; anything else says why it asks again.
+        if (passwordTries > 0 || code !== 'AUTH_REQUIRED') showError(`${message} (${code})`);
+        void askPassword();
+        return;
+      }
       showError(formatNameRefused(client.name, code, message, detail.retryAfterMs));
       void quit(EXIT.noConnection);
     });
@@ -152,7 +264,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     });
     client.on('error', (error) => showError(formatServerError(error)));
 
-    prompt.on('line', (line) => {
+    function onLine(line: string): void {
       if (io.terminal) eraseEchoedLine(io.output, prompt.getPrompt().length + line.length);
       const command = parseCommand(line);
       switch (command.kind) {
@@ -176,17 +288,21 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
         case 'quit':
           void quit(EXIT.ok);
           return;
+        case 'passwd':
+          if (!io.terminal) return showError('/passwd asks for passwords without echo, so it needs a terminal');
+          return run(changePassword(accountContext));
+        case 'devices':
+          return run(showDevices(accountContext));
+        case 'revoke':
+          return run(revoke(accountContext, command.device));
         case 'invalid':
           showError(command.message);
           giveBack(line);
           return;
       }
-    });
-    // Ctrl+D ends the input; Ctrl+C is asked for explicitly so it quits the same polite way.
-    prompt.on('close', () => void quit(EXIT.ok));
-    prompt.on('SIGINT', () => void quit(EXIT.ok));
+    }
     io.input.on('keypress', () => {
-      if (!leaving) sendTyping(client, prompt.line);
+      if (!leaving && !held) sendTyping(client, prompt.line);
     });
 
     show(formatNotice(`connecting to ${client.url} as ${client.name}…`, style));
@@ -196,7 +312,8 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
 
 /** Replaces the line readline echoed on Enter, which is reprinted formatted (or not at all). */
 function eraseEchoedLine(output: NodeJS.WritableStream & { columns?: number }, length: number): void {
-  const columns = output.columns ?? 80;
+  // A terminal that reports no size (0 columns, as some ptys do) is taken as 80 wide.
+  const columns = output.columns || 80;
   readline.moveCursor(output, 0, -(Math.floor(length / columns) + 1));
   readline.cursorTo(output, 0);
   readline.clearScreenDown(output);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DEFAULT_URL, parseTerminalArgs, UsageError } from '../../../client/terminal/args';
+import { DEFAULT_URL, parseInvite, parseTerminalArgs, USAGE, UsageError } from '../../../client/terminal/args';
 
 const onTerminal = { userName: 'tester', stdinIsTTY: true };
 
@@ -45,5 +45,48 @@ describe('client: terminal command line', () => {
     assert.throws(() => parseTerminalArgs(['--url', 'nonsense'], {}, onTerminal), /is not a URL/);
     assert.throws(() => parseTerminalArgs(['--name', 'two words'], {}, onTerminal), /the name "two words" cannot be used/);
     assert.throws(() => parseTerminalArgs([], {}, { userName: 'DOMAIN\\me', stdinIsTTY: true }), /your user name .* --name/);
+  });
+
+  it('parses login with its flags, the invite as a code or as the whole link', () => {
+    assert.deepEqual(parseTerminalArgs(['login', '--name', 'dana', '--password-stdin', '--device', 'build box'], {}, onTerminal), {
+      command: 'login',
+      options: { url: DEFAULT_URL, name: 'dana', passwordStdin: true, device: 'build box' },
+    });
+    assert.deepEqual(parseTerminalArgs(['login', '--invite', 'Ab-_9z'], { RELAY_CHAT_URL: 'ws://env:1' }, onTerminal), {
+      command: 'login',
+      options: { url: 'ws://env:1', name: 'tester', passwordStdin: false, invite: 'Ab-_9z' },
+    });
+    const link = `vscode://relay-chat.relay-chat/invite?server=${encodeURIComponent('wss://chat.example:4446')}&code=Ab-_9z`;
+    assert.deepEqual(parseTerminalArgs(['login', '--invite', link], { RELAY_CHAT_URL: 'ws://env:1' }, onTerminal), {
+      command: 'login',
+      options: { url: 'wss://chat.example:4446', name: 'tester', passwordStdin: false, invite: 'Ab-_9z' },
+    });
+    const withUrl = parseTerminalArgs(['login', '--invite', link, '--url', 'ws://mine:2'], {}, onTerminal);
+    assert.equal(withUrl.command === 'login' && withUrl.options.url, 'ws://mine:2', '--url wins over the link');
+    assert.deepEqual(parseInvite('vscode://relay-chat.relay-chat/invite?code=xyz'), { code: 'xyz' });
+  });
+
+  it('refuses invites and device labels that cannot be sent, and chat flags on login', () => {
+    assert.throws(() => parseInvite('https://relay-chat.relay-chat/invite?code=x'), /is not an invite link/);
+    assert.throws(() => parseInvite('vscode://other.extension/invite?code=x'), /is not an invite link/);
+    assert.throws(() => parseInvite('vscode://relay-chat.relay-chat/invite?server=ws%3A%2F%2Fh'), /has no code/);
+    assert.throws(() => parseInvite('vscode://relay-chat.relay-chat/invite?server=http%3A%2F%2Fh&code=x'), /must start with ws:\/\//);
+    assert.throws(() => parseInvite('two words'), /an invite code is 1 to 64 characters/);
+    assert.throws(() => parseInvite('x'.repeat(65)), /an invite code is 1 to 64 characters/);
+    assert.throws(() => parseTerminalArgs(['login', '--device', 'x'.repeat(65)], {}, onTerminal), /a device label is 1 to 64/);
+    assert.throws(() => parseTerminalArgs(['login', '--device', 'a\x1b[2Jb'], {}, onTerminal), /a device label/);
+    assert.throws(() => parseTerminalArgs(['login', '--batch'], {}, onTerminal), UsageError);
+    assert.throws(() => parseTerminalArgs(['logout', '--invite', 'x'], {}, onTerminal), UsageError);
+  });
+
+  it('parses logout, and --help for every command', () => {
+    assert.deepEqual(parseTerminalArgs(['logout', '--url', 'ws://h:1', '--ca', 'ca.pem'], { RELAY_CHAT_NAME: 'dana' }, onTerminal), {
+      command: 'logout',
+      options: { url: 'ws://h:1', name: 'dana', caFile: 'ca.pem' },
+    });
+    assert.deepEqual(parseTerminalArgs(['login', '--help'], {}, onTerminal), { command: 'help' });
+    assert.deepEqual(parseTerminalArgs(['logout', '-h'], {}, onTerminal), { command: 'help' });
+    assert.match(USAGE, /relay-chat login .*--invite CODE\|LINK/);
+    assert.match(USAGE, /relay-chat logout /);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseCommand } from '../../../client/terminal/commands';
+import { COMMAND_HELP, parseCommand } from '../../../client/terminal/commands';
 
 describe('client: terminal commands', () => {
   it('sends plain lines to the group and /msg lines privately, keeping the text as typed', () => {
@@ -35,5 +35,16 @@ describe('client: terminal commands', () => {
     assert.deepEqual(tooLong, { kind: 'invalid', message: 'the message is 4001 characters long; the limit is 4000, so it was not sent' });
     assert.equal(parseCommand(`/msg bob ${'y'.repeat(4001)}`).kind, 'invalid');
     assert.equal(parseCommand(`//${'y'.repeat(4000)}`).kind, 'invalid', 'the text is "/" and 4000 more');
+  });
+
+  it('knows the account commands /passwd, /devices and /revoke ID|all', () => {
+    assert.deepEqual(parseCommand('/passwd'), { kind: 'passwd' });
+    assert.deepEqual(parseCommand('/devices'), { kind: 'devices' });
+    assert.deepEqual(parseCommand('/revoke 12'), { kind: 'revoke', device: 12 });
+    assert.deepEqual(parseCommand('/REVOKE  All '), { kind: 'revoke', device: 'all' });
+    for (const bad of ['/revoke', '/revoke 0', '/revoke -1', '/revoke 1.5', '/revoke 2 3', `/revoke ${'9'.repeat(16)}`]) {
+      assert.deepEqual(parseCommand(bad), { kind: 'invalid', message: 'usage: /revoke ID|all (the IDs are in /devices)' }, bad);
+    }
+    assert.match(COMMAND_HELP, /\/passwd[\s\S]*\/devices[\s\S]*\/revoke ID\|all/);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   formatConnectionProblem,
   formatDelay,
+  formatDeviceList,
   formatError,
   formatMessage,
   formatNameRefused,
@@ -102,12 +103,28 @@ describe('client: terminal formatting', () => {
   it('gives every sign-in refusal its next step, and the wait for TOO_MANY_ATTEMPTS', () => {
     assert.equal(
       formatNameRefused('dave', 'AUTH_REQUIRED', 'sign in'),
-      'the server refused the name "dave" (AUTH_REQUIRED): this name has a password: sign in with --password-stdin (sign in)',
+      'the server refused the name "dave" (AUTH_REQUIRED): this name needs a sign-in: run relay-chat login, or pass the password with --password-stdin (sign in)',
     );
     assert.match(formatNameRefused('dave', 'TOO_MANY_ATTEMPTS', 'wait', 241_500), /try again in 242 s \(wait\)$/);
     assert.match(formatNameRefused('dave', 'BAD_PASSWORD', 'no'), /8 to 1024 characters/);
     assert.match(formatNameRefused('dave', 'INVITE_INVALID', 'no'), /ask for a new one/);
-    assert.match(formatNameRefused('dave', 'AUTH_FAILED', 'no'), /--password-stdin/);
+    assert.match(formatNameRefused('dave', 'AUTH_FAILED', 'no'), /relay-chat login \(or --password-stdin\)/);
+    assert.match(formatNameRefused('dave', 'ACCOUNT_DISABLED', 'off'), /\(ACCOUNT_DISABLED\): this account is disabled: ask an admin of the server to enable it \(off\)$/);
     assert.equal(formatNameRefused('dave', 'NAME_TAKEN', 'taken'), 'the server refused the name "dave" (NAME_TAKEN): taken');
+  });
+
+  it('lists devices oldest first with their times, this one marked, labels made harmless', () => {
+    const yesterday = AT_12_03 - 24 * 60 * 60 * 1000;
+    const devices = [
+      { id: 3, label: 'laptop', createdAt: yesterday, lastSeenAt: AT_12_03, current: false },
+      { id: 7, label: 'evil\x1b[2J"box', createdAt: AT_12_03, lastSeenAt: AT_12_03, current: true },
+    ];
+    const day = formatTime(yesterday, NOW);
+    assert.equal(
+      formatDeviceList('dana', devices, NOW),
+      ['2 devices signed in as dana:', `  3  "laptop": last seen 12:03, signed in ${day}`, '  7  "evil\uFFFD[2J\\"box": last seen 12:03, signed in 12:03 (this device)'].join('\n'),
+    );
+    assert.match(day, /^\d{4}-\d\d-\d\d 12:03$/);
+    assert.equal(formatDeviceList('dana', devices.slice(0, 1), NOW).split('\n')[0], '1 device signed in as dana:');
   });
 });

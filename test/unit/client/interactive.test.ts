@@ -9,14 +9,17 @@ import { startTestServer } from '../../support/server';
 import { makeClient, nextEvent, online, SocketControl, until } from './helpers';
 
 /** The interactive client on a fake terminal: keys go in, the screen (without cursor moves) comes out. */
-function onTerminal(client: RelayClient): { type: (keys: string) => void; screen: () => string; raw: () => string; exited: Promise<number> } {
+function onTerminal(
+  client: RelayClient,
+  forgetSession?: (session: string) => void,
+): { type: (keys: string) => void; screen: () => string; raw: () => string; exited: Promise<number> } {
   const input = new PassThrough();
   const output = Object.assign(new PassThrough(), { columns: 100_000 });
   const errors = new PassThrough();
   let written = '';
   output.on('data', (chunk: Buffer) => (written += chunk.toString()));
   errors.on('data', (chunk: Buffer) => (written += chunk.toString()));
-  const exited = runInteractive(client, { input, output, errors, terminal: true, style: { color: false } });
+  const exited = runInteractive(client, { input, output, errors, terminal: true, style: { color: false }, ...(forgetSession ? { forgetSession } : {}) });
   return {
     type: (keys) => input.write(keys),
     screen: () => written.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''),
@@ -101,6 +104,139 @@ describe('client: interactive terminal client', function () {
     assert.ok(screen.indexOf('reconnected') < screen.indexOf('you: while away'), screen);
     term.type('/quit\r');
     await term.exited;
+  });
+});
+
+/** How often `text` is on the screen: a prompt asked once more shows once more. */
+function count(screen: string, text: string): number {
+  return screen.split(text).length - 1;
+}
+
+describe('client: interactive terminal client with accounts', function () {
+  this.timeout(15_000);
+  const PASSWORD = 'correct horse battery';
+  let server: RelayServer;
+  const clients: RelayClient[] = [];
+  const client = (name: string, options: Parameters<typeof makeClient>[2] = {}): RelayClient => {
+    const created = makeClient(server.url, name, options);
+    clients.push(created);
+    return created;
+  };
+  /** Answers the `n`th time `question` is asked, once it is on the screen. */
+  const answer = async (term: ReturnType<typeof onTerminal>, question: string, n: number, keys: string): Promise<void> => {
+    await until(() => count(term.screen(), question) >= n, `"${question}" is asked (${n})`);
+    term.type(keys);
+  };
+
+  beforeEach(async () => {
+    server = await startTestServer({ passwordCost: { N: 1024, r: 8, p: 1 } });
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await server.close();
+  });
+
+  it('asks for the password without echo when the name needs one, again after a wrong one, and signs in', async () => {
+    await (await online(client('dana', { password: PASSWORD }))).close();
+    const dana = client('dana');
+    const term = onTerminal(dana);
+    const question = `Password for dana on ${server.url}: `;
+    await answer(term, question, 1, 'not her password\r');
+    await answer(term, question, 2, `${PASSWORD}\r`);
+    await until(() => term.screen().includes('connected as dana'), 'signed in');
+    assert.match(term.screen(), /! wrong name or password \(AUTH_FAILED\)\n/);
+    assert.doesNotMatch(term.screen(), /AUTH_REQUIRED/, 'the first question needs no explaining');
+    assert.ok(!term.raw().includes(PASSWORD) && !term.raw().includes('not her password'), 'nothing typed is shown');
+    term.type('/quit\r');
+    assert.equal(await term.exited, 0);
+  });
+
+  it('gives up after three wrong passwords with exit 3, and Ctrl+C at the question exits 130', async () => {
+    await (await online(client('dana', { password: PASSWORD }))).close();
+    const wrong = onTerminal(client('dana'));
+    const question = `Password for dana on ${server.url}: `;
+    for (let n = 1; n <= 3; n++) await answer(wrong, question, n, `wrong one ${n}\r`);
+    assert.equal(await wrong.exited, 3);
+    assert.equal(count(wrong.screen(), question), 3);
+    assert.match(wrong.screen(), /refused the name "dana" \(AUTH_FAILED\): wrong password, or this device was signed out: sign in again with relay-chat login/);
+
+    const cancelled = onTerminal(client('dana'));
+    await answer(cancelled, question, 1, 'half\x03');
+    assert.equal(await cancelled.exited, 130);
+    assert.match(cancelled.screen(), /! sign-in cancelled/);
+  });
+
+  it('/passwd sets a password (typed twice), then changes it given the current one; mistakes are one line, and news waits for the questions', async () => {
+    const erin = client('erin');
+    const term = onTerminal(erin);
+    await nextEvent(erin, 'welcome');
+    term.type('/passwd\r');
+    await answer(term, 'New password: ', 1, 'first try 1\r');
+    await answer(term, 'New password again: ', 1, 'first try 2\r');
+    await until(() => term.screen().includes('! password not changed: the two passwords typed differ'), 'the mismatch is shown');
+    term.type('/passwd\r');
+    await answer(term, 'New password: ', 2, `${PASSWORD}\r`);
+    await answer(term, 'New password again: ', 2, `${PASSWORD}\r`);
+    await until(() => term.screen().includes('* password set: erin can now sign in on other devices with it'), 'set');
+    assert.deepEqual(erin.accountState, { admin: false, password: true });
+
+    const watcher = await online(client('watcher'));
+    term.type('/passwd\r');
+    await until(() => term.screen().includes('Current password: '), 'the current password is asked for');
+    const arrived = nextEvent(erin, 'message', (m) => m.text === 'news while asked');
+    watcher.send('news while asked');
+    await arrived;
+    await answer(term, 'Current password: ', 1, 'not the current one\r');
+    assert.doesNotMatch(term.screen(), /news while asked/, 'held while a question is open');
+    await answer(term, 'New password: ', 3, 'another password\r');
+    await answer(term, 'New password again: ', 3, 'another password\r');
+    await until(() => term.screen().includes('! password not changed (AUTH_FAILED): the current password is wrong'), 'refused');
+    const screen = term.screen();
+    assert.ok(screen.lastIndexOf('New password again: ') < screen.indexOf('watcher: news while asked'), screen);
+    assert.ok(!term.raw().includes(PASSWORD) && !term.raw().includes('another password'));
+
+    await (await online(client('erin', { password: PASSWORD }))).close();
+    term.type('/quit\r');
+    assert.equal(await term.exited, 0);
+  });
+
+  it('/devices lists the devices, /revoke ID signs out another, /revoke all ends the session and forgets the token', async () => {
+    const laptop = await online(client('fred', { password: PASSWORD, device: 'laptop' }));
+    const fred = client('fred', { password: PASSWORD, device: 'terminal' });
+    const forgotten: string[] = [];
+    const term = onTerminal(fred, (session) => forgotten.push(session));
+    await nextEvent(fred, 'welcome');
+    const token = fred.session;
+
+    term.type('/devices\r');
+    await until(() => term.screen().includes('2 devices signed in as fred:'), 'the list');
+    const laptopId = Number(/ (\d+)  "laptop": last seen \d\d:\d\d, signed in \d\d:\d\d\n/.exec(term.screen())?.[1]);
+    assert.ok(laptopId > 0, term.screen());
+    assert.match(term.screen(), / \d+  "terminal": last seen [^\n]* \(this device\)\n/);
+
+    const laptopClosed = nextEvent(laptop, 'state', (state) => state === 'closed');
+    term.type(`/revoke ${laptopId}\r`);
+    await until(() => term.screen().includes(`* signed out device ${laptopId} ("laptop")`), 'the other device is signed out');
+    await laptopClosed;
+    term.type('/revoke 999\r');
+    await until(() => term.screen().includes('! you have no device 999: /devices lists them'), 'an unknown id');
+
+    term.type('/revoke all\r');
+    assert.equal(await term.exited, 0);
+    assert.match(term.screen(), /\* signed out 1 device, this one included; the session ends/);
+    assert.doesNotMatch(term.screen(), /disconnected/);
+    assert.deepEqual(forgotten, [token]);
+  });
+
+  it('/revoke all is refused for an account without a password, which no device could sign in to again', async () => {
+    const gus = client('gus');
+    const term = onTerminal(gus, () => assert.fail('nothing is forgotten'));
+    await nextEvent(gus, 'welcome');
+    term.type('/revoke all\r');
+    await until(() => term.screen().includes('! not signed out: gus has no password'), 'refused');
+    assert.equal(gus.state, 'online');
+    term.type('/quit\r');
+    assert.equal(await term.exited, 0);
   });
 });
 

@@ -108,4 +108,20 @@ describe('client: session file and book', () => {
     assert.throws(() => file.update(() => {}), /written by a newer relay-chat \(version 3\)/);
     assert.equal(fs.readFileSync(file.path, 'utf8'), '{"version": 3}');
   });
+
+  it('forgets a signed-out session wherever it is kept, and only that one', () => {
+    const file = new SessionFile(dir.path);
+    file.update((book) => {
+      book.save('ws://a:1', SERVER_A, 'alice', 'dead-token');
+      book.save('ws://a:1', SERVER_A, 'bob', 'live-token');
+      book.save('ws://old:1', undefined, 'carol', 'dead-token');
+    });
+    assert.equal(file.forget('dead-token'), true);
+    const book = file.load();
+    assert.equal(book.find('ws://a:1', 'alice', SERVER_A), undefined);
+    assert.equal(book.find('ws://old:1', 'carol', undefined), undefined);
+    assert.equal(book.find('ws://a:1', 'bob', SERVER_A), 'live-token');
+    assert.ok(!fs.readFileSync(file.path, 'utf8').includes('dead-token'));
+    assert.equal(file.forget('dead-token'), false, 'nothing left to forget');
+  });
 });

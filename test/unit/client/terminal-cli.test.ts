@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -10,37 +9,19 @@ import type { RelayClient } from '../../../client/relay-client';
 import type { RelayServer } from '../../../server';
 import { truncate } from '../../../client/untrusted-text';
 import { startTestServer, tempDir } from '../../support/server';
+import { CLI, CliRuns, type CliRun } from './cli-runs';
 import { makeClient, nextEvent, online, until } from './helpers';
-
-const CLI = path.resolve(__dirname, '../../../dist/client/cli.js');
-
-interface CliRun {
-  child: ChildProcessWithoutNullStreams;
-  output: { stdout: string; stderr: string };
-  exited: Promise<number | null>;
-}
 
 describe('client: relay-chat terminal client (built CLI, batch mode)', function () {
   this.timeout(20_000);
   let server: RelayServer;
   let config: { path: string; remove: () => void };
   const clients: RelayClient[] = [];
-  const runs: CliRun[] = [];
+  const runs = new CliRuns();
 
   /** Starts the CLI with its own config folder; `input` is written to stdin, which ends unless kept open. */
   function run(args: string[], input: string, keepStdinOpen = false, configDir = config.path): CliRun {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, RELAY_CHAT_CONFIG_DIR: configDir, NO_COLOR: '1' },
-    });
-    const output = { stdout: '', stderr: '' };
-    child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    child.stdin.write(input);
-    if (!keepStdinOpen) child.stdin.end();
-    const cliRun = { child, output, exited };
-    runs.push(cliRun);
-    return cliRun;
+    return runs.run(args, input, configDir, keepStdinOpen);
   }
 
   async function watcher(name = 'watcher'): Promise<RelayClient> {
@@ -57,7 +38,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     config = tempDir('relay-chat-cli-');
   });
   afterEach(async () => {
-    for (const { child } of runs.splice(0)) if (child.exitCode === null) child.kill();
+    runs.killAll();
     await Promise.all(clients.splice(0).map((c) => c.close()));
     await server.close();
     config.remove();
@@ -256,7 +237,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     try {
       const refused = run(['--url', server.url, '--name', 'dana'], 'hi\n', false, elsewhere.path);
       assert.equal(await refused.exited, 3);
-      assert.match(refused.output.stderr, /\(AUTH_REQUIRED\): this name has a password: sign in with --password-stdin/);
+      assert.match(refused.output.stderr, /\(AUTH_REQUIRED\): this name needs a sign-in: run relay-chat login, or pass the password with --password-stdin/);
     } finally {
       elsewhere.remove();
     }
