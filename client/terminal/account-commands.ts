@@ -1,6 +1,7 @@
 /**
- * The interactive client's account commands: /passwd, /devices and /revoke. Each answers in
- * one line (or the device list); a refusal from the server is one line with its code.
+ * The interactive client's account commands: /passwd, /devices and /revoke, and the admins'
+ * /disable and /enable. Each answers in one line (or the device list); a refusal from the
+ * server is one line with its code.
  */
 import { RelayError, type RelayClient } from '../relay-client';
 import { untrustedLine } from '../untrusted-text';
@@ -99,6 +100,21 @@ export async function revoke(context: AccountCommandContext, target: number | 'a
     context.problem(`device ${target} was already signed out`);
   } else {
     context.notice(current ? `signed out this device (${target}); the session ends` : `signed out device ${target} (${JSON.stringify(label)})`);
+  }
+}
+
+/** An admin's /disable NAME (its devices are closed wherever they are) or /enable NAME. */
+export async function setDisabled(context: AccountCommandContext, name: string, disabled: boolean): Promise<void> {
+  if (!isOnline(context)) return;
+  try {
+    const reply = await context.client.setUserDisabled(name, disabled);
+    context.notice(
+      reply.disabled
+        ? `${untrustedLine(reply.name)} is disabled: their devices were disconnected and cannot sign in until /enable`
+        : `${untrustedLine(reply.name)} is enabled: their devices can sign in again`,
+    );
+  } catch (error) {
+    context.problem(`${untrustedLine(name)} was not ${disabled ? 'disabled' : 'enabled'} ${describe(error)}`);
   }
 }
 

@@ -131,6 +131,8 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
         case 'passwd':
         case 'devices':
         case 'revoke':
+        case 'disable':
+        case 'enable':
           // They ask for passwords or end the session: for a person at a terminal, not a script.
           refused++;
           report(`line ${lineNumber}: /${command.kind} works in interactive mode only: ${formatPreview(line)}`);

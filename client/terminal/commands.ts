@@ -13,6 +13,7 @@ export type Command =
   | { kind: 'passwd' }
   | { kind: 'devices' }
   | { kind: 'revoke'; device: number | 'all' }
+  | { kind: 'disable' | 'enable'; name: string }
   | { kind: 'empty' }
   | { kind: 'invalid'; message: string };
 
@@ -26,6 +27,9 @@ export const COMMAND_HELP = [
   '  /passwd          set or change your password',
   '  /devices         list the devices signed in as you',
   '  /revoke ID|all   sign out a device from /devices, or all of them (this one too)',
+  'For admins (interactive only):',
+  '  /disable NAME    disconnect NAME\'s devices and stop them signing in',
+  '  /enable NAME     let a disabled NAME sign in again',
   'Start a line with // to send text that begins with /.',
 ].join('\n');
 
@@ -52,6 +56,9 @@ export function parseCommand(line: string): Command {
       return { kind: 'devices' };
     case 'revoke':
       return parseRevoke(line);
+    case 'disable':
+    case 'enable':
+      return parseAdmin(word.toLowerCase() as 'disable' | 'enable', line);
     default:
       return {
         kind: 'invalid',
@@ -68,6 +75,13 @@ function parseRevoke(line: string): Command {
   if (argument.toLowerCase() === 'all') return { kind: 'revoke', device: 'all' };
   if (!/^[1-9][0-9]{0,14}$/.test(argument)) return { kind: 'invalid', message: REVOKE_USAGE };
   return { kind: 'revoke', device: Number(argument) };
+}
+
+/** `/disable NAME` or `/enable NAME`. */
+function parseAdmin(kind: 'disable' | 'enable', line: string): Command {
+  const name = line.slice(1 + kind.length).trim();
+  if (!isValidName(name)) return { kind: 'invalid', message: `usage: /${kind} NAME (a name is 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-" and ".")` };
+  return { kind, name };
 }
 
 /** `/msg NAME text`: the text is kept as typed after the single space that ends the name. */

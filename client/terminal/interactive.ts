@@ -6,7 +6,7 @@
 import readline from 'node:readline';
 import type { OutgoingMessage, RelayClient } from '../relay-client';
 import { untrustedLine } from '../untrusted-text';
-import { changePassword, revoke, showDevices, type AccountCommandContext } from './account-commands';
+import { changePassword, revoke, setDisabled, showDevices, type AccountCommandContext } from './account-commands';
 import { COMMAND_HELP, parseCommand } from './commands';
 import { EXIT } from './exit-codes';
 import { PromptCancelled, readMasked, type TerminalInput } from './masked-prompt';
@@ -295,6 +295,9 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
           return run(showDevices(accountContext));
         case 'revoke':
           return run(revoke(accountContext, command.device));
+        case 'disable':
+        case 'enable':
+          return run(setDisabled(accountContext, command.name, command.kind === 'disable'));
         case 'invalid':
           showError(command.message);
           giveBack(line);

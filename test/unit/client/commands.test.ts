@@ -47,4 +47,13 @@ describe('client: terminal commands', () => {
     }
     assert.match(COMMAND_HELP, /\/passwd[\s\S]*\/devices[\s\S]*\/revoke ID\|all/);
   });
+
+  it('knows the admin commands /disable NAME and /enable NAME', () => {
+    assert.deepEqual(parseCommand('/disable bob'), { kind: 'disable', name: 'bob' });
+    assert.deepEqual(parseCommand('/ENABLE  Bob.2 '), { kind: 'enable', name: 'Bob.2' });
+    for (const bad of ['/disable', '/disable two names', '/enable é']) {
+      assert.match((parseCommand(bad) as { message: string }).message, /^usage: \/(disable|enable) NAME/, bad);
+    }
+    assert.match(COMMAND_HELP, /\/disable NAME[\s\S]*\/enable NAME/);
+  });
 });

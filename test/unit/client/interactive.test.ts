@@ -4,7 +4,8 @@ import { PassThrough } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RelayClient } from '../../../client/relay-client';
 import { runInteractive } from '../../../client/terminal/interactive';
-import type { RelayServer } from '../../../server';
+import { openSqliteBackend, type RelayServer } from '../../../server';
+import { PasswordHasher } from '../../../server/identity/passwords';
 import { startTestServer } from '../../support/server';
 import { makeClient, nextEvent, online, SocketControl, until } from './helpers';
 
@@ -226,6 +227,39 @@ describe('client: interactive terminal client with accounts', function () {
     assert.match(term.screen(), /\* signed out 1 device, this one included; the session ends/);
     assert.doesNotMatch(term.screen(), /disconnected/);
     assert.deepEqual(forgotten, [token]);
+  });
+
+  it('/disable NAME disconnects that user for an admin and /enable lets them back; anyone else is refused', async () => {
+    await server.close();
+    const storage = openSqliteBackend();
+    server = await startTestServer({ passwordCost: { N: 1024, r: 8, p: 1 }, storage });
+    await storage.identity.createAccount('root', await new PasswordHasher({ N: 1024, r: 8, p: 1 }).hash(PASSWORD), true);
+    const hal = await online(client('hal', { password: PASSWORD }));
+    const halClosed = nextEvent(hal, 'state', (state) => state === 'closed');
+    const root = client('root', { password: PASSWORD });
+    const term = onTerminal(root);
+    await nextEvent(root, 'welcome');
+
+    term.type('/disable hal\r');
+    await until(() => term.screen().includes('* hal is disabled: their devices were disconnected'), 'disabled');
+    assert.match((await halClosed)[1]?.error ?? '', /this account was disabled/);
+    term.type('/disable nobody\r');
+    await until(() => term.screen().includes('! nobody was not disabled (UNKNOWN_USER)'), 'an unknown name');
+    term.type('/disable no/name\r');
+    await until(() => term.screen().includes('! usage: /disable NAME'), 'not a name');
+    term.type('\x15/enable hal\r'); // Ctrl+U clears the refused line, which was given back to fix
+    await until(() => term.screen().includes('* hal is enabled'), 'enabled');
+    const halAgain = await online(client('hal', { session: hal.session! }));
+    assert.equal(halAgain.state, 'online', 'the token hal had works again');
+
+    const ivy = client('ivy');
+    const ivyTerm = onTerminal(ivy);
+    await nextEvent(ivy, 'welcome');
+    ivyTerm.type('/disable hal\r');
+    await until(() => ivyTerm.screen().includes('! hal was not disabled (FORBIDDEN)'), 'not an admin');
+    assert.equal(halAgain.state, 'online');
+    for (const session of [term, ivyTerm]) session.type('/quit\r');
+    assert.deepEqual(await Promise.all([term.exited, ivyTerm.exited]), [0, 0]);
   });
 
   it('/revoke all is refused for an account without a password, which no device could sign in to again', async () => {
