@@ -127,11 +127,25 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       ALTER TABLE messages ADD COLUMN channel_id INTEGER REFERENCES channels (id);
       ALTER TABLE messages ADD COLUMN mentions TEXT;
     `);
-    const general = db
-      .prepare<[number], { id: number }>(`INSERT INTO channels (name, topic, private, created_at) VALUES ('general', '', 0, ?) RETURNING id`)
-      .get(Date.now())!;
-    db.prepare(`UPDATE messages SET conversation = 'c:' || @id, channel_id = @id WHERE conversation = 'group'`).run({ id: general.id });
-    db.prepare('INSERT INTO channel_members (channel_id, user_id) SELECT ?, id FROM users').run(general.id);
+    db.prepare(`INSERT INTO channels (name, topic, private, created_at) VALUES ('general', '', 0, ?)`).run(Date.now());
+    // The id is read in SQL: bound from JavaScript it would be a REAL, and 'c:' || 1.0 is not 'c:1'.
+    db.exec(`
+      UPDATE messages SET channel_id = (SELECT id FROM channels WHERE name = 'general') WHERE conversation = 'group';
+      UPDATE messages SET conversation = 'c:' || channel_id WHERE conversation = 'group';
+      INSERT INTO channel_members (channel_id, user_id) SELECT c.id, u.id FROM channels c, users u WHERE c.name = 'general';
+    `);
+    // What was said before read positions existed counts as read: nobody comes back to years of unread.
+    db.exec(`
+      CREATE TEMP TABLE latest AS SELECT conversation, MAX(seq) AS seq FROM messages GROUP BY conversation;
+      INSERT INTO read_positions (user_id, conversation, seq)
+        SELECT u.id, l.conversation, l.seq FROM users u, latest l WHERE l.conversation LIKE 'c:%';
+      INSERT OR IGNORE INTO read_positions (user_id, conversation, seq)
+        SELECT s.side, s.conversation, l.seq FROM latest l JOIN (
+          SELECT sender_id AS side, conversation FROM messages WHERE channel_id IS NULL
+          UNION SELECT recipient_id, conversation FROM messages WHERE channel_id IS NULL
+        ) s ON s.conversation = l.conversation;
+      DROP TABLE latest;
+    `);
     // Every account is a member of #general from the moment it exists, however it was made.
     db.exec(`
       CREATE TRIGGER users_join_general AFTER INSERT ON users BEGIN
