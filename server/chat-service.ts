@@ -234,12 +234,16 @@ export class ChatService implements FrameHandler {
       }
       return;
     }
+    const general = this.conversations.general;
+    if (frame.to === undefined && (frame.channel === undefined || frame.channel === general.name)) {
+      // #general's typing looks as it always did, which every client reads as #general. Everyone
+      // may type there, so it goes out at once, in order with the typing before and after it.
+      this.publish({ type: 'typing', from }, { kind: 'channel', channelId: general.id, except: connection.key! });
+      return;
+    }
     const target = await this.conversations.resolve(connection, frame, 'write', replyTagsOfFrame(frame));
     if (target?.kind !== 'channel') return;
-    const channel = target.channel;
-    // #general's typing looks as it always did, which every client reads as #general; another channel's names it.
-    const typing: ServerFrame = channel.id === this.conversations.general.id ? { type: 'typing', from } : { type: 'typing', from, channel: channel.name };
-    this.publish(typing, { kind: 'channel', channelId: channel.id, except: connection.key! });
+    this.publish({ type: 'typing', from, channel: target.channel.name }, { kind: 'channel', channelId: target.channel.id, except: connection.key! });
   }
 
   /** Marks a conversation read; all the user's devices hear the new position, the asking one with its ref. */
