@@ -69,10 +69,12 @@ export class Hub {
 
   /** Subscribes the connection to these channels, and to what changed since beginLoading. */
   subscribe(connection: Connection, channelIds: readonly number[]): void {
+    const changes = this.loading.get(connection) ?? [];
+    this.loading.delete(connection);
+    // Closed meanwhile: the hub has let go of it already, and must not take it back.
     if (!connection.isOpen) return;
     for (const channelId of channelIds) this.setSubscribed(connection, channelId, true);
-    for (const change of this.loading.get(connection) ?? []) this.setSubscribed(connection, change.channelId, change.subscribed);
-    this.loading.delete(connection);
+    for (const change of changes) this.setSubscribed(connection, change.channelId, change.subscribed);
   }
 
   readonly deliver = (event: BrokerEvent): void => {
