@@ -113,7 +113,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
     for (let run = 1; run <= runs; run++) {
       // A different target goes first in each run, so slow drift on the machine hits each alike.
       for (const target of rotate(options.targets, run - 1)) {
-        if (spec.kind === 'traffic' && spec.audience === 'channels' && !ADAPTERS[target].channels) {
+        if (!runsAgainst(scenario, target)) {
           if (run === 1) options.log(`[${scenario}] ${target}: skipped, its benchmark client cannot be in several channels`);
           continue;
         }
@@ -147,4 +147,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
     }
   }
   return results;
+}
+
+/** Whether a scenario can run against a target: the channels scenario needs a client in several channels at once. */
+export function runsAgainst(scenario: ScenarioName, target: TargetName): boolean {
+  return scenario !== 'channels' || ADAPTERS[target].channels === true;
 }
