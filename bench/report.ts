@@ -179,6 +179,7 @@ function scenarioTables(results: SuiteResults, scenario: ScenarioName): string {
     case 'fanout':
     case 'saturation':
     case 'private':
+    case 'channels':
       return columnTables(results, scenario, 'traffic', TRAFFIC_COLUMNS);
     case 'storm':
       return columnTables(results, scenario, 'storm', STORM_COLUMNS);

@@ -2,9 +2,10 @@
  * What each scenario does and with which numbers, in full and in --quick (smoke) form. These
  * specs travel to the generator process, which runs them.
  */
+import { CHANNEL_CLIENTS } from './channel-layout';
 import type { Audience } from './generator/delivery-tracker';
 
-export const SCENARIO_NAMES = ['fanout', 'saturation', 'private', 'storm', 'maxclients', 'idle'] as const;
+export const SCENARIO_NAMES = ['fanout', 'saturation', 'private', 'channels', 'storm', 'maxclients', 'idle'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Open loop at a fixed rate, or closed loop: a bounded number of messages in flight per sender. */
@@ -58,6 +59,8 @@ export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
     'Saturation: S senders in a group of C keep a fixed window of messages in flight each (a message leaves flight when a watcher client in the same worker receives it), so they send as fast as the server and its backpressure allow.',
   private:
     'Private pairs: C/2 one-to-one conversations at once; each client sends R messages/s to its peer only (Relay: say with `to`; minimal relay: each pair connects to its own URL path, a room; Socket.IO: every socket joins a room named after its user and the server emits to the peer\'s room).',
+  channels:
+    'Channels: 50 channels of 20 members, each of the 200 clients in 5 of them (bench/channel-layout.ts); every client sends R messages/s to its first channel (open loop), which its 19 other members receive. Only targets with channels run it (the minimal relay and the Socket.IO server have no multi-room client here).',
   storm:
     'Connection storm: C clients start connecting at the same instant; time until the last is ready, and the per-client connect→ready latency (ready = Relay welcome, minimal relay open, Socket.IO connect). For Relay, hello→welcome is shown too. A connection attempt the kernel drops because the listen queue is full (counted as listen queue overflows) is retried by its client after 1 s, which is what a tail of about a second means.',
   maxclients:
@@ -76,6 +79,8 @@ function fullSpec(name: ScenarioName): ScenarioSpec {
       return { kind: 'traffic', clients: 200, senders: 20, audience: 'group', send: { kind: 'window', size: 4 }, warmupMs: 3000, measureMs: 10_000 };
     case 'private':
       return { kind: 'traffic', clients: 1000, senders: 1000, audience: 'pairs', send: { kind: 'rate', perSecond: 2 }, warmupMs: 3000, measureMs: 15_000 };
+    case 'channels':
+      return { kind: 'traffic', clients: CHANNEL_CLIENTS, senders: CHANNEL_CLIENTS, audience: 'channels', send: { kind: 'rate', perSecond: 2 }, warmupMs: 3000, measureMs: 15_000 };
     case 'storm':
       return { kind: 'storm', clients: 2000 };
     case 'maxclients':
@@ -94,6 +99,8 @@ function quickSpec(name: ScenarioName): ScenarioSpec {
       return { kind: 'traffic', clients: 20, senders: 4, audience: 'group', send: { kind: 'window', size: 4 }, warmupMs: 200, measureMs: 1000 };
     case 'private':
       return { kind: 'traffic', clients: 20, senders: 20, audience: 'pairs', send: { kind: 'rate', perSecond: 5 }, warmupMs: 200, measureMs: 1000 };
+    case 'channels':
+      return { kind: 'traffic', clients: CHANNEL_CLIENTS, senders: CHANNEL_CLIENTS, audience: 'channels', send: { kind: 'rate', perSecond: 1 }, warmupMs: 200, measureMs: 1000 };
     case 'storm':
       return { kind: 'storm', clients: 50 };
     case 'maxclients':
@@ -110,14 +117,17 @@ export function scenarioSpec(name: ScenarioName, quick: boolean, overrides: Scen
   switch (spec.kind) {
     case 'traffic': {
       const clients = overrides.clients ?? spec.clients;
+      if (spec.audience === 'channels' && clients !== CHANNEL_CLIENTS) {
+        throw new Error(`${name} has a fixed layout of ${CHANNEL_CLIENTS} clients; --clients does not apply to it`);
+      }
       if (spec.audience === 'pairs' && clients % 2 !== 0) {
         throw new Error(`${name} pairs clients up, so it needs an even number of clients, got ${clients}`);
       }
       return {
         ...spec,
         clients,
-        // Every client sends in the pairs scenario; elsewhere the senders stay a subset.
-        senders: spec.audience === 'pairs' ? clients : Math.min(spec.senders, clients),
+        // Every client sends in the pairs and channels scenarios; elsewhere the senders stay a subset.
+        senders: spec.audience === 'group' ? Math.min(spec.senders, clients) : clients,
         warmupMs: warmupMs ?? spec.warmupMs,
         measureMs: measureMs ?? spec.measureMs,
       };

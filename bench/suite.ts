@@ -12,6 +12,7 @@ import { REPO_ROOT, RELAY_CLI } from './paths';
 import { summarizeRecord } from './report';
 import { pinningCores } from './placement';
 import { defaultRuns, peakClients, scenarioSpec, type ScenarioName, type ScenarioOverrides, type ScenarioSpec } from './scenarios';
+import { ADAPTERS } from './adapters';
 import { startTarget } from './targets/launch-target';
 import type { TargetName } from './targets/names';
 
@@ -112,6 +113,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
     for (let run = 1; run <= runs; run++) {
       // A different target goes first in each run, so slow drift on the machine hits each alike.
       for (const target of rotate(options.targets, run - 1)) {
+        if (!runsAgainst(scenario, target)) {
+          if (run === 1) options.log(`[${scenario}] ${target}: skipped, its benchmark client cannot be in several channels`);
+          continue;
+        }
         const record: RunRecord = { scenario, target, run, loadAverage: loadavg()[0]! };
         const server = await startTarget(target, {
           placement: { core: pinned ? cores.server : undefined, openFiles },
@@ -142,4 +147,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
     }
   }
   return results;
+}
+
+/** Whether a scenario can run against a target: the channels scenario needs a client in several channels at once. */
+export function runsAgainst(scenario: ScenarioName, target: TargetName): boolean {
+  return scenario !== 'channels' || ADAPTERS[target].channels === true;
 }

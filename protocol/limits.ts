@@ -9,6 +9,10 @@ export const LIMITS = {
   passwordMaxLength: 1024,
   inviteMaxLength: 64,
   textMaxCodePoints: 4000,
+  /** (new) A channel's name: 1 to 32 of `a-z`, `0-9`, `-`, `_`. */
+  channelNameMaxLength: 32,
+  /** (new) A channel's topic, in UTF-16 code units. */
+  topicMaxLength: 250,
   historyDefaultLimit: 50,
   historyMaxLimit: 200,
   welcomeRecentMessages: 50,
@@ -99,5 +103,17 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   /** (new) A well-formed request that cannot be done as asked (disabling yourself). */
   'BAD_REQUEST',
+  /** (new, protocol 2) No such channel, or a private one the user may not see: the same answer. */
+  'UNKNOWN_CHANNEL',
+  /** (new, protocol 2) A request about a (public) channel the user is not in. */
+  'NOT_A_MEMBER',
+  /** (new, protocol 2) `create` or `rename` to a name a channel already has. */
+  'CHANNEL_EXISTS',
+  /** (new, protocol 2) A new channel name that breaks the rules, or a topic too long. */
+  'BAD_CHANNEL',
+  /** (new, protocol 2) Writing to, or changing, an archived channel. */
+  'CHANNEL_ARCHIVED',
+  /** (new, protocol 2) `@channel` where the server's limit does not allow it. */
+  'MENTION_NOT_ALLOWED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

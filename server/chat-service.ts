@@ -10,11 +10,17 @@ import {
   replyTagsOfFrame,
   type HelloFrame,
   type HistoryRequestFrame,
+  type ReadRequestFrame,
   type SayFrame,
   type ServerFrame,
   type TypingRequestFrame,
+  type WelcomeFrame,
 } from '../protocol';
 import type { Audience, Broker, PresenceManager } from './broker/broker';
+import type { ChannelRequestFrame, ChannelRequests } from './channel-requests';
+import { audienceOf, type Conversations, type Resolved } from './conversations';
+import type { Mentions } from './mentions';
+import type { ChannelStore } from './store/channel-store';
 import type { Connection, FrameHandler } from './connection';
 import { serialiseHistory, serialiseWelcome } from './frame-budget';
 import type { Hub } from './hub';
@@ -25,7 +31,7 @@ import type { Authenticator } from './authentication';
 import type { IdentityStore } from './identity/identity-store';
 import { runAdmin, type AdminAction } from './admin';
 import { closeDevices, DISABLED_REASON } from './disconnect';
-import type { MessageStore, UserRecord } from './store/message-store';
+import type { MessageStore } from './store/message-store';
 
 const RELEASED_REASON = 'the server administrator released this name';
 const SIGNED_OUT_WHILE_JOINING = 'this device was signed out while it connected';
@@ -43,6 +49,10 @@ export interface ChatServiceDependencies {
   authenticator: Authenticator;
   accountRequests: AccountRequests;
   adminRequests: AdminRequests;
+  channels: ChannelStore;
+  conversations: Conversations;
+  channelRequests: ChannelRequests;
+  mentions: Mentions;
 }
 
 export class ChatService implements FrameHandler {
@@ -59,6 +69,10 @@ export class ChatService implements FrameHandler {
   private readonly authenticator: Authenticator;
   private readonly accountRequests: AccountRequests;
   private readonly adminRequests: AdminRequests;
+  private readonly channels: ChannelStore;
+  private readonly conversations: Conversations;
+  private readonly channelRequests: ChannelRequests;
+  private readonly mentions: Mentions;
 
   constructor(dependencies: ChatServiceDependencies) {
     ({
@@ -72,6 +86,10 @@ export class ChatService implements FrameHandler {
       authenticator: this.authenticator,
       accountRequests: this.accountRequests,
       adminRequests: this.adminRequests,
+      channels: this.channels,
+      conversations: this.conversations,
+      channelRequests: this.channelRequests,
+      mentions: this.mentions,
     } = dependencies);
   }
 
@@ -88,7 +106,8 @@ export class ChatService implements FrameHandler {
     }
     const user = claim.account;
     const key = nameKey(user.name);
-    connection.beginWelcome(user, key, claim.device.id);
+    const v2 = frame.protocol !== undefined && frame.protocol >= 2;
+    connection.beginWelcome(user, key, claim.device.id, v2 ? 2 : 1);
     const wasHere = this.hub.has(key);
     const { sameDevice, formerOwner } = this.hub.register(key, connection);
     sameDevice?.close(CloseCode.Replaced, 'replaced by a newer connection of the same device');
@@ -108,13 +127,21 @@ export class ChatService implements FrameHandler {
       connection.close(CloseCode.SignedOut, SIGNED_OUT_WHILE_JOINING);
       return;
     }
+    // Subscribed before the snapshot is read: what is committed after it arrives live.
+    if (v2) {
+      this.hub.beginLoading(connection);
+      this.hub.subscribe(connection, await this.channels.subscriptions(user));
+    } else {
+      this.hub.subscribe(connection, [this.conversations.general.id]);
+    }
     const snapshot = await this.store.welcomeSnapshot(
       user,
+      v2 ? 'all' : 'general-and-direct',
       frame.resume,
       frame.resume === undefined ? LIMITS.welcomeRecentMessages : LIMITS.resumeMaxMessages,
     );
     const users = await this.presence.online();
-    const welcome = serialiseWelcome({
+    const welcome: WelcomeFrame = {
       type: 'welcome',
       ...refOf(frame),
       name: user.name,
@@ -126,8 +153,9 @@ export class ChatService implements FrameHandler {
       messages: snapshot.messages,
       seq: snapshot.latestSeq,
       ...(snapshot.gap ? { gap: true } : {}),
-    }, frame.resume !== undefined);
-    connection.finishWelcome(welcome, snapshot.latestSeq);
+    };
+    if (v2) Object.assign(welcome, { protocol: 2 }, await this.channels.readState(user));
+    connection.finishWelcome(serialiseWelcome(welcome, frame.resume !== undefined), snapshot.latestSeq);
     this.logger.info(`${user.name} ${claim.created ? 'registered and ' : ''}connected`);
   }
 
@@ -138,42 +166,43 @@ export class ChatService implements FrameHandler {
 
   async say(connection: Connection, frame: SayFrame): Promise<void> {
     const sender = connection.user!;
+    const tags = replyTagsOfFrame(frame);
+    const target = await this.conversations.resolve(connection, frame, 'write', tags);
+    if (!target) return;
+    const mentions = await this.mentions.resolve(sender, target, frame.text);
+    if (mentions === 'not-allowed') {
+      connection.sendError('MENTION_NOT_ALLOWED', '@channel is for administrators here, or for channels small enough; nothing was sent', tags);
+      return;
+    }
     let result;
-    let recipient: UserRecord | undefined;
     try {
-      if (frame.to !== undefined) {
-        recipient = await this.userNamed(frame.to, connection, frame);
-        if (!recipient) return;
-      }
-      result = await this.store.append({ sender, clientId: frame.id, text: frame.text, ...(recipient ? { recipient } : {}) });
+      result = await this.store.append({
+        sender,
+        clientId: frame.id,
+        text: frame.text,
+        conversation: target.conversation,
+        ...(mentions.mentions ? { mentions: mentions.mentions, mentioned: mentions.mentioned } : {}),
+      });
     } catch (error) {
       this.logger.warn(`storing a message failed: ${String(error)}`);
-      connection.sendError('INTERNAL', 'the message could not be stored; send it again', replyTagsOfFrame(frame));
+      connection.sendError('INTERNAL', 'the message could not be stored; send it again', tags);
       return;
     }
     const message = result.message;
     connection.send({ type: 'ack', ...refOf(frame), id: message.id, seq: message.seq, ts: message.ts });
     if (result.duplicate) return;
     // Everyone it is for, the sender's other devices included; the sending device has its ack.
-    const exceptDevice = connection.deviceId!;
-    if (recipient === undefined) {
-      this.publish(message, { kind: 'everyone', exceptDevice }, message.seq);
-    } else {
-      const keys = recipient.id === sender.id ? [connection.key!] : [nameKey(recipient.name), connection.key!];
-      this.publish(message, { kind: 'users', keys, exceptDevice }, message.seq);
-    }
+    const audience = { ...audienceOf(target.conversation, connection.key!), exceptDevice: connection.deviceId! };
+    this.publish(message, audience, message.seq);
   }
 
   async history(connection: Connection, frame: HistoryRequestFrame): Promise<void> {
     const limit = Math.min(frame.limit ?? LIMITS.historyDefaultLimit, LIMITS.historyMaxLimit);
+    const target = await this.conversations.resolve(connection, frame, 'see', replyTagsOfFrame(frame));
+    if (!target) return;
     let result;
-    let other: UserRecord | undefined;
     try {
-      if (frame.with !== undefined) {
-        other = await this.userNamed(frame.with, connection, frame);
-        if (!other) return;
-      }
-      result = await this.store.history({ viewer: connection.user!, limit, before: frame.before, ...(other ? { with: other } : {}) });
+      result = await this.store.history({ viewer: connection.user!, conversation: target.conversation, limit, before: frame.before });
     } catch (error) {
       this.logger.warn(`reading history failed: ${String(error)}`);
       connection.sendError('INTERNAL', 'history could not be read; try again', replyTagsOfFrame(frame));
@@ -183,7 +212,9 @@ export class ChatService implements FrameHandler {
       serialiseHistory({
         type: 'history',
         ...refOf(frame),
-        ...(other !== undefined ? { with: other.name } : {}),
+        ...(target.kind === 'direct' ? { with: target.with.name } : {}),
+        // As the request named it: a v1 client's #general page looks as it always did.
+        ...(frame.channel !== undefined && target.kind === 'channel' ? { channel: target.channel.name } : {}),
         ...(frame.before !== undefined ? { before: frame.before } : {}),
         messages: result.messages,
         more: result.more,
@@ -194,15 +225,45 @@ export class ChatService implements FrameHandler {
   /** Typing is ephemeral: to someone offline (or to oneself) it is dropped. */
   async typing(connection: Connection, frame: TypingRequestFrame): Promise<void> {
     const from = connection.user!.name;
-    if (frame.to === undefined) {
-      this.publish({ type: 'typing', from }, { kind: 'everyone', except: connection.key! });
+    if (frame.to !== undefined && frame.channel === undefined) {
+      // To a person: dropped unless they are online, without a look-up otherwise.
+      const key = nameKey(frame.to);
+      if (key !== connection.key && (await this.presence.isOnline(key))) {
+        const recipient = await this.identity.accountByName(frame.to);
+        if (recipient) this.publish({ type: 'typing', from, to: recipient.name }, { kind: 'users', keys: [key] });
+      }
       return;
     }
-    const key = nameKey(frame.to);
-    if (key !== connection.key && (await this.presence.isOnline(key))) {
-      const recipient = await this.identity.accountByName(frame.to);
-      if (recipient) this.publish({ type: 'typing', from, to: recipient.name }, { kind: 'users', keys: [key] });
+    const general = this.conversations.general;
+    if (frame.to === undefined && (frame.channel === undefined || frame.channel === general.name)) {
+      // #general's typing looks as it always did, which every client reads as #general. Everyone
+      // may type there, so it goes out at once, in order with the typing before and after it.
+      this.publish({ type: 'typing', from }, { kind: 'channel', channelId: general.id, except: connection.key! });
+      return;
     }
+    const target = await this.conversations.resolve(connection, frame, 'write', replyTagsOfFrame(frame));
+    if (target?.kind !== 'channel') return;
+    this.publish({ type: 'typing', from, channel: target.channel.name }, { kind: 'channel', channelId: target.channel.id, except: connection.key! });
+  }
+
+  /** Marks a conversation read; all the user's devices hear the new position, the asking one with its ref. */
+  async read(connection: Connection, frame: ReadRequestFrame): Promise<void> {
+    const target = await this.conversations.resolve(connection, frame, 'member', replyTagsOfFrame(frame));
+    if (!target) return;
+    const position = await this.channels.markRead(connection.user!, target.conversation, frame.seq);
+    const read: ServerFrame = {
+      type: 'read',
+      ...addressOf(target),
+      seq: position.seq,
+      unread: position.unread,
+      mentions: position.mentions,
+    };
+    this.publish(read, { kind: 'users', keys: [connection.key!], exceptDevice: connection.deviceId! });
+    connection.send({ ...read, ...refOf(frame) });
+  }
+
+  channelRequest(connection: Connection, frame: ChannelRequestFrame): Promise<void> {
+    return this.channelRequests.handle(connection, frame);
   }
 
   account(connection: Connection, frame: AccountRequestFrame): Promise<void> {
@@ -243,13 +304,6 @@ export class ChatService implements FrameHandler {
     });
   }
 
-  /** The account a name in a frame stands for; when none, the frame is answered with UNKNOWN_USER. */
-  private async userNamed(name: string, connection: Connection, frame: SayFrame | HistoryRequestFrame): Promise<UserRecord | undefined> {
-    const account = await this.identity.accountByName(name);
-    if (!account) connection.sendError('UNKNOWN_USER', `no user is named "${name}"`, replyTagsOfFrame(frame));
-    return account;
-  }
-
   private publishPresence(name: string, key: string, online: boolean): void {
     this.broker.publish({
       audience: { kind: 'everyone', except: key },
@@ -261,4 +315,9 @@ export class ChatService implements FrameHandler {
   private publish(frame: ServerFrame, audience: Audience, seq?: number): void {
     this.broker.publish({ audience, payload: JSON.stringify(frame), ...(seq !== undefined ? { seq } : {}) });
   }
+}
+
+/** The fields of a `read` frame for a conversation. */
+function addressOf(target: Resolved): { channel: string } | { with: string } {
+  return target.kind === 'channel' ? { channel: target.channel.name } : { with: target.with.name };
 }

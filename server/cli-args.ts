@@ -55,6 +55,9 @@ Options (environment variables in brackets):
   --trust-proxy           take client addresses (for sign-in limits) from X-Forwarded-For, as set by
                           a reverse proxy you run in front [RELAY_CHAT_TRUST_PROXY=1]
   --headers-timeout-ms MS time a connection gets to send its upgrade request (default ${DEFAULTS.headersTimeoutMs}) [RELAY_CHAT_HEADERS_TIMEOUT_MS]
+  --channel-mention-max-members N
+                          who may mention @channel: admins always, others in channels of at most N
+                          members (default ${DEFAULTS.channelMentionMaxMembers}; 0: admins only) [RELAY_CHAT_CHANNEL_MENTION_MAX_MEMBERS]
   --help                  show this help
   --version               show the version`;
 
@@ -69,6 +72,7 @@ export interface ServeCommand {
   allowOrigins: string[];
   pendingLimits: { perAddress: number; total: number };
   headersTimeoutMs: number;
+  channelMentionMaxMembers: number;
   trustProxy: boolean;
   tls?: { certFile: string; keyFile: string };
   insecure: boolean;
@@ -221,6 +225,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         'max-pending-per-address': { type: 'string' },
         'max-pending': { type: 'string' },
         'headers-timeout-ms': { type: 'string' },
+        'channel-mention-max-members': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
         'tls-cert': { type: 'string' },
         'tls-key': { type: 'string' },
@@ -289,6 +294,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
       'headers timeout',
       100,
       600_000,
+    ),
+    channelMentionMaxMembers: integer(
+      setting(values['channel-mention-max-members'], 'RELAY_CHAT_CHANNEL_MENTION_MAX_MEMBERS', DEFAULTS.channelMentionMaxMembers),
+      'channel mention max members',
+      0,
+      1e9,
     ),
     trustProxy: values['trust-proxy'] ?? env.RELAY_CHAT_TRUST_PROXY === '1',
     ...tlsFiles(values['tls-cert'] ?? env.RELAY_CHAT_TLS_CERT, values['tls-key'] ?? env.RELAY_CHAT_TLS_KEY),

@@ -31,6 +31,7 @@ async function serve(command: ServeCommand): Promise<void> {
     allowOrigins: command.allowOrigins,
     pendingLimits: command.pendingLimits,
     headersTimeoutMs: command.headersTimeoutMs,
+    channelMentionMaxMembers: command.channelMentionMaxMembers,
     trustProxy: command.trustProxy,
     registration: command.registration,
     ...(command.publicUrl !== undefined ? { publicUrl: command.publicUrl } : {}),

@@ -14,6 +14,7 @@ import {
   type ErrorCode,
   type HelloFrame,
   type HistoryRequestFrame,
+  type ReadRequestFrame,
   type ReplyTags,
   type SayFrame,
   type ServerFrame,
@@ -22,6 +23,7 @@ import {
 import type { AccountRequestFrame } from './account-requests';
 import type { AdminRequestFrame } from './admin-requests';
 import type { AdmissionTicket } from './admission';
+import type { ChannelRequestFrame } from './channel-requests';
 import type { FrameEvent } from './broker/broker';
 import { FlushScheduler, OutboundQueue, wireTextFrame, type WireFrame } from './outbound';
 import type { Logger } from './options';
@@ -36,6 +38,8 @@ export interface FrameHandler {
   typing(connection: Connection, frame: TypingRequestFrame): Promise<void> | void;
   account(connection: Connection, frame: AccountRequestFrame): Promise<void>;
   adminRequest(connection: Connection, frame: AdminRequestFrame): Promise<void>;
+  channelRequest(connection: Connection, frame: ChannelRequestFrame): Promise<void>;
+  read(connection: Connection, frame: ReadRequestFrame): Promise<void>;
   closed(connection: Connection): void;
 }
 
@@ -66,6 +70,10 @@ export class Connection {
   key: string | undefined;
   /** The signed-in device this connection is, set with `user`. */
   deviceId: number | undefined;
+  /** The protocol version spoken with the client: 1 unless its hello asked for 2. */
+  protocol = 1;
+  /** The ids of the channels whose messages reach this connection (the hub keeps it). */
+  readonly channels = new Set<number>();
   private state: State = 'awaiting-hello';
   /** Frames received while the hello is answered, processed after it in order. */
   private heldFrames: string[] = [];
@@ -195,6 +203,18 @@ export class Connection {
       case 'disable':
       case 'enable':
         return this.handler.adminRequest(this, frame);
+      case 'create':
+      case 'join':
+      case 'leave':
+      case 'invite':
+      case 'topic':
+      case 'rename':
+      case 'archive':
+      case 'channels':
+      case 'members':
+        return this.handler.channelRequest(this, frame);
+      case 'read':
+        return this.handler.read(this, frame);
     }
   }
 
@@ -218,10 +238,11 @@ export class Connection {
   }
 
   /** Registered with the hub: live events now wait until the welcome is out. */
-  beginWelcome(user: UserRecord, key: string, deviceId: number): void {
+  beginWelcome(user: UserRecord, key: string, deviceId: number, protocol: number): void {
     this.user = user;
     this.key = key;
     this.deviceId = deviceId;
+    this.protocol = protocol;
     this.state = 'welcoming';
   }
 

@@ -7,12 +7,14 @@ import type { TlsFiles } from './tls';
 import type { Broker, PresenceManager } from './broker/broker';
 import type { RateLimit } from './rate-limiter';
 import type { IdentityStore } from './identity/identity-store';
+import type { ChannelStore } from './store/channel-store';
 import type { MessageStore } from './store/message-store';
 
-/** Where messages and accounts live, and how to let go of both. */
+/** Where messages, accounts and channels live, and how to let go of them. */
 export interface Storage {
   store: MessageStore;
   identity: IdentityStore;
+  channels: ChannelStore;
   /** Waits for pending writes, then closes; the server calls it on shutdown. */
   close(): Promise<void>;
 }
@@ -68,6 +70,8 @@ export interface RelayServerOptions {
    * Default: `control.sock` in `dataDir` when there is one; false for none.
    */
   controlSocket?: string | false;
+  /** (new) Who may mention `@channel`: admins always, others in channels of at most this many members. Default 50; 0: admins only. */
+  channelMentionMaxMembers?: number;
   logger?: Logger;
 }
 
@@ -80,6 +84,7 @@ export const DEFAULTS = {
   helloTimeoutMs: LIMITS.helloTimeoutMs,
   pendingLimits: { perAddress: 32, total: 1024 },
   headersTimeoutMs: 10_000,
+  channelMentionMaxMembers: 50,
 } as const;
 
 export const silentLogger: Logger = { info() {}, warn() {} };

@@ -16,7 +16,10 @@ import { MemoryAttemptLimiter, SIGN_IN_RULES } from './attempt-limiter';
 import { Admission, type AdmissionTicket } from './admission';
 import { MemoryBroker, MemoryPresence } from './broker/memory-broker';
 import { Authenticator, type RegistrationPolicy } from './authentication';
+import { ChannelRequests } from './channel-requests';
 import { ChatService } from './chat-service';
+import { Conversations } from './conversations';
+import { Mentions } from './mentions';
 import { Connection, type ConnectionSettings } from './connection';
 import { controlSocketPath } from './control/control-protocol';
 import { startControlServer, type ControlServer } from './control/control-server';
@@ -88,7 +91,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
       ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
     });
-  const { store, identity } = storage;
+  const { store, identity, channels } = storage;
   const broker = options.broker ?? new MemoryBroker();
   const presence = options.presence ?? new MemoryPresence();
   const hub = new Hub();
@@ -103,7 +106,13 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   const authenticator = new Authenticator(identity, passwords, registration, attempts);
   const accountRequests = new AccountRequests(identity, passwords, broker);
   const adminRequests = new AdminRequests(identity, broker);
-  const service = new ChatService({ identity, store, broker, presence, hub, logger, serverId, authenticator, accountRequests, adminRequests });
+  const conversations = new Conversations(identity, channels, await channels.general());
+  const channelRequests = new ChannelRequests(channels, identity, conversations, broker);
+  const mentions = new Mentions(identity, channels, presence, options.channelMentionMaxMembers ?? DEFAULTS.channelMentionMaxMembers);
+  const service = new ChatService({
+    identity, store, broker, presence, hub, logger, serverId, authenticator, accountRequests, adminRequests,
+    channels, conversations, channelRequests, mentions,
+  });
   /** Known once the port is: until then an invite made through the control socket has no link. */
   let publicUrl: string | undefined;
   const control = await startControl(options, (action) => service.admin(action, publicUrl), logger).catch(async (error: unknown) => {

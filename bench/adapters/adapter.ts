@@ -24,16 +24,20 @@ export interface OpenOptions {
   client: number;
   /** In the private-pairs scenario, the one client this one talks to. */
   peer: number | undefined;
+  /** In the channels scenario, the channels this client is in (it joins them before it is ready). */
+  channels?: readonly string[];
 }
 
 export interface BenchClient {
-  /** Sends a chat message with the client's own unique `id`, to `to` only when given. */
-  say(id: string, text: string, to: number | undefined): void;
+  /** Sends a chat message with the client's own unique `id`, to `to` only when given, or to `channel`. */
+  say(id: string, text: string, to: number | undefined, channel?: string): void;
   close(): void;
 }
 
 export interface TargetAdapter {
   open(options: OpenOptions, events: ClientEvents): BenchClient;
+  /** Whether it can be in several channels at once (the channels scenario). */
+  channels?: boolean;
 }
 
 /** Client names are unique per benchmark run and valid Relay names. */

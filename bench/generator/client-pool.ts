@@ -3,6 +3,7 @@
  * measures how long each takes to become ready, and hands deliveries to the current traffic phase.
  */
 import type { BenchClient, ClientEvents, TargetAdapter } from '../adapters/adapter';
+import { channelName, channelsOf } from '../channel-layout';
 import { nowMs } from '../clock';
 import { LatencyHistogram } from '../histogram';
 import { pairPeer, type Audience } from './delivery-tracker';
@@ -117,7 +118,15 @@ export class ClientPool {
         else this.problems.record(`connection lost: ${description}`);
       },
     };
-    const bench = this.adapter.open({ url: this.url, client: index, peer: audience === 'pairs' ? pairPeer(index) : undefined }, events);
+    const bench = this.adapter.open(
+      {
+        url: this.url,
+        client: index,
+        peer: audience === 'pairs' ? pairPeer(index) : undefined,
+        ...(audience === 'channels' ? { channels: channelsOf(index).map(channelName) } : {}),
+      },
+      events,
+    );
     const client: PoolClient = { index, bench, receiverSlot: -1 };
   }
 }

@@ -2,14 +2,20 @@
  * Exactly-once bookkeeping for one traffic phase in one worker: a bit per (message, receiver),
  * so a delivery that arrives twice is a duplicate and an expected one that never arrives is lost.
  */
-export type Audience = 'group' | 'pairs';
+import { homeChannel, inChannel } from '../channel-layout';
 
-/** In `pairs`, clients 2k and 2k+1 talk to each other; in `group`, everyone hears every sender. */
+export type Audience = 'group' | 'pairs' | 'channels';
+
+/**
+ * In `pairs`, clients 2k and 2k+1 talk to each other; in `group`, everyone hears every sender;
+ * in `channels`, the members of the sender's home channel do (bench/channel-layout.ts).
+ */
 export function pairPeer(client: number): number {
   return client ^ 1;
 }
 
 export function expectsDelivery(audience: Audience, receiver: number, sender: number): boolean {
+  if (audience === 'channels') return receiver !== sender && inChannel(receiver, homeChannel(sender));
   return audience === 'group' ? receiver !== sender : pairPeer(receiver) === sender;
 }
 

@@ -2,6 +2,7 @@
  * One traffic phase in one worker thread: drives the senders that live here (open loop at a
  * rate, or a closed loop with a window) and accounts for every delivery to the clients here.
  */
+import { channelName, homeChannel } from '../channel-layout';
 import { nowMs } from '../clock';
 import { LatencyHistogram } from '../histogram';
 import type { PoolClient, DeliverySink } from './client-pool';
@@ -84,7 +85,8 @@ export class TrafficRun implements DeliverySink {
     const index = sender.client.index;
     const counter = sender.sent++;
     const text = stampedText(phase, index, counter, nowMs());
-    sender.client.bench.say(`${phase}.${counter}`, text, audience === 'pairs' ? pairPeer(index) : undefined);
+    const channel = audience === 'channels' ? channelName(homeChannel(index)) : undefined;
+    sender.client.bench.say(`${phase}.${counter}`, text, audience === 'pairs' ? pairPeer(index) : undefined, channel);
   }
 
   onDelivery(receiver: PoolClient, text: string): void {

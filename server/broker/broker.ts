@@ -5,15 +5,20 @@
  */
 
 /**
- * Who an event is for, by name key (lower-cased name). `exceptDevice` leaves out the device it
- * came from: what a user sends reaches their other devices, not the one that sent it.
+ * Who an event is for. A conversation has exactly one audience (see audienceOf in
+ * server/conversations.ts): a channel is its members, by channel id, so a rename changes nothing
+ * in flight; a direct conversation is its two sides, by name key (lower-cased name); presence is
+ * for everyone. `except` leaves a user out (typing does not come back to the typist);
+ * `exceptDevice` the device it came from: what a user sends reaches their other devices, not the
+ * one that sent it. `v2Only` leaves out v1 connections (channel events, which they do not know).
  */
 export type Audience =
   | { kind: 'everyone'; except?: string; exceptDevice?: number }
-  | { kind: 'users'; keys: readonly string[]; exceptDevice?: number };
+  | { kind: 'users'; keys: readonly string[]; exceptDevice?: number }
+  | { kind: 'channel'; channelId: number; except?: string; exceptDevice?: number; v2Only?: boolean };
 
-/** What goes through the broker: a frame for an audience, or the order to disconnect one. */
-export type BrokerEvent = FrameEvent | DisconnectEvent;
+/** What goes through the broker: a frame for an audience, the order to disconnect one, or a membership change. */
+export type BrokerEvent = FrameEvent | DisconnectEvent | SubscriptionEvent;
 
 export interface FrameEvent {
   audience: Audience;
@@ -24,6 +29,7 @@ export interface FrameEvent {
   /** May wait a few milliseconds to go out with others (presence): see LAZY_FLUSH_MS. */
   lazy?: boolean;
   disconnect?: never;
+  subscription?: never;
 }
 
 /**
@@ -33,6 +39,18 @@ export interface FrameEvent {
 export interface DisconnectEvent {
   audience: { kind: 'users'; keys: readonly string[] };
   disconnect: { userId: number; deviceId?: number; code: number; reason: string };
+  subscription?: never;
+}
+
+/**
+ * Control: membership changed, so every node's hub changes which of its own (protocol 2)
+ * connections a channel's messages reach. For a user who joined or left (`userId`, their
+ * connections by key), or for a whole channel that was archived (audience `channel`).
+ */
+export interface SubscriptionEvent {
+  audience: { kind: 'users'; keys: readonly string[] } | { kind: 'channel'; channelId: number };
+  subscription: { channelId: number; userId?: number; subscribed: boolean };
+  disconnect?: never;
 }
 
 export interface Broker {

@@ -13,13 +13,28 @@ export interface UserRecord {
   name: string;
 }
 
+/** A channel as the stores know it: by id, which a rename does not change. */
+export interface ChannelRef {
+  id: number;
+  name: string;
+}
+
+/**
+ * protocol/conversation.ts's Conversation with its names resolved: where a message is stored,
+ * whose history is read. A direct conversation is named from the viewer's (or sender's) side.
+ */
+export type StoredConversation = { kind: 'channel'; channel: ChannelRef } | { kind: 'direct'; with: UserRecord };
+
 export interface NewMessage {
   sender: UserRecord;
   /** The sender's own message id, unique per user. */
   clientId: string;
   text: string;
-  /** Absent for the group. */
-  recipient?: UserRecord;
+  conversation: StoredConversation;
+  /** What the message carries as `mentions`; absent when it mentions nobody. */
+  mentions?: string[];
+  /** The ids of the accounts it mentions (not the sender): their mention counts grow. */
+  mentioned?: readonly number[];
 }
 
 export interface AppendResult {
@@ -30,8 +45,7 @@ export interface AppendResult {
 
 export interface HistoryQuery {
   viewer: UserRecord;
-  /** The other side of a private conversation; absent for the group. */
-  with?: UserRecord;
+  conversation: StoredConversation;
   before?: number;
   limit: number;
 }
@@ -49,11 +63,20 @@ export interface WelcomeSnapshot {
   gap: boolean;
 }
 
+/**
+ * Which conversations a welcome covers: a v1 client's (#general and its direct conversations)
+ * or every one the user is in (each unarchived channel they are a member of, and their direct ones).
+ */
+export type WelcomeScope = 'general-and-direct' | 'all';
+
 export interface MessageStore {
-  /** Stores a message; it is durable when the promise resolves. Order of calls is kept. */
+  /**
+   * Stores a message, with its mention rows, and moves the sender's read position in its
+   * conversation up to it; durable when the promise resolves. Order of calls is kept.
+   */
   append(message: NewMessage): Promise<AppendResult>;
   /** What a user sees on (re)connecting: the latest `limit`, or everything after `afterSeq` up to `limit`. */
-  welcomeSnapshot(viewer: UserRecord, afterSeq: number | undefined, limit: number): Promise<WelcomeSnapshot>;
+  welcomeSnapshot(viewer: UserRecord, scope: WelcomeScope, afterSeq: number | undefined, limit: number): Promise<WelcomeSnapshot>;
   history(query: HistoryQuery): Promise<HistoryResult>;
   /** Deletes every private conversation the user is in (a released name). */
   deletePrivateConversations(user: UserRecord): Promise<void>;

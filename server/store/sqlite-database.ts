@@ -92,6 +92,67 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
   // An administrator may disable an account: it keeps its name, devices and history, and signs in
   // again once enabled.
   (db) => db.exec('ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0'),
+  // Channels: the group becomes #general (its history moves there, every account is a member),
+  // each message knows its channel and who it mentions, and read positions and mentions are rows
+  // so unread and mention counts are index range counts, not scans of texts.
+  (db) => {
+    db.exec(`
+      CREATE TABLE channels (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE,
+        topic TEXT NOT NULL DEFAULT '',
+        private INTEGER NOT NULL DEFAULT 0,
+        created_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL,
+        archived INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE channel_members (
+        channel_id INTEGER NOT NULL REFERENCES channels (id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        PRIMARY KEY (channel_id, user_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX channel_members_by_user ON channel_members (user_id, channel_id);
+      CREATE TABLE read_positions (
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        conversation TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (user_id, conversation)
+      ) WITHOUT ROWID;
+      CREATE TABLE mentions (
+        user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        conversation TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (user_id, conversation, seq)
+      ) WITHOUT ROWID;
+      ALTER TABLE messages ADD COLUMN channel_id INTEGER REFERENCES channels (id);
+      ALTER TABLE messages ADD COLUMN mentions TEXT;
+    `);
+    db.prepare(`INSERT INTO channels (name, topic, private, created_at) VALUES ('general', '', 0, ?)`).run(Date.now());
+    // The id is read in SQL: bound from JavaScript it would be a REAL, and 'c:' || 1.0 is not 'c:1'.
+    db.exec(`
+      UPDATE messages SET channel_id = (SELECT id FROM channels WHERE name = 'general') WHERE conversation = 'group';
+      UPDATE messages SET conversation = 'c:' || channel_id WHERE conversation = 'group';
+      INSERT INTO channel_members (channel_id, user_id) SELECT c.id, u.id FROM channels c, users u WHERE c.name = 'general';
+    `);
+    // What was said before read positions existed counts as read: nobody comes back to years of unread.
+    db.exec(`
+      CREATE TEMP TABLE latest AS SELECT conversation, MAX(seq) AS seq FROM messages GROUP BY conversation;
+      INSERT INTO read_positions (user_id, conversation, seq)
+        SELECT u.id, l.conversation, l.seq FROM users u, latest l WHERE l.conversation LIKE 'c:%';
+      INSERT OR IGNORE INTO read_positions (user_id, conversation, seq)
+        SELECT s.side, s.conversation, l.seq FROM latest l JOIN (
+          SELECT sender_id AS side, conversation FROM messages WHERE channel_id IS NULL
+          UNION SELECT recipient_id, conversation FROM messages WHERE channel_id IS NULL
+        ) s ON s.conversation = l.conversation;
+      DROP TABLE latest;
+    `);
+    // Every account is a member of #general from the moment it exists, however it was made.
+    db.exec(`
+      CREATE TRIGGER users_join_general AFTER INSERT ON users BEGIN
+        INSERT INTO channel_members (channel_id, user_id) SELECT id, NEW.id FROM channels WHERE name = 'general';
+      END;
+    `);
+  },
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 /** The first schema that holds no secret in plain text. */

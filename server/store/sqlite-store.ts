@@ -15,18 +15,20 @@ import type {
   MessageStore,
   NewMessage,
   UserRecord,
+  WelcomeScope,
   WelcomeSnapshot,
 } from './message-store';
+import { conversationColumn, READ_UP_TO } from './sqlite-conversation';
 
-const GROUP = 'group';
-
-interface MessageRow {
+export interface MessageRow {
   seq: number;
   client_id: string;
   sender_name: string;
   recipient_name: string | null;
+  channel_name: string | null;
   text: string;
   ts: number;
+  mentions: string | null;
 }
 
 interface PendingAppend {
@@ -35,18 +37,26 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-function toChatMessage(row: MessageRow): ChatMessage {
-  const message: ChatMessage = { type: 'message', seq: row.seq, id: row.client_id, from: row.sender_name, text: row.text, ts: row.ts };
-  if (row.recipient_name !== null) message.to = row.recipient_name;
+/** Built in one place, so a message is the same object (the same JSON) however it was read. */
+function chatMessage(seq: number, id: string, from: string, text: string, ts: number, to: string | null, channel: string | null, mentions: string[] | undefined): ChatMessage {
+  const message: ChatMessage = { type: 'message', seq, id, from, text, ts };
+  if (to !== null) message.to = to;
+  if (channel !== null) message.channel = channel;
+  if (mentions !== undefined) message.mentions = mentions;
   return message;
 }
 
-function privateConversation(a: number, b: number): string {
-  return a < b ? `p:${a}:${b}` : `p:${b}:${a}`;
+export function toChatMessage(row: MessageRow): ChatMessage {
+  const mentions = row.mentions === null ? undefined : (JSON.parse(row.mentions) as string[]);
+  return chatMessage(row.seq, row.client_id, row.sender_name, row.text, row.ts, row.recipient_name, row.channel_name, mentions);
 }
 
-const MESSAGE_COLUMNS = 'seq, client_id, sender_name, recipient_name, text, ts';
-const VISIBLE_TO_VIEWER = `(conversation = '${GROUP}' OR sender_id = @viewer OR recipient_id = @viewer)`;
+/** A channel message carries the channel's name as it is now: a renamed channel's history moves with it. */
+export const MESSAGE_COLUMNS = `seq, client_id, sender_name, recipient_name, text, ts, mentions,
+  (SELECT name FROM channels WHERE id = messages.channel_id) AS channel_name`;
+/** What a user sees: the channels in `@channels` (a JSON array of ids), and their direct conversations. */
+const VISIBLE_TO_VIEWER = `(channel_id IN (SELECT value FROM json_each(@channels))
+  OR (channel_id IS NULL AND (sender_id = @viewer OR recipient_id = @viewer)))`;
 
 export class SqliteStore implements MessageStore {
   private pending: PendingAppend[] = [];
@@ -61,6 +71,7 @@ export class SqliteStore implements MessageStore {
       insertMessage: db.prepare<
         {
           conversation: string;
+          channel: number | null;
           sender: number;
           senderName: string;
           recipient: number | null;
@@ -68,20 +79,27 @@ export class SqliteStore implements MessageStore {
           clientId: string;
           text: string;
           ts: number;
+          mentions: string | null;
         },
         { seq: number }
       >(
-        `INSERT INTO messages (conversation, sender_id, sender_name, recipient_id, recipient_name, client_id, text, ts)
-         VALUES (@conversation, @sender, @senderName, @recipient, @recipientName, @clientId, @text, @ts)
+        `INSERT INTO messages (conversation, channel_id, sender_id, sender_name, recipient_id, recipient_name, client_id, text, ts, mentions)
+         VALUES (@conversation, @channel, @sender, @senderName, @recipient, @recipientName, @clientId, @text, @ts, @mentions)
          ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING seq`,
       ),
+      insertMention: db.prepare<[number, string, number], unknown>('INSERT OR IGNORE INTO mentions (user_id, conversation, seq) VALUES (?, ?, ?)'),
+      readUpTo: db.prepare<[number, string, number], unknown>(READ_UP_TO),
+      subscribedChannels: db.prepare<[number], { channel_id: number }>(
+        `SELECT m.channel_id FROM channel_members m JOIN channels c ON c.id = m.channel_id WHERE m.user_id = ? AND c.archived = 0`,
+      ),
+      generalId: db.prepare<[], { id: number }>(`SELECT id FROM channels WHERE name = 'general'`),
       messageByClientId: db.prepare<[number, string], MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = ? AND client_id = ?`,
       ),
-      latestVisible: db.prepare<{ viewer: number; limit: number }, MessageRow>(
+      latestVisible: db.prepare<{ viewer: number; channels: string; limit: number }, MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE ${VISIBLE_TO_VIEWER} ORDER BY seq DESC LIMIT @limit`,
       ),
-      visibleAfter: db.prepare<{ viewer: number; after: number; limit: number }, MessageRow>(
+      visibleAfter: db.prepare<{ viewer: number; channels: string; after: number; limit: number }, MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE seq > @after AND ${VISIBLE_TO_VIEWER} ORDER BY seq DESC LIMIT @limit`,
       ),
       conversationBefore: db.prepare<{ conversation: string; before: number; limit: number }, MessageRow>(
@@ -90,7 +108,7 @@ export class SqliteStore implements MessageStore {
       ),
       latestSeq: db.prepare<[], { seq: number }>(`SELECT seq FROM sqlite_sequence WHERE name = 'messages'`),
       deletePrivateMessages: db.prepare<{ user: number }, unknown>(
-        `DELETE FROM messages WHERE conversation != '${GROUP}' AND (sender_id = @user OR recipient_id = @user)`,
+        `DELETE FROM messages WHERE channel_id IS NULL AND (sender_id = @user OR recipient_id = @user)`,
       ),
     };
   }
@@ -122,10 +140,14 @@ export class SqliteStore implements MessageStore {
     batch.forEach((item, index) => item.resolve(results[index]!));
   }
 
-  private insert({ sender, clientId, text, recipient }: NewMessage): AppendResult {
+  private insert({ sender, clientId, text, conversation, mentions, mentioned }: NewMessage): AppendResult {
     const ts = Date.now();
+    const recipient = conversation.kind === 'direct' ? conversation.with : undefined;
+    const channel = conversation.kind === 'channel' ? conversation.channel : undefined;
+    const column = conversationColumn(sender, conversation);
     const inserted = this.statements.insertMessage.get({
-      conversation: recipient ? privateConversation(sender.id, recipient.id) : GROUP,
+      conversation: column,
+      channel: channel?.id ?? null,
       sender: sender.id,
       senderName: sender.name,
       recipient: recipient?.id ?? null,
@@ -133,10 +155,13 @@ export class SqliteStore implements MessageStore {
       clientId,
       text,
       ts,
+      mentions: mentions === undefined ? null : JSON.stringify(mentions),
     });
     if (inserted) {
-      const message: ChatMessage = { type: 'message', seq: inserted.seq, id: clientId, from: sender.name, text, ts };
-      if (recipient) message.to = recipient.name;
+      for (const userId of mentioned ?? []) this.statements.insertMention.run(userId, column, inserted.seq);
+      // What one sends, from any device, is read by them, and so is all before it.
+      this.statements.readUpTo.run(sender.id, column, inserted.seq);
+      const message = chatMessage(inserted.seq, clientId, sender.name, text, ts, recipient?.name ?? null, channel?.name ?? null, mentions);
       return { message, duplicate: false };
     }
     const original = this.statements.messageByClientId.get(sender.id, clientId);
@@ -144,23 +169,26 @@ export class SqliteStore implements MessageStore {
     return { message: toChatMessage(original), duplicate: true };
   }
 
-  async welcomeSnapshot(viewer: UserRecord, afterSeq: number | undefined, limit: number): Promise<WelcomeSnapshot> {
+  async welcomeSnapshot(viewer: UserRecord, scope: WelcomeScope, afterSeq: number | undefined, limit: number): Promise<WelcomeSnapshot> {
     const read = this.db.transaction((): WelcomeSnapshot => {
       const latestSeq = this.statements.latestSeq.get()?.seq ?? 0;
+      const channelIds =
+        scope === 'all' ? this.statements.subscribedChannels.all(viewer.id).map((row) => row.channel_id) : [this.statements.generalId.get()!.id];
+      const visible = { viewer: viewer.id, channels: JSON.stringify(channelIds) };
       if (afterSeq === undefined) {
-        const rows = this.statements.latestVisible.all({ viewer: viewer.id, limit });
+        const rows = this.statements.latestVisible.all({ ...visible, limit });
         return { messages: rows.reverse().map(toChatMessage), latestSeq, gap: false };
       }
-      const rows = this.statements.visibleAfter.all({ viewer: viewer.id, after: afterSeq, limit: limit + 1 });
+      const rows = this.statements.visibleAfter.all({ ...visible, after: afterSeq, limit: limit + 1 });
       const gap = rows.length > limit;
       return { messages: rows.slice(0, limit).reverse().map(toChatMessage), latestSeq, gap };
     });
     return read();
   }
 
-  async history({ viewer, with: other, before, limit }: HistoryQuery): Promise<HistoryResult> {
+  async history({ viewer, conversation, before, limit }: HistoryQuery): Promise<HistoryResult> {
     const rows = this.statements.conversationBefore.all({
-      conversation: other ? privateConversation(viewer.id, other.id) : GROUP,
+      conversation: conversationColumn(viewer, conversation),
       before: before ?? Number.MAX_SAFE_INTEGER,
       limit: limit + 1,
     });

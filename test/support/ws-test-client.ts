@@ -43,7 +43,7 @@ export class TestClient {
   static async join(
     url: string,
     name: string,
-    extra: { session?: string; token?: string; password?: string; invite?: string; device?: string; resume?: number } = {},
+    extra: { session?: string; token?: string; password?: string; invite?: string; device?: string; resume?: number; protocol?: number } = {},
     options: WebSocket.ClientOptions = {},
   ): Promise<TestClient & { welcome: WelcomeFrame }> {
     const client = await TestClient.connect(url, options);
@@ -74,19 +74,22 @@ export class TestClient {
   }
 
   /** The oldest not yet taken frame of `type` (that also passes `where`), waiting for it if needed. */
-  async next<T extends ServerFrame['type']>(
+  next<T extends ServerFrame['type']>(
     type: T,
     where: (frame: FrameOf<T>) => boolean = () => true,
     timeoutMs = 3000,
   ): Promise<FrameOf<T>> {
-    const match = (frame: ServerFrame): frame is FrameOf<T> => frame.type === type && where(frame as FrameOf<T>);
+    return this.nextMatching((frame): frame is FrameOf<T> => frame.type === type && where(frame as FrameOf<T>), `${type} frame`, timeoutMs);
+  }
+
+  private async nextMatching<T extends ServerFrame>(match: (frame: ServerFrame) => frame is T, what: string, timeoutMs: number): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.take(match);
       if (found) return found;
       const left = deadline - Date.now();
       if (left <= 0 || this.ws.readyState === WebSocket.CLOSED) {
-        throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
+        throw new Error(`no ${what} within ${timeoutMs} ms; got ${JSON.stringify(this.frames)}`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
@@ -113,6 +116,28 @@ export class TestClient {
     client.send({ type: 'hello', ...hello });
     const error = await client.next('error');
     return { code: error.code, message: error.message, close: (await client.closed).code };
+  }
+
+  /** Connects and says hello as a protocol 2 client (channels); resolves with the welcome. */
+  static join2(
+    url: string,
+    name: string,
+    extra: { token?: string; password?: string; device?: string; resume?: number } = {},
+  ): Promise<TestClient & { welcome: WelcomeFrame }> {
+    return TestClient.join(url, name, { ...extra, protocol: 2 });
+  }
+
+  /** Sends a request with `ref` and resolves with the frame that carries the ref back (its reply, or an error). */
+  request(frame: { type: string; [field: string]: unknown }, ref: string): Promise<ServerFrame> {
+    this.send({ ...frame, ref });
+    return this.nextMatching((reply): reply is ServerFrame => 'ref' in reply && reply.ref === ref, `reply to ${ref}`, 3000);
+  }
+
+  /** Sends a request that must fail; resolves with the error's code and message. */
+  async refusal(frame: { type: string; [field: string]: unknown }, ref: string): Promise<{ code: string; message: string }> {
+    const reply = await this.request(frame, ref);
+    if (reply.type !== 'error') throw new Error(`expected an error for ${ref}, got ${JSON.stringify(reply)}`);
+    return { code: reply.code, message: reply.message };
   }
 
   /** Waits for a round trip through the server, so anything sent to us before it has arrived. */

@@ -14,6 +14,7 @@ describe('server: command line', () => {
       allowOrigins: [],
       pendingLimits: { perAddress: 32, total: 1024 },
       headersTimeoutMs: 10_000,
+      channelMentionMaxMembers: 50,
       trustProxy: false,
       insecure: false,
       registration: 'open',
@@ -41,6 +42,14 @@ describe('server: command line', () => {
     assert.deepEqual(command.pendingLimits, { perAddress: 5000, total: 9000 });
     const fromEnv = parseCli([], { RELAY_CHAT_ALLOW_ORIGIN: 'https://a.example, https://b.example' });
     assert.deepEqual(fromEnv.command === 'serve' && fromEnv.allowOrigins, ['https://a.example', 'https://b.example']);
+  });
+
+  it('takes --channel-mention-max-members, 0 meaning admins only, and refuses a negative one', () => {
+    const command = parseCli(['--channel-mention-max-members', '0'], {});
+    assert.equal(command.command === 'serve' && command.channelMentionMaxMembers, 0);
+    const fromEnv = parseCli([], { RELAY_CHAT_CHANNEL_MENTION_MAX_MEMBERS: '7' });
+    assert.equal(fromEnv.command === 'serve' && fromEnv.channelMentionMaxMembers, 7);
+    assert.throws(() => parseCli(['--channel-mention-max-members', '-1'], {}), UsageError);
   });
 
   it('parses the administration commands', () => {

@@ -82,6 +82,36 @@ describe('server: data files from older versions', () => {
     }
   });
 
+  it('moves the group history to #general in place, with every account a member, private history kept private, and old sessions working', async () => {
+    const data = tempDir();
+    try {
+      writeFirstReleaseStore(data.path);
+      server = await startRelayServer({ host: '127.0.0.1', port: 0, dataDir: data.path });
+      const alice = await TestClient.join(server.url, 'alice', { session: 'alice-plain-secret-0123456789', protocol: 2 });
+      const generalSeq = alice.welcome.messages[0]!.seq;
+      assert.deepEqual(alice.welcome.channels, [{ name: 'general', topic: '', private: false, members: 2, unread: 0, mentions: 0, lastRead: generalSeq }]);
+      assert.deepEqual(
+        alice.welcome.messages.map((m) => [m.text, m.channel, m.to]),
+        [['hello from the first release', 'general', undefined], ['a private word', undefined, 'bob']],
+      );
+      assert.deepEqual(alice.welcome.direct?.map((d) => [d.with, d.unread]), [['bob', 0]], 'what came before the update counts as read');
+      const page = await alice.request({ type: 'history', channel: 'general' }, 'h');
+      assert.ok(page.type === 'history');
+      assert.deepEqual(page.messages.map((m) => m.text), ['hello from the first release']);
+      const bob = await TestClient.join(server.url, 'bob', { session: 'bob-plain-secret-0123456789' });
+      assert.deepEqual(bob.welcome.messages.map((m) => m.text), ['hello from the first release', 'a private word'], 'a v1 welcome as before');
+      const newcomer = await TestClient.join(server.url, 'carol', { protocol: 2 });
+      assert.deepEqual(newcomer.welcome.channels?.map((c) => [c.name, c.members]), [['general', 3]], 'a new account is in #general too');
+      await server.close();
+      server = undefined;
+      const db = new Database(path.join(data.path, DATABASE_FILE), { readonly: true });
+      assert.deepEqual(db.prepare(`SELECT DISTINCT conversation FROM messages ORDER BY conversation`).pluck().all(), ['c:1', 'p:1:2'], 'no group row left');
+      db.close();
+    } finally {
+      data.remove();
+    }
+  });
+
   it('never writes a session secret to the data folder', async () => {
     const data = tempDir();
     try {
