@@ -9,4 +9,4 @@ export {
 export { codeServerBin, chromiumBin, repoRoot, testOutputDir } from './paths';
 export { makeRunDir, removeRunDir } from './run-dir';
 export { quietWorkbenchSettings } from './workbench-settings';
-export { openViewContainer, openWorkbench, runCommand, saveScreenshot, startCommand, treeRow, webviewFrame } from './workbench';
+export { clickRow, openViewContainer, openWorkbench, runCommand, saveScreenshot, startCommand, treeRow, webviewFrame } from './workbench';

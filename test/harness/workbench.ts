@@ -76,6 +76,28 @@ export function treeRow(page: Page, viewName: string, label: string): Locator {
 }
 
 /**
+ * Clicks a tree row and waits for `opened`, what its command shows. A row clicked just as the
+ * tree refreshes (someone's presence changed) runs a command VS Code has already let go of with
+ * the old row: it says "Actual command not found" and nothing opens. A user clicks again; so
+ * does this, after clearing that notification. Anything else is a failure.
+ */
+export async function clickRow(page: Page, row: Locator, opened: Locator, attempts = 3): Promise<void> {
+  const stale = page.locator('.notification-toast', { hasText: 'Actual command not found' });
+  for (let attempt = 1; ; attempt++) {
+    await row.click();
+    // The wait that loses the race times out later on its own; it must not reject unhandled.
+    const outcome = await Promise.race([
+      opened.waitFor({ timeout: 20_000 }).then(() => 'opened' as const, () => 'nothing' as const),
+      stale.first().waitFor({ timeout: 20_000 }).then(() => 'stale' as const, () => 'nothing' as const),
+    ]);
+    if (outcome === 'opened') return;
+    if (outcome === 'nothing') throw new Error('clicking the row opened nothing within 20 s');
+    if (attempt >= attempts) throw new Error(`clicking the row ran a command VS Code no longer had, ${attempts} times`);
+    await runCommand(page, 'Notifications: Clear All Notifications');
+  }
+}
+
+/**
  * The content of the webview that is showing: a webview is two nested iframes, and only the
  * inner `#active-frame` holds the extension's HTML. With several webviews on screen, narrow
  * `iframe.webview.ready` first.

@@ -35,6 +35,7 @@ import type { ChatMessage } from '../../protocol';
 import { startRelayServer, type RelayServer } from '../../server';
 import { DATABASE_FILE } from '../../server/store/sqlite-database';
 import {
+  clickRow,
   installVsix,
   launchChromium,
   openViewContainer,
@@ -437,9 +438,8 @@ describe('Relay Chat end to end in code-server', () => {
     await saveScreenshot(page, 'e2e-2-unread-and-notification');
 
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await aliceRow.click();
     const chat = webviewFrame(page);
-    await chat.locator('.message .body', { hasText: 'hi tester, got a minute?' }).waitFor(UI_TIMEOUT);
+    await clickRow(page, aliceRow, chat.locator('.message .body', { hasText: 'hi tester, got a minute?' }));
     const input = chat.getByLabel('Message alice');
     // The chat opens ready to type in.
     const focused = async (): Promise<true | undefined> =>
@@ -469,9 +469,8 @@ describe('Relay Chat end to end in code-server', () => {
       .waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-3a-markdown-notification');
     await runCommand(page, 'Notifications: Clear All Notifications');
-    await bobRow.click();
     const bobChat = webviewFrame(page);
-    await bobChat.getByLabel('Message bob').waitFor(UI_TIMEOUT);
+    await clickRow(page, bobRow, bobChat.getByLabel('Message bob'));
     await bobChat.locator('.message .body pre code', { hasText: 'const x: number = 1;' }).waitFor(UI_TIMEOUT);
     // Links open through VS Code (which asks first), never inside the webview.
     const link = bobChat.locator('.message .body a[href="https://example.com/docs"]');
@@ -626,8 +625,7 @@ describe('Relay Chat end to end in code-server', () => {
 
     // Clicking a row opens its chat and leaves the row focused; VS Code then hands that row's
     // element to the toolbar's commands.
-    await bobRow.click();
-    await input.waitFor(UI_TIMEOUT);
+    await clickRow(page, bobRow, input);
     await runCommand(page, 'View: Close All Editors');
     await input.waitFor({ state: 'detached', ...UI_TIMEOUT });
     await toolbar.getByRole('button', { name: 'Message User…' }).click();
