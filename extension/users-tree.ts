@@ -23,7 +23,8 @@ export class UsersTreeProvider implements vscode.TreeDataProvider<TreeRow>, vsco
 
   getChildren(element?: TreeRow): TreeRow[] {
     const model = this.connection.model;
-    if (element || !model) return [];
+    // Until a server has answered, the view stays empty for its welcome text (Connect, or why it cannot reach it).
+    if (element || !model?.connection.reached) return [];
     return treeRows(model.unreadCount(GENERAL), model.users());
   }
 

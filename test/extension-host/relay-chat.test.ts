@@ -108,7 +108,7 @@ describe('Relay Chat in VS Code', () => {
     await vscode.commands.executeCommand('relayChat.connect');
     await eventually(() => api.connectionState() === 'online', 'online');
     assert.equal(api.statusBarText(), '$(comment-discussion) online as tester');
-    await eventually(() => api.users().length === 2, 'two users');
+    await eventually(() => api.users().length === 3, '#general and two users');
     assert.deepEqual(api.users(), [
       { label: '#general', icon: 'comment-discussion' },
       { label: 'tester', description: '(you)', icon: 'circle-filled' },
@@ -204,7 +204,10 @@ describe('Relay Chat in VS Code', () => {
     const shared = await eventually(() => aliceReceived.find((m) => m.from === 'tester' && m.text.includes('shared to #general')), 'alice gets it');
     assert.equal(shared.to, undefined, 'to #general, not to a person');
     await eventually(() => api.panels().find((p) => p.conversation.kind === 'channel'), 'the #general panel');
+    // The panel opened as the group's active editor; close the document, not it.
+    await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    assert.equal(api.panels().length, 1);
   });
 
   it('gives the chat tabs an icon for light and for dark themes', () => {

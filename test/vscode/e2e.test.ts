@@ -732,6 +732,29 @@ describe('Relay Chat end to end in code-server', () => {
     assert.equal(await send.isEnabled(), true);
   });
 
+  // After alice's terminal has exited: this group message must not reach her transcript.
+  it('underlines links and sender names in a high-contrast theme, where colour alone does not mark them', async () => {
+    bob.send('Notes are at https://example.com/high-contrast');
+    await eventually(() => (bob.pending.length === 0 ? true : undefined), "bob's message stored");
+    const page = await openVsCode({
+      'relayChat.serverUrl': relay.url,
+      'relayChat.userName': 'gina',
+      'workbench.colorTheme': 'Default High Contrast',
+    });
+    await page.locator('.monaco-workbench.hc-black').waitFor(UI_TIMEOUT);
+    await startCommand(page, 'Chat: Connect');
+    await answerPassword(page);
+    await page.locator('.statusbar-item', { hasText: 'online as gina' }).waitFor(UI_TIMEOUT);
+    await runCommand(page, 'Chat: Open #general');
+    const general = webviewFrame(page);
+    const link = general.locator('.message .body a[href="https://example.com/high-contrast"]');
+    await link.waitFor(UI_TIMEOUT);
+    const decoration = (locator: Locator): Promise<string> => locator.evaluate((element) => getComputedStyle(element).textDecorationLine);
+    assert.equal(await decoration(link), 'underline');
+    assert.equal(await decoration(general.locator('.message', { has: link }).locator('button.from')), 'underline');
+    await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-15-high-contrast-links');
+  });
+
   it('gives a chat tab the chat icon drawn for the theme, not the generic file icon', async () => {
     const page = await openVsCode({});
     // A panel opens without a connection too; it says "Not connected".
