@@ -193,7 +193,7 @@ describe('Relay Chat in VS Code', () => {
     assert.deepEqual(api.users()[0], { label: '#general', icon: 'comment-discussion' });
   });
 
-  it('opens #general from its row as the view toolbar passes it', async () => {
+  it('shares to #general when the view toolbar passes its row', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await eventually(() => api.panels().length === 0, 'the panels to close');
     // The toolbar's Share Selection / Message User get the focused row; #general's names the channel.

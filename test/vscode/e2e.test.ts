@@ -751,7 +751,8 @@ describe('Relay Chat end to end in code-server', () => {
     await link.waitFor(UI_TIMEOUT);
     const decoration = (locator: Locator): Promise<string> => locator.evaluate((element) => getComputedStyle(element).textDecorationLine);
     assert.equal(await decoration(link), 'underline');
-    assert.equal(await decoration(general.locator('.message', { has: link }).locator('button.from')), 'underline');
+    // bob's message is the only one of his in #general: his is the one sender button of that name.
+    assert.equal(await decoration(general.getByRole('button', { name: 'bob', exact: true }).first()), 'underline');
     await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-15-high-contrast-links');
   });
 
