@@ -1,9 +1,8 @@
 /** One panel per conversation: opening a conversation again reveals the panel it already has. */
 import * as vscode from 'vscode';
-import { ChatPanel, panelTitle, viewTypeOf } from './chat-panel';
+import { ChatPanel, CONVERSATION_VIEW_TYPE } from './chat-panel';
 import type { ConnectionManager } from './connection-manager';
-import { conversationKey } from './model/conversation-ref';
-import type { ConversationRef } from './webview-protocol';
+import { conversationKey, conversationTitle, type Conversation } from './model/address';
 
 export class ChatPanelManager implements vscode.Disposable {
   private readonly panels = new Map<string, ChatPanel>();
@@ -14,29 +13,29 @@ export class ChatPanelManager implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
-  open(ref: ConversationRef, options: { preserveFocus?: boolean } = {}): ChatPanel {
-    const existing = this.panels.get(conversationKey(ref));
+  open(conversation: Conversation, options: { preserveFocus?: boolean } = {}): ChatPanel {
+    const existing = this.panels.get(conversationKey(conversation));
     if (existing) {
       existing.reveal(options.preserveFocus);
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(
-      viewTypeOf(ref),
-      panelTitle(ref, this.connection.model?.self),
+      CONVERSATION_VIEW_TYPE,
+      conversationTitle(conversation, this.connection.model?.self),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus ?? false },
       // Scripts and resource roots are set by ChatPanel, for new and restored panels alike.
       { enableFindWidget: true },
     );
-    return this.adopt(panel, ref);
+    return this.adopt(panel, conversation);
   }
 
   /** Takes over a panel VS Code brought back after a reload. */
-  restore(panel: vscode.WebviewPanel, ref: ConversationRef): void {
-    if (this.panels.has(conversationKey(ref))) {
+  restore(panel: vscode.WebviewPanel, conversation: Conversation): void {
+    if (this.panels.has(conversationKey(conversation))) {
       panel.dispose();
       return;
     }
-    this.adopt(panel, ref);
+    this.adopt(panel, conversation);
   }
 
   all(): ChatPanel[] {
@@ -48,8 +47,8 @@ export class ChatPanelManager implements vscode.Disposable {
     this.panels.clear();
   }
 
-  private adopt(panel: vscode.WebviewPanel, ref: ConversationRef): ChatPanel {
-    const chatPanel = new ChatPanel(panel, ref, this.extensionUri, this.connection, this.log);
+  private adopt(panel: vscode.WebviewPanel, conversation: Conversation): ChatPanel {
+    const chatPanel = new ChatPanel(panel, conversation, this.extensionUri, this.connection, this.log);
     this.panels.set(chatPanel.key, chatPanel);
     chatPanel.onDidDispose(() => this.panels.delete(chatPanel.key));
     return chatPanel;

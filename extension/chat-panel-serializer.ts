@@ -1,11 +1,14 @@
 /**
  * Brings chat panels back after a window reload: the webview saved which conversation it
- * showed (and its draft) with setState; VS Code hands that state back here.
+ * showed (and its draft) with setState; VS Code hands that state back here. Registered for
+ * today's panel type and for the two older ones (one per kind of conversation, before
+ * channels): a panel of an older type is restored as it is, under its old type, and what it
+ * saved is read as today's address (webviewState upgrades `group` / `private`).
  */
 import type * as vscode from 'vscode';
-import { GROUP_VIEW_TYPE, viewTypeOf } from './chat-panel';
+import { LEGACY_GROUP_VIEW_TYPE } from './chat-panel';
 import type { ChatPanelManager } from './chat-panel-manager';
-import { GROUP } from './model/conversation-ref';
+import { GENERAL } from './model/address';
 
 export class ChatPanelSerializer implements vscode.WebviewPanelSerializer<unknown> {
   constructor(
@@ -17,12 +20,12 @@ export class ChatPanelSerializer implements vscode.WebviewPanelSerializer<unknow
     // The schemas (and zod) load here, not at activation (see extension.ts).
     const { webviewState } = await import('./webview-protocol');
     const parsed = webviewState.safeParse(state);
-    // A group panel can always come back; a private one only if it says with whom.
-    const ref = parsed.success ? parsed.data.conversation : this.viewType === GROUP_VIEW_TYPE ? GROUP : undefined;
-    if (!ref || viewTypeOf(ref) !== this.viewType) {
+    // An old group panel that saved nothing was the group; any other panel must say what it shows.
+    const conversation = parsed.success ? parsed.data.conversation : this.viewType === LEGACY_GROUP_VIEW_TYPE ? GENERAL : undefined;
+    if (!conversation) {
       panel.dispose();
       return;
     }
-    this.panels.restore(panel, ref);
+    this.panels.restore(panel, conversation);
   }
 }

@@ -1,21 +1,23 @@
 /**
- * One chat panel (the group, or a private conversation): keeps its webview in step with the
- * model, and carries out what the webview asks for after validating it.
+ * One chat panel (of any conversation: #general, a direct one): keeps its webview in step with
+ * the model, and carries out what the webview asks for after validating it.
  */
 import * as vscode from 'vscode';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
-import { conversationKey, sameName } from './model/conversation-ref';
+import { conversationKey, conversationTitle, type Conversation } from './model/address';
 import { validateMessageText } from './model/validation';
 import { chatHtml, webviewRoots } from './webview-html';
-import type { ConversationRef, FromWebview, PanelView, ToWebview } from './webview-protocol';
+import type { FromWebview, PanelView, ToWebview } from './webview-protocol';
 
-export const GROUP_VIEW_TYPE = 'relayChat.group';
-export const PRIVATE_VIEW_TYPE = 'relayChat.private';
-
-export function viewTypeOf(ref: ConversationRef): string {
-  return ref.kind === 'group' ? GROUP_VIEW_TYPE : PRIVATE_VIEW_TYPE;
-}
+/** The one panel type, whatever the conversation: the conversation is in the panel's state. */
+export const CONVERSATION_VIEW_TYPE = 'relayChat.conversation';
+/**
+ * Before channels there was one panel type per kind of conversation. Panels of those types
+ * that VS Code brings back after an update are restored as they are (see chat-panel-serializer.ts).
+ */
+export const LEGACY_GROUP_VIEW_TYPE = 'relayChat.group';
+export const LEGACY_PRIVATE_VIEW_TYPE = 'relayChat.private';
 
 /**
  * The tab icon. VS Code recolours the activity-bar icon (media/chat.svg) to the theme, but
@@ -26,14 +28,9 @@ function tabIcon(extensionUri: vscode.Uri): { light: vscode.Uri; dark: vscode.Ur
   return { light: variant('light'), dark: variant('dark') };
 }
 
-export function panelTitle(ref: ConversationRef, self: string | undefined): string {
-  if (ref.kind === 'group') return 'Group Chat';
-  return self !== undefined && sameName(ref.with, self) ? `${ref.with} (notes)` : ref.with;
-}
-
 export class ChatPanel implements vscode.Disposable {
   readonly key: string;
-  private ref: ConversationRef;
+  private address: Conversation;
   private model: ChatModel | undefined;
   /** Where the "new messages" divider goes: the first message that was unread when shown. */
   private unreadFromKey: string | undefined;
@@ -51,17 +48,17 @@ export class ChatPanel implements vscode.Disposable {
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    ref: ConversationRef,
+    address: Conversation,
     extensionUri: vscode.Uri,
     connection: ConnectionManager,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.ref = ref;
-    this.key = conversationKey(ref);
+    this.address = address;
+    this.key = conversationKey(address);
     // Set here, for new and restored panels alike.
     panel.iconPath = tabIcon(extensionUri);
     panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(extensionUri) };
-    panel.webview.html = chatHtml(panel.webview, extensionUri, panelTitle(ref, connection.model?.self));
+    panel.webview.html = chatHtml(panel.webview, extensionUri, conversationTitle(address, connection.model?.self));
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       panel.onDidChangeViewState(() => this.onVisibilityChanged()),
@@ -70,8 +67,8 @@ export class ChatPanel implements vscode.Disposable {
     );
   }
 
-  get conversation(): ConversationRef {
-    return this.ref;
+  get conversation(): Conversation {
+    return this.address;
   }
 
   /** The last view sent to the webview: what the panel shows (or showed, while hidden). */
@@ -86,7 +83,7 @@ export class ChatPanel implements vscode.Disposable {
   dispose(): void {
     if (this.isDisposed) return;
     this.isDisposed = true;
-    this.model?.hide(this.ref);
+    this.model?.hide(this.address);
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.panel.dispose();
     this.disposed.fire();
@@ -94,7 +91,7 @@ export class ChatPanel implements vscode.Disposable {
   }
 
   private bind(model: ChatModel | undefined): vscode.Disposable[] {
-    this.model?.hide(this.ref);
+    this.model?.hide(this.address);
     this.model = model;
     this.initialLoadTried = false;
     this.unreadFromKey = undefined;
@@ -120,10 +117,10 @@ export class ChatPanel implements vscode.Disposable {
     if (!visible) {
       // A hidden webview is torn down; it says 'ready' again when shown.
       this.webviewReady = false;
-      this.model?.hide(this.ref);
+      this.model?.hide(this.address);
       return;
     }
-    if (this.model) this.unreadFromKey = this.model.show(this.ref);
+    if (this.model) this.unreadFromKey = this.model.show(this.address);
     this.queueRender();
   }
 
@@ -150,7 +147,7 @@ export class ChatPanel implements vscode.Disposable {
       case 'retry':
         if (!this.model) return this.notice('Not connected: run Chat: Connect first.');
         try {
-          this.model.retry(this.ref, message.id);
+          this.model.retry(this.address, message.id);
         } catch (error) {
           this.notice(errorText(error));
         }
@@ -158,7 +155,10 @@ export class ChatPanel implements vscode.Disposable {
       case 'loadOlder':
         return this.loadOlder();
       case 'typing':
-        this.model?.client.sendTyping(this.ref.kind === 'private' ? this.ref.with : undefined);
+        this.model?.sendTyping(this.address);
+        return;
+      case 'openDirect':
+        void vscode.commands.executeCommand('relayChat.messageUser', message.with);
         return;
       case 'connect':
         void vscode.commands.executeCommand('relayChat.connect');
@@ -176,11 +176,15 @@ export class ChatPanel implements vscode.Disposable {
       return this.notice('Not connected: run Chat: Connect first.');
     }
     this.unreadFromKey = undefined;
-    this.model.send(this.ref, text);
+    try {
+      this.model.send(this.address, text);
+    } catch (error) {
+      this.notice(errorText(error));
+    }
   }
 
   private loadOlder(): void {
-    this.model?.loadOlder(this.ref).catch((error: unknown) => {
+    this.model?.loadOlder(this.address).catch((error: unknown) => {
       this.notice(`Could not load older messages: ${errorText(error)}`);
     });
   }
@@ -212,23 +216,23 @@ export class ChatPanel implements vscode.Disposable {
 
   private render(): void {
     const model = this.model;
-    const conversation = model?.conversation(this.ref);
+    const conversation = model?.conversation(this.address);
     if (model && conversation) {
-      this.ref = conversation.ref;
+      this.address = conversation.conversation;
       this.loadFirstHistory(model, conversation.historyRequested);
     }
-    const title = panelTitle(this.ref, model?.self);
+    const title = conversationTitle(this.address, model?.self);
     this.panel.title = title;
     const view: PanelView = {
-      conversation: this.ref,
+      conversation: this.address,
       title,
       ...(model ? { self: model.self } : {}),
       connection: model?.connection ?? { state: 'disconnected', reached: false },
-      entries: model?.timeline(this.ref) ?? [],
+      entries: model?.timeline(this.address) ?? [],
       hasMore: conversation?.hasMore ?? false,
-      loadingOlder: model?.isLoadingOlder(this.ref) ?? false,
+      loadingOlder: model?.isLoadingOlder(this.address) ?? false,
       ...(this.unreadFromKey !== undefined ? { unreadFromKey: this.unreadFromKey } : {}),
-      typing: model?.typingIn(this.ref) ?? [],
+      typing: model?.typingIn(this.address) ?? [],
     };
     if (this.webviewReady) this.lastView = view;
     this.post({ type: 'view', view });

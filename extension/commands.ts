@@ -4,10 +4,9 @@ import * as vscode from 'vscode';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
-import { GROUP } from './model/conversation-ref';
+import { conversationLabel, direct, GENERAL, type Conversation } from './model/address';
 import { formatSnippet } from './model/snippet';
 import { validateMessageText } from './model/validation';
-import type { ConversationRef } from './webview-protocol';
 
 export function registerCommands(
   context: vscode.ExtensionContext,
@@ -16,7 +15,7 @@ export function registerCommands(
 ): void {
   // A command's first argument depends on where it was invoked from (see conversationArg);
   // handlers only ever see the conversation it names, if any.
-  const register = (id: string, handler: (target: ConversationRef | undefined) => unknown): void => {
+  const register = (id: string, handler: (target: Conversation | undefined) => unknown): void => {
     const run = async (arg?: unknown): Promise<unknown> => {
       // Loaded with the first command, not at activation: it needs zod (see extension.ts).
       const { conversationArg } = await import('./model/command-args');
@@ -34,17 +33,17 @@ export function registerCommands(
   register('relayChat.changePassword', async () => (await import('./account-commands')).changePassword(connection));
   register('relayChat.manageDevices', async () => (await import('./account-commands')).manageDevices(connection));
   register('relayChat.disableUser', async (target) =>
-    (await import('./admin-commands')).setUserDisabled(connection, true, target?.kind === 'private' ? target.with : undefined),
+    (await import('./admin-commands')).setUserDisabled(connection, true, target?.kind === 'direct' ? target.with : undefined),
   );
   register('relayChat.enableUser', async () => (await import('./admin-commands')).setUserDisabled(connection, false, undefined));
-  register('relayChat.openGroupChat', () => void panels.open(GROUP));
+  register('relayChat.openGroupChat', () => void panels.open(GENERAL));
 
   // From the palette, or with no user named, ask who.
   register('relayChat.messageUser', async (target) => {
     const model = await requireModel(connection);
     if (!model) return;
-    const name = target?.kind === 'private' ? target.with : await pickUser(model);
-    if (name) panels.open({ kind: 'private', with: name });
+    const name = target?.kind === 'direct' ? target.with : await pickUser(model);
+    if (name) panels.open(direct(name));
   });
 
   register('relayChat.shareSelection', async (target) => {
@@ -64,11 +63,11 @@ export function registerCommands(
     }
     const model = await requireModel(connection);
     if (!model) return;
-    const ref = target ?? (await pickConversation(model));
-    if (!ref) return;
-    model.send(ref, text);
+    const conversation = target ?? (await pickConversation(model));
+    if (!conversation) return;
+    model.send(conversation, text);
     // Show where it went and whether it arrived, without leaving the editor.
-    panels.open(ref, { preserveFocus: true });
+    panels.open(conversation, { preserveFocus: true });
   });
 }
 
@@ -94,14 +93,14 @@ async function pickUser(model: ChatModel): Promise<string | undefined> {
   return picked?.label;
 }
 
-async function pickConversation(model: ChatModel): Promise<ConversationRef | undefined> {
-  const items: (vscode.QuickPickItem & { ref: ConversationRef })[] = [
-    { label: '$(comment-discussion) Group Chat', description: 'everyone', ref: GROUP },
+async function pickConversation(model: ChatModel): Promise<Conversation | undefined> {
+  const items: (vscode.QuickPickItem & { conversation: Conversation })[] = [
+    { label: `$(comment-discussion) ${conversationLabel(GENERAL)}`, description: 'everyone', conversation: GENERAL },
     ...model
       .users()
       .filter((user) => user.online && !user.self)
-      .map((user) => ({ label: `$(account) ${user.name}`, ref: { kind: 'private', with: user.name } as const })),
+      .map((user) => ({ label: `$(account) ${user.name}`, conversation: direct(user.name) })),
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Share Selection', placeHolder: 'Share with…' });
-  return picked?.ref;
+  return picked?.conversation;
 }

@@ -14,7 +14,7 @@
  */
 import * as vscode from 'vscode';
 import { ChatPanelManager } from './chat-panel-manager';
-import { GROUP_VIEW_TYPE, PRIVATE_VIEW_TYPE } from './chat-panel';
+import { CONVERSATION_VIEW_TYPE, LEGACY_GROUP_VIEW_TYPE, LEGACY_PRIVATE_VIEW_TYPE } from './chat-panel';
 import { ChatPanelSerializer } from './chat-panel-serializer';
 import { registerCommands } from './commands';
 import { ConnectionManager } from './connection-manager';
@@ -44,8 +44,9 @@ export function activate(context: vscode.ExtensionContext): RelayChatTestApi {
     statusBar,
     new UnreadBadge(usersView, connection),
     new NotificationController(connection, panels),
-    vscode.window.registerWebviewPanelSerializer(GROUP_VIEW_TYPE, new ChatPanelSerializer(panels, GROUP_VIEW_TYPE)),
-    vscode.window.registerWebviewPanelSerializer(PRIVATE_VIEW_TYPE, new ChatPanelSerializer(panels, PRIVATE_VIEW_TYPE)),
+    ...[CONVERSATION_VIEW_TYPE, LEGACY_GROUP_VIEW_TYPE, LEGACY_PRIVATE_VIEW_TYPE].map((viewType) =>
+      vscode.window.registerWebviewPanelSerializer(viewType, new ChatPanelSerializer(panels, viewType)),
+    ),
     vscode.window.registerUriHandler(inviteLinks),
   );
   registerCommands(context, connection, panels);

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
+import { conversationLabel } from './model/address';
 import type { IncomingMessage } from './model/chat-model';
 import { notificationsSetting } from './settings';
 
@@ -31,9 +32,9 @@ export class NotificationController implements vscode.Disposable {
     // Not unread means its panel is on screen: the message is being seen already.
     if (!unread) return;
     const setting = notificationsSetting();
-    if (setting === 'none' || (setting === 'private' && conversation.kind === 'group')) return;
-    const where = conversation.kind === 'group' ? ' in the group' : '';
-    const action = conversation.kind === 'group' ? 'Open' : 'Reply';
+    if (setting === 'none' || (setting === 'private' && conversation.kind === 'channel')) return;
+    const where = conversation.kind === 'channel' ? ` in ${conversationLabel(conversation)}` : '';
+    const action = conversation.kind === 'channel' ? 'Open' : 'Reply';
     // A notification cannot render markdown: it shows the text a reader of the chat would see.
     // The markdown parser is loaded with the first notification, not at activation.
     const { plainTextPreview } = await import('./model/plain-text');

@@ -1,7 +1,7 @@
 /**
  * The status bar item: connection state ("connecting", "online as NAME" with a lock when the
  * connection is encrypted, "offline" with a countdown to the next attempt), and before any
- * connection a quiet "Relay Chat: Connect". Clicking it opens the group chat, or while offline
+ * connection a quiet "Relay Chat: Connect". Clicking it opens #general, or while offline
  * reconnects at once. Its icons are plain codicons: debug ones (debug-disconnect) are painted
  * in the theme's debug colours everywhere.
  */
@@ -59,7 +59,7 @@ export class StatusBarController implements vscode.Disposable {
         const encrypted = isEncrypted(this.connection.serverUrl);
         this.show(
           `${encrypted ? '$(lock)' : '$(comment-discussion)'} online as ${model.self}${unread ? ` (${unread} unread)` : ''}`,
-          `Relay Chat: connected to ${this.connection.serverUrl}, ${encrypted ? 'encrypted (wss://)' : 'not encrypted (ws://)'}. Click to open the group chat.`,
+          `Relay Chat: connected to ${this.connection.serverUrl}, ${encrypted ? 'encrypted (wss://)' : 'not encrypted (ws://)'}. Click to open #general.`,
         );
         break;
       }

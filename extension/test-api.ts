@@ -7,10 +7,11 @@ import * as vscode from 'vscode';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
 import type { InviteLinkHandler } from './invite-handler';
-import type { UserEntry } from './model/chat-model';
+import type { TreeRow } from './model/tree-rows';
 import type { StatusBarController } from './status-bar';
 import type { UsersTreeProvider } from './users-tree';
-import type { ConversationRef, MessageStatus } from './webview-protocol';
+import type { Conversation } from './model/address';
+import type { MessageStatus } from './webview-protocol';
 
 export interface RelayChatTestApi {
   connectionState(): string;
@@ -18,10 +19,11 @@ export interface RelayChatTestApi {
   statusBarTooltip(): string;
   /** The command a click on the status bar item runs. */
   statusBarCommand(): string | undefined;
-  users(): { label: string; description?: string; icon?: string }[];
+  /** The Online Users rows (#general's too); `highlighted` while the row has unread messages. */
+  users(): { label: string; description?: string; icon?: string; highlighted?: true }[];
   badge(): number | undefined;
   panels(): {
-    conversation: ConversationRef;
+    conversation: Conversation;
     title: string;
     /** The tab icon's files, for light and dark themes. */
     icon: { light: string; dark: string } | undefined;
@@ -41,7 +43,7 @@ export interface RelayChatTestApi {
 export function createTestApi(parts: {
   connection: ConnectionManager;
   usersTree: UsersTreeProvider;
-  usersView: vscode.TreeView<UserEntry>;
+  usersView: vscode.TreeView<TreeRow>;
   statusBar: StatusBarController;
   panels: ChatPanelManager;
   inviteLinks: InviteLinkHandler;
@@ -56,8 +58,10 @@ export function createTestApi(parts: {
       parts.usersTree.getChildren().map((user) => {
         const item = parts.usersTree.getTreeItem(user);
         const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+        const label = typeof item.label === 'object' ? item.label : { label: String(item.label) };
         return {
-          label: String(item.label),
+          label: label.label,
+          ...(label.highlights?.length ? { highlighted: true as const } : {}),
           ...(typeof item.description === 'string' ? { description: item.description } : {}),
           ...(icon ? { icon } : {}),
         };

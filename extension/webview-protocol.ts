@@ -5,16 +5,18 @@
  * No `vscode` import here: the webview bundle includes this file.
  */
 import * as z from 'zod';
-// Only the limits: the wire schemas are not needed in the webview bundle.
-import { LIMITS } from '../protocol/limits';
+// Only the limits and the address: the wire schemas are not needed in the webview bundle.
+import { CHANNEL_NAME_PATTERN } from '../protocol/conversation';
+import { LIMITS, NAME_PATTERN } from '../protocol/limits';
+import { upgradeSavedConversation } from './model/address';
 
 const name = z.string().min(1).max(LIMITS.nameMaxLength);
 
-export const conversationRef = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('group') }),
-  z.object({ kind: z.literal('private'), with: name }),
+/** protocol/conversation.ts's `Conversation`, checked: a channel or a person a name can name. */
+export const conversationSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('channel'), channel: z.string().regex(CHANNEL_NAME_PATTERN) }),
+  z.object({ kind: z.literal('direct'), with: z.string().regex(NAME_PATTERN) }),
 ]);
-export type ConversationRef = z.infer<typeof conversationRef>;
 
 export const messageStatus = z.enum(['received', 'queued', 'sending', 'sent', 'failed']);
 export type MessageStatus = z.infer<typeof messageStatus>;
@@ -30,19 +32,22 @@ export const messageEntry = z.object({
   text: z.string(),
   ts: z.number(),
   mine: z.boolean(),
+  /** Who the server says the message mentions (names, '@here', '@channel'); absent from servers that do not say. */
+  mentions: z.array(z.string()).optional(),
   status: messageStatus,
   error: z.string().optional(),
 });
 export type MessageEntry = z.infer<typeof messageEntry>;
 
-/** A "joined" / "left" line, seen live while connected. */
+/** Who joined and who left within a short while, seen live while connected: one line. */
 export const presenceEntry = z.object({
   kind: z.literal('presence'),
   key: z.string(),
-  name,
-  online: z.boolean(),
+  joined: z.array(name),
+  left: z.array(name),
   ts: z.number(),
 });
+export type PresenceEntry = z.infer<typeof presenceEntry>;
 
 export const timelineEntry = z.discriminatedUnion('kind', [messageEntry, presenceEntry]);
 export type TimelineEntry = z.infer<typeof timelineEntry>;
@@ -59,7 +64,7 @@ export type ConnectionView = z.infer<typeof connectionView>;
 
 /** Everything a panel shows; the extension sends it whole, so the webview never has to merge. */
 export const panelView = z.object({
-  conversation: conversationRef,
+  conversation: conversationSchema,
   title: z.string(),
   self: name.optional(),
   connection: connectionView,
@@ -95,6 +100,8 @@ export const fromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('loadOlder') }),
   z.object({ type: z.literal('typing') }),
   z.object({ type: z.literal('connect') }),
+  /** A sender's name was clicked: open the direct conversation with them. */
+  z.object({ type: z.literal('openDirect'), with: z.string().regex(NAME_PATTERN) }),
   z.object({
     type: z.literal('openLink'),
     url: z.string().refine(isOpenableLink, 'only http, https and mailto links open'),
@@ -104,7 +111,8 @@ export type FromWebview = z.infer<typeof fromWebview>;
 
 /** What a webview keeps across reloads (vscode.setState); the panel serializer reads it back. */
 export const webviewState = z.object({
-  conversation: conversationRef,
+  // Older versions saved `group` / `private` addresses: they still restore.
+  conversation: z.preprocess(upgradeSavedConversation, conversationSchema),
   draft: z.string(),
 });
 export type WebviewState = z.infer<typeof webviewState>;

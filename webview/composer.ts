@@ -74,6 +74,10 @@ export class Composer {
     this.input.placeholder = `Message ${recipient} (Enter to send, Shift+Enter for a new line)`;
   }
 
+  hasFocus(): boolean {
+    return document.activeElement === this.input;
+  }
+
   focus(): void {
     this.input.focus();
   }

@@ -3,6 +3,7 @@
  * validates it, draws it, and sends back what the user does. The draft and the conversation
  * are saved with setState so the panel comes back as it was after a reload.
  */
+import { conversationLabel } from '../extension/model/address';
 import { toWebview, type PanelView } from '../extension/webview-protocol';
 import { validateMessageText } from '../extension/model/validation';
 import { Composer } from './composer';
@@ -23,10 +24,11 @@ const saved = host.savedState();
 const notice = new NoticeLine(byId('notice', HTMLDivElement));
 const banner = new ConnectionBanner(byId('connection', HTMLDivElement), () => host.post({ type: 'connect' }));
 const typingLine = byId('typing', HTMLDivElement);
-const list = new MessageList(byId('messages', HTMLDivElement), {
+const list = new MessageList(byId('messages', HTMLDivElement), byId('new-messages', HTMLButtonElement), {
   loadOlder: () => host.post({ type: 'loadOlder' }),
   retry: (id) => host.post({ type: 'retry', id }),
   openLink: (url) => host.post({ type: 'openLink', url }),
+  openDirect: (name) => host.post({ type: 'openDirect', with: name }),
 });
 const composer = new Composer(
   {
@@ -65,7 +67,8 @@ function saveState(draft: string): void {
 function show(next: PanelView): void {
   view = next;
   document.title = next.title;
-  composer.setRecipient(next.conversation.kind === 'group' ? 'the group' : next.conversation.with);
+  const { conversation } = next;
+  composer.setRecipient(conversation.kind === 'channel' ? conversationLabel(conversation) : conversation.with);
   banner.render(next.connection);
   typingLine.textContent = typingText(next.typing);
   list.render(next);
@@ -81,6 +84,20 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = parsed.data;
   if (message.type === 'view') show(message.view);
   else notice.show(message.text);
+});
+
+// The panel's keyboard shortcuts (listed in #keyboard-help and the README): Escape goes to the
+// message box from anywhere else, Alt+End to the newest message from anywhere.
+document.addEventListener('keydown', (event) => {
+  const plain = !event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey;
+  if (event.key === 'Escape' && plain && !composer.hasFocus()) {
+    event.preventDefault();
+    composer.focus();
+  } else if (event.key === 'End' && event.altKey && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+    event.preventDefault();
+    list.scrollToBottom();
+    list.focusNewest();
+  }
 });
 
 // Opening a chat should let one type at once, but a panel revealed without focus must not take it.

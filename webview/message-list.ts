@@ -1,11 +1,14 @@
 /**
  * The message list: draws the rows, reusing the element of every row that did not change
- * (so a new message does not redraw the page), keeps the reader's place, and asks for older
- * messages when scrolled to the top.
+ * (so a new message does not redraw the page), keeps the reader's place, asks for older
+ * messages when scrolled to the top, and while the reader is scrolled up counts what arrives
+ * below in a "↓ N new messages" pill. A list to assistive technology: ↑/↓ move between
+ * messages, Home/End to the first and the newest.
  */
 import { isOpenableLink, type PanelView } from '../extension/webview-protocol';
 import { renderMarkdown } from './markdown';
-import { buildRows, type Row } from './rows';
+import { splitMentions } from './mentions';
+import { buildRows, countNewSince, newestStoredKey, type Row } from './rows';
 import { msUntilTomorrow, timeLabels } from './time-labels';
 
 /** How close to an edge still counts as "at" it. */
@@ -15,6 +18,8 @@ export interface MessageListActions {
   loadOlder(): void;
   retry(id: string): void;
   openLink(url: string): void;
+  /** A sender's name was clicked. */
+  openDirect(name: string): void;
 }
 
 interface RenderedRow {
@@ -27,6 +32,8 @@ export class MessageList {
   private view: PanelView | undefined;
   private rows: Row[] = [];
   private hasScrolledOnce = false;
+  /** The newest message the reader had in view at the bottom: the pill counts what came after it. */
+  private seenKey: string | undefined;
   /** Entry count when older messages were last asked for by a render (not a scroll). */
   private entriesAtLastAutoLoad = -1;
   /** At midnight "today" moves: the rows are labelled again then. */
@@ -34,10 +41,20 @@ export class MessageList {
 
   constructor(
     private readonly container: HTMLElement,
+    private readonly pill: HTMLButtonElement,
     private readonly actions: MessageListActions,
   ) {
     container.addEventListener('click', (event) => this.onClick(event));
-    container.addEventListener('scroll', () => this.loadOlderIfAtTop(), { passive: true });
+    container.addEventListener('keydown', (event) => this.onKeydown(event));
+    container.addEventListener(
+      'scroll',
+      () => {
+        this.loadOlderIfAtTop();
+        this.updatePill();
+      },
+      { passive: true },
+    );
+    pill.addEventListener('click', () => this.scrollToBottom());
   }
 
   render(view: PanelView): void {
@@ -53,6 +70,8 @@ export class MessageList {
 
     if (!this.hasScrolledOnce && view.entries.length > 0) {
       this.hasScrolledOnce = true;
+      // What is there when the panel opens is not news; the unread divider marks what is.
+      this.seenKey = newestStoredKey(view.entries);
       const divider = this.rendered.get('unread')?.element;
       if (divider) divider.scrollIntoView({ block: 'center' });
       else this.scrollToBottom();
@@ -67,10 +86,68 @@ export class MessageList {
     if (view.entries.length !== this.entriesAtLastAutoLoad && this.loadOlderIfAtTop()) {
       this.entriesAtLastAutoLoad = view.entries.length;
     }
+    this.updatePill();
   }
 
   scrollToBottom(): void {
     this.container.scrollTop = this.container.scrollHeight;
+    this.updatePill();
+  }
+
+  /** Moves focus to the newest message (a keyboard shortcut). */
+  focusNewest(): void {
+    const messages = this.messageElements();
+    const newest = messages[messages.length - 1];
+    if (newest) this.focusMessage(newest);
+    else this.container.focus();
+  }
+
+  /** At the bottom everything is seen; above it, the pill counts what came since. */
+  private updatePill(): void {
+    const entries = this.view?.entries ?? [];
+    if (this.isAtBottom()) this.seenKey = newestStoredKey(entries) ?? this.seenKey;
+    const count = countNewSince(entries, this.seenKey);
+    this.pill.hidden = count === 0;
+    const text = `↓ ${count} new message${count === 1 ? '' : 's'}`;
+    if (this.pill.textContent !== text) this.pill.textContent = text;
+  }
+
+  private messageElements(): HTMLElement[] {
+    return [...this.container.querySelectorAll<HTMLElement>(':scope > .message')];
+  }
+
+  private focusMessage(element: HTMLElement): void {
+    element.focus({ preventScroll: true });
+    element.scrollIntoView({ block: 'nearest' });
+  }
+
+  private onKeydown(event: KeyboardEvent): void {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const messages = this.messageElements();
+    if (messages.length === 0) return;
+    const current = event.target instanceof HTMLElement ? event.target.closest<HTMLElement>('.message') : null;
+    const index = current ? messages.indexOf(current) : -1;
+    let next: HTMLElement | undefined;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = index === -1 ? messages[0] : messages[index + 1];
+        break;
+      case 'ArrowUp':
+        next = index === -1 ? messages[messages.length - 1] : messages[index - 1];
+        break;
+      case 'Home':
+        next = messages[0];
+        break;
+      case 'End':
+        next = messages[messages.length - 1];
+        break;
+      default:
+        return;
+    }
+    // At either end the key stays with the list: it scrolls, so the pill and older pages still come.
+    if (!next) return;
+    event.preventDefault();
+    this.focusMessage(next);
   }
 
   private isAtBottom(): boolean {
@@ -104,6 +181,7 @@ export class MessageList {
     const button = target.closest('button');
     if (button?.dataset.retry) this.actions.retry(button.dataset.retry);
     else if (button?.dataset.loadOlder !== undefined) this.actions.loadOlder();
+    else if (button?.dataset.sender) this.actions.openDirect(button.dataset.sender);
   }
 
   /** Puts the rows' elements in order, creating only those that are new or changed. */
@@ -134,7 +212,14 @@ export class MessageList {
   }
 }
 
+/** Every row is an item of the list (role=list on #messages). */
 function createRow(row: Row): HTMLElement {
+  const element = rowElement(row);
+  element.setAttribute('role', 'listitem');
+  return element;
+}
+
+function rowElement(row: Row): HTMLElement {
   switch (row.kind) {
     case 'history':
       return historyRow(row.state);
@@ -173,17 +258,20 @@ function historyRow(state: Extract<Row, { kind: 'history' }>['state']): HTMLElem
 
 function divider(kind: string, label: string): HTMLElement {
   const element = el('div', `divider ${kind}`);
-  element.setAttribute('role', 'separator');
   element.append(el('span', 'divider-label', label));
   return element;
 }
 
-function messageRow({ entry, showHeader, time }: Extract<Row, { kind: 'message' }>): HTMLElement {
+function messageRow(row: Extract<Row, { kind: 'message' }>): HTMLElement {
+  const { entry, showHeader, time } = row;
   const classes = ['message', entry.mine ? 'mine' : '', showHeader ? 'first' : 'continued', `status-${entry.status}`];
+  if (row.mentionsMe) classes.push('mentions-me');
   const element = el('article', classes.filter(Boolean).join(' '));
+  // Reached with ↑/↓ (see onKeydown), not with Tab: Tab goes on to the message box.
+  element.tabIndex = -1;
   if (showHeader) {
     const meta = el('div', 'meta');
-    meta.append(el('span', 'from', entry.from), timeElement(entry.ts, time));
+    meta.append(senderElement(entry), timeElement(entry.ts, time));
     element.append(meta);
   } else {
     // The sender is shown once per group; screen readers still hear it on every message.
@@ -193,6 +281,7 @@ function messageRow({ entry, showHeader, time }: Extract<Row, { kind: 'message' 
   body.title = new Date(entry.ts).toLocaleString();
   // markdown-it runs with html:false and checked links, so this HTML holds no raw user markup.
   body.innerHTML = renderMarkdown(entry.text);
+  highlightMentions(body, row.mentionTokens);
   element.append(body);
   const state = statusLine(entry);
   if (state) element.append(state);
@@ -215,6 +304,31 @@ function statusLine(entry: Extract<Row, { kind: 'message' }>['entry']): HTMLElem
     }
     default:
       return undefined;
+  }
+}
+
+/** Someone else's name opens the direct conversation with them; one's own is just a name. */
+function senderElement(entry: Extract<Row, { kind: 'message' }>['entry']): HTMLElement {
+  if (entry.mine) return el('span', 'from', entry.from);
+  const button = el('button', 'from', entry.from);
+  button.type = 'button';
+  button.dataset.sender = entry.from;
+  button.title = `Message ${entry.from} directly`;
+  return button;
+}
+
+/** Wraps the mentions in the rendered text in <mark>, as text nodes: nothing is parsed as HTML. Code and links stay as they are. */
+function highlightMentions(body: HTMLElement, tokens: readonly string[]): void {
+  if (tokens.length === 0) return;
+  const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+  const texts: Text[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node instanceof Text && !node.parentElement?.closest('code, pre, a')) texts.push(node);
+  }
+  for (const text of texts) {
+    const parts = splitMentions(text.data, tokens);
+    if (!parts.some((part) => part.mention)) continue;
+    text.replaceWith(...parts.map((part) => (part.mention ? el('mark', 'mention', part.text) : document.createTextNode(part.text))));
   }
 }
 

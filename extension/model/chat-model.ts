@@ -5,10 +5,11 @@
  */
 import { LIMITS, nameKey, type ChatMessage, type WelcomeFrame } from '../../protocol';
 import type { ConnectionState, OutgoingMessage, RefusalCode, RelayClient, RelayClientEvents } from '../../client/relay-client';
-import type { ConversationRef, TimelineEntry } from '../webview-protocol';
-import { Conversation, entryKey } from './conversation';
-import { conversationKey, conversationOf, GROUP, sameName } from './conversation-ref';
+import type { TimelineEntry } from '../webview-protocol';
+import { conversationKey, conversationOfMessage, direct, GENERAL, relayRecipient, sameName, type Conversation } from './address';
+import { ConversationTimeline, entryKey } from './conversation-timeline';
 import { Emitter, type Disposable } from './signal';
+import { sortUsers, type UserEntry } from './tree-rows';
 import { TypingTracker } from './typing';
 import { UnreadCounter } from './unread';
 
@@ -24,23 +25,17 @@ export interface ConnectionStatus {
   reached: boolean;
 }
 
-export interface UserEntry {
-  name: string;
-  online: boolean;
-  self: boolean;
-  /** Unread private messages from this user. */
-  unread: number;
-}
+export type { UserEntry } from './tree-rows';
 
 export interface IncomingMessage {
   message: ChatMessage;
-  conversation: ConversationRef;
+  conversation: Conversation;
   /** Counted as unread: from someone else, new since we connected, and its panel not visible. */
   unread: boolean;
 }
 
 export class ChatModel implements Disposable {
-  private readonly conversations = new Map<string, Conversation>();
+  private readonly conversations = new Map<string, ConversationTimeline>();
   private readonly unread = new UnreadCounter();
   private readonly typing = new TypingTracker((key) => this.conversationChanged.fire(key));
   private readonly loading = new Map<string, Promise<void>>();
@@ -122,27 +117,28 @@ export class ChatModel implements Disposable {
     }
   }
 
-  conversation(ref: ConversationRef): Conversation {
-    const key = conversationKey(ref);
+  conversation(address: Conversation): ConversationTimeline {
+    const key = conversationKey(address);
     let conversation = this.conversations.get(key);
-    if (!conversation) this.conversations.set(key, (conversation = new Conversation(ref)));
+    if (!conversation) this.conversations.set(key, (conversation = new ConversationTimeline(address)));
     return conversation;
   }
 
-  timeline(ref: ConversationRef): TimelineEntry[] {
-    return this.conversation(ref).entries(this.self);
+  timeline(address: Conversation): TimelineEntry[] {
+    return this.conversation(address).entries(this.self);
   }
 
-  typingIn(ref: ConversationRef): string[] {
-    return this.typing.names(conversationKey(ref));
+  typingIn(address: Conversation): string[] {
+    return this.typing.names(conversationKey(address));
   }
 
-  isLoadingOlder(ref: ConversationRef): boolean {
-    return this.loading.has(conversationKey(ref));
+  isLoadingOlder(address: Conversation): boolean {
+    return this.loading.has(conversationKey(address));
   }
 
   /**
-   * Self first, then everyone online, then offline users we have unread messages from. While
+   * Everyone online and the offline users we have unread messages from, in the tree's order
+   * (people with unread messages first, see tree-rows.ts). While
    * the connection is down nobody is known to be online, so everyone is listed as offline.
    */
   users(): UserEntry[] {
@@ -152,23 +148,18 @@ export class ChatModel implements Disposable {
       const key = nameKey(name);
       if (entries.has(key)) return;
       const self = sameName(name, this.self);
-      entries.set(key, { name, online, self, unread: this.unreadCount({ kind: 'private', with: name }) });
+      entries.set(key, { name, online, self, unread: this.unreadCount(direct(name)) });
     };
     for (const name of this.client.onlineUsers) add(name, connected);
     for (const key of this.unread.conversations()) {
-      const ref = this.conversations.get(key)?.ref;
-      if (ref?.kind === 'private') add(ref.with, false);
+      const address = this.conversations.get(key)?.conversation;
+      if (address?.kind === 'direct') add(address.with, false);
     }
-    return [...entries.values()].sort(
-      (a, b) =>
-        Number(b.self) - Number(a.self) ||
-        Number(b.online) - Number(a.online) ||
-        nameKey(a.name).localeCompare(nameKey(b.name)),
-    );
+    return sortUsers([...entries.values()]);
   }
 
-  unreadCount(ref: ConversationRef): number {
-    return this.unread.count(conversationKey(ref));
+  unreadCount(address: Conversation): number {
+    return this.unread.count(conversationKey(address));
   }
 
   totalUnread(): number {
@@ -176,35 +167,52 @@ export class ChatModel implements Disposable {
   }
 
   /** The panel of this conversation is visible: it is read. Returns where unread messages began. */
-  show(ref: ConversationRef): string | undefined {
-    const count = this.unreadCount(ref);
-    const firstUnread = this.unread.show(conversationKey(ref));
+  show(address: Conversation): string | undefined {
+    const count = this.unreadCount(address);
+    const firstUnread = this.unread.show(conversationKey(address));
     if (count > 0) this.unreadTotalsChanged();
     return firstUnread;
   }
 
-  hide(ref: ConversationRef): void {
-    this.unread.hide(conversationKey(ref));
+  hide(address: Conversation): void {
+    this.unread.hide(conversationKey(address));
   }
 
-  send(ref: ConversationRef, text: string): OutgoingMessage {
-    const outgoing = this.client.send(text, ref.kind === 'private' ? ref.with : undefined);
-    const conversation = this.conversation(ref);
+  send(address: Conversation, text: string): OutgoingMessage {
+    const outgoing = this.client.send(text, relayRecipient(address));
+    const conversation = this.conversation(address);
     conversation.track(outgoing, this.now());
     this.conversationChanged.fire(conversation.key);
     return outgoing;
   }
 
-  retry(ref: ConversationRef, id: string): void {
-    const conversation = this.conversation(ref);
+  /** Typing notices are a courtesy: one for a conversation this connection cannot reach is dropped. */
+  sendTyping(address: Conversation): void {
+    let recipient: string | undefined;
+    try {
+      recipient = relayRecipient(address);
+    } catch {
+      return;
+    }
+    this.client.sendTyping(recipient);
+  }
+
+  retry(address: Conversation, id: string): void {
+    const conversation = this.conversation(address);
     if (!conversation.hasOutgoing(id)) throw new Error(`no message ${id} waiting to be sent here`);
     this.client.retry(id);
     this.conversationChanged.fire(conversation.key);
   }
 
   /** Loads the page of history right before the oldest message held; one request at a time. */
-  loadOlder(ref: ConversationRef): Promise<void> {
-    const conversation = this.conversation(ref);
+  loadOlder(address: Conversation): Promise<void> {
+    const conversation = this.conversation(address);
+    let person: string | undefined;
+    try {
+      person = relayRecipient(address);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     const key = conversation.key;
     const running = this.loading.get(key);
     if (running) return running;
@@ -212,7 +220,7 @@ export class ChatModel implements Disposable {
     const before = conversation.oldestSeq;
     const request = this.client
       .requestHistory({
-        ...(ref.kind === 'private' ? { with: ref.with } : {}),
+        ...(person !== undefined ? { with: person } : {}),
         ...(before !== undefined ? { before } : {}),
         limit: LIMITS.historyDefaultLimit,
       })
@@ -263,8 +271,7 @@ export class ChatModel implements Disposable {
   }
 
   private onMessage(message: ChatMessage): void {
-    const ref = conversationOf(message, this.self);
-    const conversation = this.conversation(ref);
+    const conversation = this.conversation(conversationOfMessage(message, this.self));
     this.latestSeq = Math.max(this.latestSeq, message.seq);
     if (!conversation.addMessage(message, this.self)) return;
     this.typing.stop(conversation.key, message.from);
@@ -273,7 +280,7 @@ export class ChatModel implements Disposable {
     const isNews = arrivedSinceConnecting && !sameName(message.from, this.self);
     const unread = isNews && this.unread.noteIncoming(conversation.key, entryKey(message.from, message.id));
     if (unread) this.unreadTotalsChanged();
-    if (isNews) this.received.fire({ message, conversation: conversation.ref, unread });
+    if (isNews) this.received.fire({ message, conversation: conversation.conversation, unread });
   }
 
   private onSent(outgoing: OutgoingMessage): void {
@@ -286,15 +293,12 @@ export class ChatModel implements Disposable {
   private onPresence(name: string, online: boolean): void {
     if (!sameName(name, this.self)) {
       const at = this.now();
-      for (const ref of [GROUP, { kind: 'private', with: name } as const]) {
-        const conversation = this.conversation(ref);
+      for (const address of [GENERAL, direct(name)]) {
+        const conversation = this.conversation(address);
         conversation.adoptDisplayName(name);
         conversation.addPresence(name, online, this.latestSeq, at);
         this.conversationChanged.fire(conversation.key);
-      }
-      if (!online) {
-        this.typing.stop(conversationKey(GROUP), name);
-        this.typing.stop(conversationKey({ kind: 'private', with: name }), name);
+        if (!online) this.typing.stop(conversation.key, name);
       }
     }
     this.usersChanged.fire();
@@ -302,11 +306,11 @@ export class ChatModel implements Disposable {
 
   private onTyping(from: string, to: string | undefined): void {
     if (sameName(from, this.self)) return;
-    this.typing.note(conversationKey(to === undefined ? GROUP : { kind: 'private', with: from }), from);
+    this.typing.note(conversationKey(conversationOfMessage({ from, to }, this.self)), from);
   }
 
-  private conversationOfOutgoing(outgoing: OutgoingMessage): Conversation {
-    return this.conversation(outgoing.to === undefined ? GROUP : { kind: 'private', with: outgoing.to });
+  private conversationOfOutgoing(outgoing: OutgoingMessage): ConversationTimeline {
+    return this.conversation(conversationOfMessage({ from: this.self, to: outgoing.to }, this.self));
   }
 
   /** Queued/sending states change inside the client without events of their own. */

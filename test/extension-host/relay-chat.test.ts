@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { RelayClient } from '../../client/relay-client';
 import type { ChatMessage } from '../../protocol';
-import { GROUP_VIEW_TYPE, PRIVATE_VIEW_TYPE } from '../../extension/chat-panel';
+import { CONVERSATION_VIEW_TYPE, LEGACY_GROUP_VIEW_TYPE, LEGACY_PRIVATE_VIEW_TYPE } from '../../extension/chat-panel';
 import type { RelayChatTestApi } from '../../extension/test-api';
 import { activateExtension, EXTENSION_ID, eventually, serverUrl, settings } from './helpers';
 
@@ -96,8 +96,8 @@ describe('Relay Chat in VS Code', () => {
     ];
     assert.deepEqual(manifest.activationEvents.filter((event) => implied.includes(event)), []);
     // Nothing in `contributes` names a webview panel: restoring one after a reload activates the
-    // extension (and its serializers) through these alone.
-    for (const viewType of [GROUP_VIEW_TYPE, PRIVATE_VIEW_TYPE]) {
+    // extension (and its serializers) through these alone, for panels saved by older versions too.
+    for (const viewType of [CONVERSATION_VIEW_TYPE, LEGACY_GROUP_VIEW_TYPE, LEGACY_PRIVATE_VIEW_TYPE]) {
       assert.ok(manifest.activationEvents.includes(`onWebviewPanel:${viewType}`), viewType);
     }
   });
@@ -108,29 +108,33 @@ describe('Relay Chat in VS Code', () => {
     await vscode.commands.executeCommand('relayChat.connect');
     await eventually(() => api.connectionState() === 'online', 'online');
     assert.equal(api.statusBarText(), '$(comment-discussion) online as tester');
-    await eventually(() => api.users().length === 2, 'two users');
+    await eventually(() => api.users().length === 3, '#general and two users');
     assert.deepEqual(api.users(), [
+      { label: '#general', icon: 'comment-discussion' },
       { label: 'tester', description: '(you)', icon: 'circle-filled' },
       { label: 'alice', icon: 'circle-filled' },
     ]);
   });
 
-  it('counts private messages as unread on the user and the badge', async () => {
+  it('counts direct messages as unread on the user, first in the list, and on the badge', async () => {
     alice.send('are you there?', 'tester');
     await eventually(() => api.badge() === 1, 'badge 1');
-    assert.deepEqual(api.users()[1], { label: 'alice', description: '1 unread', icon: 'circle-filled' });
+    assert.deepEqual(api.users().slice(1), [
+      { label: 'alice', description: '1 unread', icon: 'circle-filled', highlighted: true },
+      { label: 'tester', description: '(you)', icon: 'circle-filled' },
+    ]);
   });
 
-  it('opens one private panel per user, showing the conversation and reading it', async () => {
+  it('opens one direct panel per user, showing the conversation and reading it', async () => {
     await vscode.commands.executeCommand('relayChat.messageUser', 'alice');
     const panel = await eventually(
-      () => api.panels().find((p) => p.conversation.kind === 'private' && p.messages.length > 0),
-      'private panel with messages',
+      () => api.panels().find((p) => p.conversation.kind === 'direct' && p.messages.length > 0),
+      'direct panel with messages',
     );
     assert.equal(panel.title, 'alice');
     assert.deepEqual(panel.messages, [{ from: 'alice', text: 'are you there?', status: 'received' }]);
     assert.equal(api.badge(), undefined);
-    assert.deepEqual(api.users()[1], { label: 'alice', icon: 'circle-filled' });
+    assert.deepEqual(api.users()[2], { label: 'alice', icon: 'circle-filled' });
 
     await vscode.commands.executeCommand('relayChat.messageUser', 'ALICE');
     assert.equal(api.panels().length, 1, 'the same panel is revealed');
@@ -143,7 +147,7 @@ describe('Relay Chat in VS Code', () => {
     const focusedRow = { name: 'alice', online: true, self: false, unread: 0 };
     await vscode.commands.executeCommand('relayChat.messageUser', focusedRow);
     const panel = await eventually(() => api.panels()[0], "alice's panel");
-    assert.deepEqual(panel.conversation, { kind: 'private', with: 'alice' });
+    assert.deepEqual(panel.conversation, { kind: 'direct', with: 'alice' });
   });
 
   it('refuses a selection over the length limit before asking where to share it', async () => {
@@ -161,7 +165,7 @@ describe('Relay Chat in VS Code', () => {
     const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const answer = 42;\n' });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 1, 0);
-    await vscode.commands.executeCommand('relayChat.shareSelection', { kind: 'private', with: 'alice' });
+    await vscode.commands.executeCommand('relayChat.shareSelection', { kind: 'direct', with: 'alice' });
 
     const shared = await eventually(() => aliceReceived.find((m) => m.from === 'tester'), 'alice gets the snippet');
     assert.equal(shared.to, 'alice');
@@ -173,15 +177,37 @@ describe('Relay Chat in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
-  it('shows group messages in the group chat', async () => {
-    await vscode.commands.executeCommand('relayChat.openGroupChat');
+  it('counts #general\'s unread messages on its row, and shows them in its panel', async () => {
     alice.send('hello everyone');
-    const group = await eventually(
-      () => api.panels().find((p) => p.conversation.kind === 'group' && p.messages.length > 0),
-      'group panel with the message',
+    await eventually(() => api.badge() === 1, 'badge 1');
+    assert.deepEqual(api.users()[0], { label: '#general', description: '1 unread', icon: 'comment-discussion', highlighted: true });
+    await vscode.commands.executeCommand('relayChat.openGroupChat');
+    const general = await eventually(
+      () => api.panels().find((p) => p.conversation.kind === 'channel' && p.messages.length > 0),
+      '#general panel with the message',
     );
-    assert.equal(group.title, 'Group Chat');
-    assert.deepEqual(group.messages, [{ from: 'alice', text: 'hello everyone', status: 'received' }]);
+    assert.equal(general.title, '#general');
+    assert.deepEqual(general.conversation, { kind: 'channel', channel: 'general' });
+    assert.deepEqual(general.messages, [{ from: 'alice', text: 'hello everyone', status: 'received' }]);
+    await eventually(() => (api.badge() === undefined ? true : undefined), 'read');
+    assert.deepEqual(api.users()[0], { label: '#general', icon: 'comment-discussion' });
+  });
+
+  it('shares to #general when the view toolbar passes its row', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await eventually(() => api.panels().length === 0, 'the panels to close');
+    // The toolbar's Share Selection / Message User get the focused row; #general's names the channel.
+    const document = await vscode.workspace.openTextDocument({ content: 'shared to #general\n' });
+    const editor = await vscode.window.showTextDocument(document);
+    editor.selection = new vscode.Selection(0, 0, 1, 0);
+    await vscode.commands.executeCommand('relayChat.shareSelection', { kind: 'conversation', conversation: { kind: 'channel', channel: 'general' }, unread: 0 });
+    const shared = await eventually(() => aliceReceived.find((m) => m.from === 'tester' && m.text.includes('shared to #general')), 'alice gets it');
+    assert.equal(shared.to, undefined, 'to #general, not to a person');
+    await eventually(() => api.panels().find((p) => p.conversation.kind === 'channel'), 'the #general panel');
+    // The panel opened as the group's active editor; close the document, not it.
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    assert.equal(api.panels().length, 1);
   });
 
   it('gives the chat tabs an icon for light and for dark themes', () => {

@@ -387,7 +387,7 @@ describe('Relay Chat end to end in code-server', () => {
     await welcome.getByRole('button', { name: 'Retry Now' }).waitFor(UI_TIMEOUT);
     await page.locator('.statusbar-item', { hasText: 'Chat: server unreachable' }).waitFor(UI_TIMEOUT);
     // A panel opened now promises neither queued messages nor older ones.
-    await runCommand(page, 'Chat: Open Group Chat');
+    await runCommand(page, 'Chat: Open #general');
     const group = webviewFrame(page);
     await group.locator('.connection', { hasText: 'Cannot reach the server' }).waitFor(UI_TIMEOUT);
     assert.doesNotMatch(await group.locator('.connection').innerText(), /go out when/);
@@ -484,11 +484,16 @@ describe('Relay Chat end to end in code-server', () => {
     assert.equal(await bobChat.locator('.message .body strong').innerText(), 'this');
     await saveScreenshot(page, 'e2e-3b-private-markdown');
 
-    // Group messages from alice's terminal while the group chat is not open: read later, below a
-    // "New messages" divider.
+    // Group messages from alice's terminal while #general is not open: counted on its row (first
+    // in the tree, so the badge's total is always on some row), read later below a "New messages" divider.
     alice.type('Morning all!');
     await page.locator('.statusbar-item', { hasText: 'online as tester (1 unread)' }).waitFor(UI_TIMEOUT);
-    await runCommand(page, 'Chat: Open Group Chat');
+    const generalRow = treeRow(page, 'Online Users', '#general');
+    await generalRow.locator('.label-description', { hasText: '1 unread' }).waitFor(UI_TIMEOUT);
+    // The name is highlighted too: that shows however narrow the side bar is.
+    await generalRow.locator('.label-name .highlight', { hasText: '#general' }).waitFor(UI_TIMEOUT);
+    await saveScreenshot(page.locator('.part.sidebar'), 'e2e-3c-general-row-unread');
+    await runCommand(page, 'Chat: Open #general');
     const group = webviewFrame(page);
     await group.locator('.divider.unread + .message .body', { hasText: 'Morning all!' }).waitFor(UI_TIMEOUT);
     alice.type('Standup in 5 minutes.');
@@ -497,7 +502,7 @@ describe('Relay Chat end to end in code-server', () => {
     // Two messages in a row from alice: one header.
     assert.equal(await group.locator('.message.first .from', { hasText: 'alice' }).count(), 1);
     assert.equal(await group.locator('.message.continued').count(), 1);
-    const groupInput = group.getByLabel('Message the group');
+    const groupInput = group.getByLabel('Message #general');
     await groupInput.click();
     await groupInput.pressSequentially('On my way');
     await groupInput.press('Enter');
@@ -506,6 +511,23 @@ describe('Relay Chat end to end in code-server', () => {
     bob.sendTyping();
     await group.locator('.typing', { hasText: 'bob is typing…' }).waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-5-group-chat-sent');
+
+    // A mention of tester, from a terminal that knows nothing of mentions: the text says it.
+    alice.type('@tester can you review the fix?');
+    const mention = group.locator('.message.mentions-me mark.mention', { hasText: '@tester' });
+    await mention.waitFor(UI_TIMEOUT);
+    assert.equal(await group.locator('.message.mentions-me').count(), 1);
+    // A sender's name opens the direct conversation with them; one's own name is no button.
+    assert.equal(await group.locator('.message.mine .from').first().evaluate((from) => from.tagName), 'SPAN');
+    await saveScreenshot(page, 'e2e-5a-mention');
+    await group.getByRole('button', { name: 'alice', exact: true }).first().click();
+    const fromName = webviewFrame(page);
+    await fromName.getByLabel('Message alice').waitFor(UI_TIMEOUT);
+    await fromName.locator('.message .body', { hasText: 'The build on main is red' }).waitFor(UI_TIMEOUT);
+    await page.locator('.tabs-container .tab.active', { hasText: 'alice' }).waitFor(UI_TIMEOUT);
+    await saveScreenshot(page, 'e2e-5b-direct-from-sender-name');
+    await runCommand(page, 'Chat: Open #general');
+    await groupInput.waitFor(UI_TIMEOUT);
 
     // The server goes away: the panel says so, keeps what is typed, and sends it once it is back.
     const port = relay.port;
@@ -551,7 +573,7 @@ describe('Relay Chat end to end in code-server', () => {
     // Nothing is loaded yet: the panel does not pretend the conversation starts here.
     await restored.locator('.history', { hasText: 'No messages loaded' }).waitFor(UI_TIMEOUT);
     assert.equal(await restored.getByText('This is the beginning of the conversation.').count(), 0);
-    assert.equal(await restored.getByLabel('Message the group').inputValue(), 'An unfinished thought');
+    assert.equal(await restored.getByLabel('Message #general').inputValue(), 'An unfinished thought');
     // Meanwhile carol (a RelayClient) writes a long private history that tester will scroll back through.
     const carol = client('carol');
     carol.connect();
@@ -593,6 +615,37 @@ describe('Relay Chat end to end in code-server', () => {
     await messageList.evaluate((list) => list.scrollTo(0, 0));
     await history.locator('.message .body').getByText('carol message 1', { exact: true }).waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-9-history-loaded-by-scrolling');
+
+    // Scrolled up, what arrives below is counted in a pill; clicking it jumps to the newest.
+    const pill = history.locator('#new-messages');
+    assert.equal(await pill.isVisible(), false);
+    carol.send('carol message 121', 'tester');
+    carol.send('carol message 122', 'tester');
+    await pill.filter({ hasText: '↓ 2 new messages' }).waitFor(UI_TIMEOUT);
+    assert.ok((await messageList.evaluate((list) => list.scrollTop)) < 100, 'the reader stays where they were');
+    await saveScreenshot(page, 'e2e-9a-new-messages-pill');
+    await pill.click();
+    await pill.waitFor({ state: 'hidden', ...UI_TIMEOUT });
+    const newest = history.locator('.message', { hasText: 'carol message 122' });
+    assert.ok(await newest.isVisible());
+    assert.equal(
+      await messageList.evaluate((list) => list.scrollHeight - list.scrollTop - list.clientHeight < 2),
+      true,
+      'at the bottom',
+    );
+    // The keyboard: ↑/↓ between messages, Escape to the message box, Alt+End back to the newest.
+    const focusedText = (): Promise<string> =>
+      history.locator('#messages').evaluate(() => document.activeElement?.querySelector('.body')?.textContent?.trim() ?? '');
+    await newest.click();
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await focusedText(), 'carol message 121');
+    await page.keyboard.press('Escape');
+    assert.equal(await history.getByLabel('Message carol').evaluate((box) => box === document.activeElement), true, 'Escape: the message box');
+    await page.keyboard.press('Alt+End');
+    assert.equal(await focusedText(), 'carol message 122');
+    assert.equal(await history.locator('#messages').getAttribute('role'), 'list');
+    assert.equal(await newest.getAttribute('role'), 'listitem');
+    await saveScreenshot(page, 'e2e-9b-keyboard-focus');
     assert.deepEqual(blocked, []);
 
     // alice is done: with her input closed, the terminal client exits 0 (every line she typed was
@@ -634,7 +687,7 @@ describe('Relay Chat end to end in code-server', () => {
     // The toolbar's icons all have its colour: none is painted in a theme's debug colours.
     const iconColour = (name: string): Promise<string> =>
       toolbar.getByRole('button', { name }).evaluate((icon) => getComputedStyle(icon).color);
-    assert.equal(await iconColour('Disconnect'), await iconColour('Open Group Chat'));
+    assert.equal(await iconColour('Disconnect'), await iconColour('Open #general'));
     await saveScreenshot(page.locator('.part.sidebar'), 'e2e-13-view-toolbar');
 
     // The message box is as tall as its text: no scrollbar for one line, nor for three.
@@ -679,12 +732,36 @@ describe('Relay Chat end to end in code-server', () => {
     assert.equal(await send.isEnabled(), true);
   });
 
+  // After alice's terminal has exited: this group message must not reach her transcript.
+  it('underlines links and sender names in a high-contrast theme, where colour alone does not mark them', async () => {
+    bob.send('Notes are at https://example.com/high-contrast');
+    await eventually(() => (bob.pending.length === 0 ? true : undefined), "bob's message stored");
+    const page = await openVsCode({
+      'relayChat.serverUrl': relay.url,
+      'relayChat.userName': 'gina',
+      'workbench.colorTheme': 'Default High Contrast',
+    });
+    await page.locator('.monaco-workbench.hc-black').waitFor(UI_TIMEOUT);
+    await startCommand(page, 'Chat: Connect');
+    await answerPassword(page);
+    await page.locator('.statusbar-item', { hasText: 'online as gina' }).waitFor(UI_TIMEOUT);
+    await runCommand(page, 'Chat: Open #general');
+    const general = webviewFrame(page);
+    const link = general.locator('.message .body a[href="https://example.com/high-contrast"]');
+    await link.waitFor(UI_TIMEOUT);
+    const decoration = (locator: Locator): Promise<string> => locator.evaluate((element) => getComputedStyle(element).textDecorationLine);
+    assert.equal(await decoration(link), 'underline');
+    // bob's message is the only one of his in #general: his is the one sender button of that name.
+    assert.equal(await decoration(general.getByRole('button', { name: 'bob', exact: true }).first()), 'underline');
+    await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-15-high-contrast-links');
+  });
+
   it('gives a chat tab the chat icon drawn for the theme, not the generic file icon', async () => {
     const page = await openVsCode({});
     // A panel opens without a connection too; it says "Not connected".
-    await runCommand(page, 'Chat: Open Group Chat');
+    await runCommand(page, 'Chat: Open #general');
     await webviewFrame(page).getByText('Not connected.').waitFor(UI_TIMEOUT);
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Group Chat' });
+    const tab = page.locator('.tabs-container .tab', { hasText: '#general' });
     const expectIcon = async (theme: 'light' | 'dark'): Promise<void> => {
       const image = await tab.locator('.monaco-icon-label').evaluate((label) => getComputedStyle(label, '::before').backgroundImage);
       const url = /^url\("(.*)"\)$/.exec(image)?.[1];

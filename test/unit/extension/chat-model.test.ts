@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { createNodeSocket, type WebSocketLike } from '../../../client/socket';
 import { RelayClient, type RelayClientOptions } from '../../../client/relay-client';
 import { ChatModel } from '../../../extension/model/chat-model';
-import { GROUP } from '../../../extension/model/conversation-ref';
+import { GENERAL } from '../../../extension/model/address';
+import { presenceText } from '../../../extension/model/presence-summary';
 import type { MessageEntry, TimelineEntry } from '../../../extension/webview-protocol';
 import type { RelayServer } from '../../../server';
 import { startTestServer } from '../../support/server';
@@ -83,29 +84,30 @@ describe('ChatModel against a real server', function () {
     await say(bob, 'psst alice', 'alice');
 
     const alice = await model('alice', { session });
-    await eventually(() => alice.timeline(GROUP).length === 1, 'group history');
-    assert.deepEqual(texts(alice.timeline(GROUP)), ['bob: hello all']);
-    assert.deepEqual(texts(alice.timeline({ kind: 'private', with: 'BOB' })), ['bob: psst alice']);
+    await eventually(() => alice.timeline(GENERAL).length === 1, 'group history');
+    assert.deepEqual(texts(alice.timeline(GENERAL)), ['bob: hello all']);
+    assert.deepEqual(texts(alice.timeline({ kind: 'direct', with: 'BOB' })), ['bob: psst alice']);
     assert.equal(alice.totalUnread(), 0, 'what was there on arrival is history, not news');
 
     await say(bob, 'live in the group');
     await say(bob, 'live to alice', 'alice');
     await eventually(() => alice.totalUnread() === 2, 'two unread');
-    assert.equal(alice.unreadCount(GROUP), 1);
+    assert.equal(alice.unreadCount(GENERAL), 1);
     assert.deepEqual(
       alice.users().map((user) => [user.name, user.online, user.self, user.unread]),
+      // Someone with unread messages comes before even oneself.
       [
-        ['alice', true, true, 0],
         ['bob', true, false, 1],
+        ['alice', true, true, 0],
       ],
     );
 
     // Loading history over what is already held adds nothing twice.
-    await alice.loadOlder(GROUP);
-    await alice.loadOlder({ kind: 'private', with: 'bob' });
-    assert.deepEqual(texts(alice.timeline(GROUP)), ['bob: hello all', 'bob: live in the group']);
-    assert.deepEqual(texts(alice.timeline({ kind: 'private', with: 'bob' })), ['bob: psst alice', 'bob: live to alice']);
-    assert.equal(alice.conversation(GROUP).hasMore, false);
+    await alice.loadOlder(GENERAL);
+    await alice.loadOlder({ kind: 'direct', with: 'bob' });
+    assert.deepEqual(texts(alice.timeline(GENERAL)), ['bob: hello all', 'bob: live in the group']);
+    assert.deepEqual(texts(alice.timeline({ kind: 'direct', with: 'bob' })), ['bob: psst alice', 'bob: live to alice']);
+    assert.equal(alice.conversation(GENERAL).hasMore, false);
   });
 
   it('does not count what arrives in a visible conversation, and says where unread messages began', async () => {
@@ -117,19 +119,19 @@ describe('ChatModel against a real server', function () {
 
     await say(bob, 'first unread');
     await say(bob, 'second unread');
-    await eventually(() => alice.unreadCount(GROUP) === 2, 'two unread');
-    const firstKey = messages(alice.timeline(GROUP))[0]?.key;
-    assert.equal(alice.show(GROUP), firstKey);
+    await eventually(() => alice.unreadCount(GENERAL) === 2, 'two unread');
+    const firstKey = messages(alice.timeline(GENERAL))[0]?.key;
+    assert.equal(alice.show(GENERAL), firstKey);
     assert.equal(alice.totalUnread(), 0);
 
     await say(bob, 'seen at once');
-    await eventually(() => alice.timeline(GROUP).length === 3, 'third message');
-    assert.equal(alice.unreadCount(GROUP), 0);
+    await eventually(() => alice.timeline(GENERAL).length === 3, 'third message');
+    assert.equal(alice.unreadCount(GENERAL), 0);
     assert.deepEqual(received, [true, true, false]);
 
-    alice.hide(GROUP);
+    alice.hide(GENERAL);
     await say(bob, 'unread again');
-    await eventually(() => alice.unreadCount(GROUP) === 1, 'unread after hiding');
+    await eventually(() => alice.unreadCount(GENERAL) === 1, 'unread after hiding');
   });
 
   it('shows an own message as pending until its ack, then once as sent', async () => {
@@ -139,8 +141,8 @@ describe('ChatModel against a real server', function () {
     bob.on('message', (message) => bobReceived.push(message.text));
     const alice = await model('alice');
 
-    const outgoing = alice.send({ kind: 'private', with: 'bob' }, 'hi bob');
-    const pending = messages(alice.timeline({ kind: 'private', with: 'bob' }));
+    const outgoing = alice.send({ kind: 'direct', with: 'bob' }, 'hi bob');
+    const pending = messages(alice.timeline({ kind: 'direct', with: 'bob' }));
     assert.deepEqual(
       pending.map((entry) => [entry.text, entry.mine, entry.seq]),
       [['hi bob', true, undefined]],
@@ -148,7 +150,7 @@ describe('ChatModel against a real server', function () {
     assert.ok(['queued', 'sending'].includes(pending[0]!.status));
 
     await eventually(() => outgoing.status === 'sent', 'ack');
-    const stored = messages(alice.timeline({ kind: 'private', with: 'bob' }));
+    const stored = messages(alice.timeline({ kind: 'direct', with: 'bob' }));
     assert.equal(stored.length, 1);
     assert.equal(stored[0]?.status, 'sent');
     assert.equal(stored[0]?.seq, outgoing.seq);
@@ -174,7 +176,7 @@ describe('ChatModel against a real server', function () {
       },
     });
     await say(bob, 'before the outage');
-    await eventually(() => alice.timeline(GROUP).length === 1, 'first message');
+    await eventually(() => alice.timeline(GENERAL).length === 1, 'first message');
 
     networkDown = true;
     socket?.close();
@@ -188,19 +190,19 @@ describe('ChatModel against a real server', function () {
       ],
       'while offline nobody is known to be online',
     );
-    const queued = alice.send(GROUP, 'written offline');
-    assert.equal(messages(alice.timeline(GROUP)).at(-1)?.status, 'queued');
+    const queued = alice.send(GENERAL, 'written offline');
+    assert.equal(messages(alice.timeline(GENERAL)).at(-1)?.status, 'queued');
     await say(bob, 'missed 1');
     await say(bob, 'missed privately', 'alice');
 
     networkDown = false;
     await eventually(() => queued.status === 'sent', 'queued message acked');
-    await eventually(() => alice.timeline(GROUP).length === 3, 'missed message');
-    assert.deepEqual(texts(alice.timeline(GROUP)), ['bob: before the outage', 'bob: missed 1', 'alice: written offline']);
-    assert.deepEqual(texts(alice.timeline({ kind: 'private', with: 'bob' })), ['bob: missed privately']);
-    assert.equal(alice.unreadCount(GROUP), 2);
-    assert.equal(alice.unreadCount({ kind: 'private', with: 'bob' }), 1);
-    const seqs = messages(alice.timeline(GROUP)).map((entry) => entry.seq);
+    await eventually(() => alice.timeline(GENERAL).length === 3, 'missed message');
+    assert.deepEqual(texts(alice.timeline(GENERAL)), ['bob: before the outage', 'bob: missed 1', 'alice: written offline']);
+    assert.deepEqual(texts(alice.timeline({ kind: 'direct', with: 'bob' })), ['bob: missed privately']);
+    assert.equal(alice.unreadCount(GENERAL), 2);
+    assert.equal(alice.unreadCount({ kind: 'direct', with: 'bob' }), 1);
+    const seqs = messages(alice.timeline(GENERAL)).map((entry) => entry.seq);
     assert.equal(new Set(seqs).size, seqs.length);
     await eventually(() => bobReceived.includes('written offline'), 'bob got the queued message');
     await bob.requestHistory({ limit: 1 }); // a round trip: anything duplicated would be here by now
@@ -214,27 +216,25 @@ describe('ChatModel against a real server', function () {
     await eventually(() => alice.users().some((user) => user.name === 'Carol' && user.online), 'carol online');
 
     carol.sendTyping();
-    await eventually(() => alice.typingIn(GROUP).length === 1, 'typing');
-    assert.deepEqual(alice.typingIn(GROUP), ['Carol']);
+    await eventually(() => alice.typingIn(GENERAL).length === 1, 'typing');
+    assert.deepEqual(alice.typingIn(GENERAL), ['Carol']);
     await say(carol, 'done typing');
-    await eventually(() => alice.typingIn(GROUP).length === 0, 'typing cleared by the message');
+    await eventually(() => alice.typingIn(GENERAL).length === 0, 'typing cleared by the message');
 
     await carol.close();
     await eventually(() => !alice.users().some((user) => user.name === 'Carol'), 'carol gone');
-    const group = alice.timeline(GROUP).map((entry) =>
-      entry.kind === 'presence' ? `${entry.name} ${entry.online ? 'joined' : 'left'}` : entry.text,
+    const group = alice.timeline(GENERAL).map((entry) =>
+      entry.kind === 'presence' ? presenceText(entry) : entry.text,
     );
     assert.deepEqual(group, ['Carol joined', 'done typing', 'Carol left']);
-    assert.deepEqual(
-      alice.timeline({ kind: 'private', with: 'carol' }).map((entry) => entry.kind),
-      ['presence', 'presence'],
-    );
+    // With nothing said between them, her coming and going in a moment leaves no line at all.
+    assert.deepEqual(alice.timeline({ kind: 'direct', with: 'carol' }), []);
   });
 
   it('marks a refused message failed with the reason, and can retry it', async () => {
     await start();
     const alice = await model('alice');
-    const ref = { kind: 'private', with: 'nobody' } as const;
+    const ref = { kind: 'direct', with: 'nobody' } as const;
     const outgoing = alice.send(ref, 'anyone there?');
     await eventually(() => outgoing.status === 'failed', 'refusal');
     const [failed] = messages(alice.timeline(ref));
@@ -244,7 +244,7 @@ describe('ChatModel against a real server', function () {
     alice.retry(ref, outgoing.id);
     assert.notEqual(messages(alice.timeline(ref))[0]?.status, 'failed');
     await eventually(() => messages(alice.timeline(ref))[0]?.status === 'failed', 'refused again');
-    assert.throws(() => alice.retry(GROUP, outgoing.id), /no message/);
+    assert.throws(() => alice.retry(GENERAL, outgoing.id), /no message/);
   });
 
   it('loads older history page by page until the beginning', async () => {
@@ -254,14 +254,14 @@ describe('ChatModel against a real server', function () {
     await eventually(() => bob.pending.length === 0, 'all 120 stored');
 
     const alice = await model('alice', { rateLimit: NO_PACING });
-    await eventually(() => alice.timeline(GROUP).length === 50, 'the welcome\'s latest 50');
-    await alice.loadOlder(GROUP);
-    assert.equal(alice.timeline(GROUP).length, 100);
-    assert.equal(alice.conversation(GROUP).hasMore, true);
-    await alice.loadOlder(GROUP);
-    assert.equal(alice.conversation(GROUP).hasMore, false);
+    await eventually(() => alice.timeline(GENERAL).length === 50, 'the welcome\'s latest 50');
+    await alice.loadOlder(GENERAL);
+    assert.equal(alice.timeline(GENERAL).length, 100);
+    assert.equal(alice.conversation(GENERAL).hasMore, true);
+    await alice.loadOlder(GENERAL);
+    assert.equal(alice.conversation(GENERAL).hasMore, false);
     assert.deepEqual(
-      messages(alice.timeline(GROUP)).map((entry) => entry.text),
+      messages(alice.timeline(GENERAL)).map((entry) => entry.text),
       Array.from({ length: 120 }, (_, i) => `message ${i + 1}`),
     );
   });
@@ -280,7 +280,7 @@ describe('ChatModel against a real server', function () {
       },
     });
     await say(bob, 'old message');
-    await eventually(() => alice.timeline(GROUP).length === 1, 'old message');
+    await eventually(() => alice.timeline(GENERAL).length === 1, 'old message');
 
     networkDown = true;
     socket?.close();
@@ -289,11 +289,11 @@ describe('ChatModel against a real server', function () {
     await eventually(() => bob.pending.length === 0, 'all stored', 15_000);
     networkDown = false;
 
-    await eventually(() => alice.timeline(GROUP).length === 1000, 'the newest 1000', 10_000);
-    const texts = messages(alice.timeline(GROUP)).map((entry) => entry.text);
+    await eventually(() => alice.timeline(GENERAL).length === 1000, 'the newest 1000', 10_000);
+    const texts = messages(alice.timeline(GENERAL)).map((entry) => entry.text);
     assert.equal(texts[0], 'missed 2');
     assert.equal(texts.at(-1), 'missed 1001');
-    assert.equal(alice.conversation(GROUP).hasMore, true, 'what lies before can be loaded again');
+    assert.equal(alice.conversation(GENERAL).hasMore, true, 'what lies before can be loaded again');
   });
 
   it('reports a refused name', async () => {

@@ -1,20 +1,26 @@
 import assert from 'node:assert/strict';
 import { conversationArg } from '../../../extension/model/command-args';
-import type { UserEntry } from '../../../extension/model/chat-model';
+import { GENERAL } from '../../../extension/model/address';
+import { treeRows, type UserEntry } from '../../../extension/model/tree-rows';
 
 describe('conversationArg (what a command was invoked with)', () => {
   it('takes a user name, as a tree row passes it', () => {
-    assert.deepEqual(conversationArg('alice'), { kind: 'private', with: 'alice' });
+    assert.deepEqual(conversationArg('alice'), { kind: 'direct', with: 'alice' });
   });
 
   it('takes the tree node the view toolbar passes while a row has focus', () => {
     const node: UserEntry = { name: 'alice', online: true, self: false, unread: 2 };
-    assert.deepEqual(conversationArg(node), { kind: 'private', with: 'alice' });
+    assert.deepEqual(conversationArg(node), { kind: 'direct', with: 'alice' });
+    const [generalRow, aliceRow] = treeRows(3, [node]);
+    assert.deepEqual(conversationArg(generalRow), GENERAL);
+    assert.deepEqual(conversationArg(aliceRow), { kind: 'direct', with: 'alice' });
   });
 
-  it('takes a conversation, as other callers pass it', () => {
-    assert.deepEqual(conversationArg({ kind: 'group' }), { kind: 'group' });
-    assert.deepEqual(conversationArg({ kind: 'private', with: 'bob' }), { kind: 'private', with: 'bob' });
+  it('takes a conversation, as other callers pass it, in the form older versions used too', () => {
+    assert.deepEqual(conversationArg({ kind: 'channel', channel: 'general' }), GENERAL);
+    assert.deepEqual(conversationArg({ kind: 'direct', with: 'bob' }), { kind: 'direct', with: 'bob' });
+    assert.deepEqual(conversationArg({ kind: 'group' }), GENERAL);
+    assert.deepEqual(conversationArg({ kind: 'private', with: 'bob' }), { kind: 'direct', with: 'bob' });
   });
 
   it('recognises nothing else, so the command asks instead', () => {
@@ -31,6 +37,10 @@ describe('conversationArg (what a command was invoked with)', () => {
       { name: 'not a name', online: true, self: false, unread: 0 },
       { kind: 'private', with: 'not a name' },
       { kind: 'private' },
+      { kind: 'direct', with: 'not a name' },
+      { kind: 'channel', channel: 'Not A Channel' },
+      { kind: 'channel' },
+      { kind: 'conversation', conversation: { kind: 'private' } },
     ]) {
       assert.equal(conversationArg(arg), undefined, JSON.stringify(arg));
     }

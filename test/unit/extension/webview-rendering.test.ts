@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { fromWebview, isOpenableLink, type MessageEntry, type TimelineEntry } from '../../../extension/webview-protocol';
 import { renderMarkdown } from '../../../webview/markdown';
-import { buildRows, GROUP_GAP_MS } from '../../../webview/rows';
+import { mentionTokens, splitMentions } from '../../../webview/mentions';
+import { buildRows, countNewSince, GROUP_GAP_MS, newestStoredKey } from '../../../webview/rows';
 import { typingText } from '../../../webview/indicators';
 import { msUntilTomorrow, timeLabels } from '../../../webview/time-labels';
 
@@ -59,7 +60,7 @@ describe('webview rows', () => {
     const rows = rowsOf(
       [
         entry(1, 'bob', T0),
-        { kind: 'presence', key: 'presence:1', name: 'carol', online: true, ts: T0 + 10 },
+        { kind: 'presence', key: 'presence:1', joined: ['carol'], left: [], ts: T0 + 10 },
         entry(2, 'bob', T0 + 20),
         entry(3, 'bob', T0 + 30),
         entry(4, 'bob', T0 + 40),
@@ -118,7 +119,7 @@ describe('webview rows', () => {
           entry(1, 'bob', new Date(2025, 11, 31, 23, 59).getTime()),
           entry(2, 'bob', new Date(2026, 10, 28, 14, 5).getTime()),
           entry(3, 'bob', new Date(2026, 10, 30, 9, 0).getTime()),
-          { kind: 'presence', key: 'presence:1', name: 'carol', online: true, ts: new Date(2026, 10, 30, 9, 1).getTime() },
+          { kind: 'presence', key: 'presence:1', joined: ['carol'], left: [], ts: new Date(2026, 10, 30, 9, 1).getTime() },
           entry(4, 'bob', new Date(2026, 11, 1, 0, 0).getTime()),
           entry(5, 'bob', new Date(2026, 11, 1, 10, 29).getTime()),
         ],
@@ -195,5 +196,87 @@ describe('webview messages', () => {
     // A retry names one of our message ids, which are bounded; nothing longer reaches an error message.
     assert.equal(fromWebview.safeParse({ type: 'retry', id: 'x'.repeat(64) }).success, true);
     assert.equal(fromWebview.safeParse({ type: 'retry', id: 'x'.repeat(65) }).success, false);
+  });
+});
+
+describe('the new messages pill', () => {
+  it('counts the messages from others after the newest one seen at the bottom', () => {
+    const entries: TimelineEntry[] = [
+      entry(1, 'bob', T0),
+      entry(2, 'bob', T0 + 1),
+      { kind: 'presence', key: 'presence:1', joined: ['carol'], left: [], ts: T0 + 2 },
+      entry(3, 'me', T0 + 3, { mine: true, status: 'sent' }),
+      entry(4, 'carol', T0 + 4),
+      { ...entry(5, 'me', T0 + 5, { mine: true, status: 'sending' }), seq: undefined },
+    ];
+    assert.equal(countNewSince(entries, 'bob/1'), 2, 'bob#2 and carol#4; not the join line, not my own');
+    assert.equal(countNewSince(entries, 'carol/4'), 0);
+    assert.equal(countNewSince(entries, undefined), 0);
+    assert.equal(countNewSince(entries, 'gone/9'), 0, 'after a gap the seen message is no longer held');
+    // What the reader has seen at the bottom is the newest stored message, never one still sending.
+    assert.equal(newestStoredKey(entries), 'carol/4');
+    assert.equal(newestStoredKey([]), undefined);
+  });
+});
+
+describe('mentions of the reader', () => {
+  it('highlights @name as a whole word, as names compare, outside the name characters', () => {
+    const marked = (text: string, tokens = ['@Alice']): string =>
+      splitMentions(text, tokens)
+        .map((part) => (part.mention ? `[${part.text}]` : part.text))
+        .join('');
+    assert.equal(marked('hi @alice, and @ALICE.'), 'hi [@alice], and [@ALICE].');
+    assert.equal(marked('@alice'), '[@alice]');
+    assert.equal(marked('@alicex @alice_b @alice.b @alice-b mail@alice.com'), '@alicex @alice_b @alice.b @alice-b mail@alice.com');
+    assert.equal(marked('(@alice)'), '([@alice])');
+    assert.equal(marked('@here now', ['@here']), '[@here] now');
+    assert.equal(marked('no mention'), 'no mention');
+    assert.deepEqual(splitMentions('text', []), [{ text: 'text', mention: false }]);
+  });
+
+  it('goes by the server\'s list when there is one, else by @self in the text', () => {
+    assert.deepEqual(mentionTokens({ mine: false }, 'alice'), ['@alice']);
+    assert.deepEqual(mentionTokens({ mine: false, mentions: ['bob', 'Alice', '@here'] }, 'alice'), ['@Alice', '@here']);
+    assert.deepEqual(mentionTokens({ mine: false, mentions: ['bob'] }, 'alice'), []);
+    assert.deepEqual(mentionTokens({ mine: true }, 'alice'), [], 'not in one\'s own messages');
+    assert.deepEqual(mentionTokens({ mine: false }, undefined), []);
+  });
+
+  it('marks the rows that mention the reader', () => {
+    const labels = { day: (): string => 'day', time: (): string => '' };
+    const rows = buildRows(
+      {
+        connection: ONLINE,
+        self: 'alice',
+        hasMore: false,
+        loadingOlder: false,
+        entries: [
+          entry(1, 'bob', T0, { text: 'ping @alice' }),
+          entry(2, 'bob', T0 + 1, { text: 'ping @alicia' }),
+          entry(3, 'bob', T0 + 2, { text: 'everyone', mentions: ['@channel'] }),
+          // The server's list decides: text alone does not make a mention then.
+          entry(4, 'bob', T0 + 3, { text: 'not really @alice', mentions: [] }),
+        ],
+      },
+      labels,
+    );
+    assert.deepEqual(
+      rows.flatMap((row) => (row.kind === 'message' ? [[row.entry.seq, row.mentionsMe, row.mentionTokens]] : [])),
+      [
+        [1, true, ['@alice']],
+        [2, false, []],
+        [3, true, ['@channel']],
+        [4, false, []],
+      ],
+    );
+  });
+});
+
+describe('opening a direct conversation from a sender\'s name', () => {
+  it('accepts only a name', () => {
+    assert.equal(fromWebview.safeParse({ type: 'openDirect', with: 'bob' }).success, true);
+    for (const name of ['', 'not a name', 'x'.repeat(33), 42]) {
+      assert.equal(fromWebview.safeParse({ type: 'openDirect', with: name }).success, false, String(name));
+    }
   });
 });

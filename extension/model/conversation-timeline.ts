@@ -1,44 +1,44 @@
 /**
- * One conversation (the group, or the private one with a user) as the extension knows it:
+ * One conversation (#general, or a direct one with a person) as the extension knows it:
  * stored messages deduplicated by seq, own messages still waiting for their ack, join/leave
- * lines, and how far back history has been loaded. Produces the timeline a panel shows.
+ * events, and how far back history has been loaded. Produces the timeline a panel shows.
  */
 import { nameKey, type ChatMessage } from '../../protocol';
 import type { OutgoingMessage } from '../../client/relay-client';
-import type { ConversationRef, MessageEntry, TimelineEntry } from '../webview-protocol';
-import { conversationKey, sameName } from './conversation-ref';
+import type { MessageEntry, TimelineEntry } from '../webview-protocol';
+import { conversationKey, direct, sameName, type Conversation } from './address';
+import { summarisePresence, type PresenceEvent, type PresenceSummary } from './presence-summary';
 
-interface PresenceLine {
-  key: string;
-  name: string;
-  online: boolean;
-  ts: number;
+interface PresenceLine extends PresenceEvent {
   /** The highest seq seen when it happened; the line sorts right after that message. */
   afterSeq: number;
 }
+
+/** A stored message as the server sent it; `mentions` comes from protocol-2 servers. */
+type StoredMessage = ChatMessage & { mentions?: string[] };
 
 interface Pending {
   outgoing: OutgoingMessage;
   createdAt: number;
 }
 
-export class Conversation {
+export class ConversationTimeline {
   readonly key: string;
-  private currentRef: ConversationRef;
-  private readonly messages = new Map<number, ChatMessage>();
+  private current: Conversation;
+  private readonly messages = new Map<number, StoredMessage>();
   private readonly pending = new Map<string, Pending>();
   private presenceLines: PresenceLine[] = [];
   private presenceCounter = 0;
   /** Whether older messages exist on the server; undefined until history was asked for. */
   private more: boolean | undefined;
 
-  constructor(ref: ConversationRef) {
-    this.key = conversationKey(ref);
-    this.currentRef = ref;
+  constructor(conversation: Conversation) {
+    this.key = conversationKey(conversation);
+    this.current = conversation;
   }
 
-  get ref(): ConversationRef {
-    return this.currentRef;
+  get conversation(): Conversation {
+    return this.current;
   }
 
   get oldestSeq(): number | undefined {
@@ -61,9 +61,7 @@ export class Conversation {
 
   /** The server shows a name as first registered; adopt that spelling once it is seen. */
   adoptDisplayName(name: string): void {
-    if (this.currentRef.kind === 'private' && sameName(this.currentRef.with, name)) {
-      this.currentRef = { kind: 'private', with: name };
-    }
+    if (this.current.kind === 'direct' && sameName(this.current.with, name)) this.current = direct(name);
   }
 
   /** Adds a stored message; false when it was already here (same seq). */
@@ -72,7 +70,7 @@ export class Conversation {
     this.messages.set(message.seq, message);
     // A resent message of ours can come back stored before its ack: it is no longer pending.
     if (sameName(message.from, self)) this.pending.delete(message.id);
-    if (this.currentRef.kind === 'private' && !sameName(message.from, self)) this.adoptDisplayName(message.from);
+    if (this.current.kind === 'direct' && !sameName(message.from, self)) this.adoptDisplayName(message.from);
     return true;
   }
 
@@ -127,13 +125,17 @@ export class Conversation {
     const lines = [...this.presenceLines].sort((a, b) => a.afterSeq - b.afterSeq || a.ts - b.ts);
     const result: TimelineEntry[] = [];
     let lineIndex = 0;
+    // The join/leave events between two messages, summarised.
+    const pushLinesBefore = (seq: number): void => {
+      const run: PresenceLine[] = [];
+      while (lineIndex < lines.length && lines[lineIndex]!.afterSeq < seq) run.push(lines[lineIndex++]!);
+      for (const summary of summarisePresence(run)) result.push(presenceEntry(summary));
+    };
     for (const message of stored) {
-      while (lineIndex < lines.length && lines[lineIndex]!.afterSeq < message.seq) {
-        result.push(presenceEntry(lines[lineIndex++]!));
-      }
+      pushLinesBefore(message.seq);
       result.push(storedEntry(message, self));
     }
-    while (lineIndex < lines.length) result.push(presenceEntry(lines[lineIndex++]!));
+    pushLinesBefore(Infinity);
     for (const { outgoing, createdAt } of this.pending.values()) result.push(pendingEntry(outgoing, createdAt, self));
     return result;
   }
@@ -144,7 +146,7 @@ export function entryKey(from: string, id: string): string {
   return `${nameKey(from)}/${id}`;
 }
 
-function storedEntry(message: ChatMessage, self: string): MessageEntry {
+function storedEntry(message: StoredMessage, self: string): MessageEntry {
   const mine = sameName(message.from, self);
   return {
     kind: 'message',
@@ -157,6 +159,7 @@ function storedEntry(message: ChatMessage, self: string): MessageEntry {
     ts: message.ts,
     mine,
     status: mine ? 'sent' : 'received',
+    ...(message.mentions !== undefined ? { mentions: message.mentions } : {}),
   };
 }
 
@@ -175,6 +178,6 @@ function pendingEntry(outgoing: OutgoingMessage, createdAt: number, self: string
   };
 }
 
-function presenceEntry(line: PresenceLine): TimelineEntry {
-  return { kind: 'presence', key: line.key, name: line.name, online: line.online, ts: line.ts };
+function presenceEntry(summary: PresenceSummary): TimelineEntry {
+  return { kind: 'presence', ...summary };
 }

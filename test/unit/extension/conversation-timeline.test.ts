@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import type { OutgoingMessage } from '../../../client/relay-client';
 import type { ChatMessage } from '../../../protocol';
-import { Conversation } from '../../../extension/model/conversation';
+import { GENERAL } from '../../../extension/model/address';
+import { ConversationTimeline } from '../../../extension/model/conversation-timeline';
+import { presenceText } from '../../../extension/model/presence-summary';
 import type { TimelineEntry } from '../../../extension/webview-protocol';
 
 function message(seq: number, from: string, text: string, to?: string): ChatMessage {
@@ -9,12 +11,12 @@ function message(seq: number, from: string, text: string, to?: string): ChatMess
 }
 
 function describeEntry(entry: TimelineEntry): string {
-  return entry.kind === 'message' ? `${entry.from}:${entry.text}:${entry.status}` : `${entry.name} ${entry.online ? 'joined' : 'left'}`;
+  return entry.kind === 'message' ? `${entry.from}:${entry.text}:${entry.status}` : presenceText(entry);
 }
 
-describe('Conversation', () => {
+describe('ConversationTimeline', () => {
   it('keeps stored messages once each, in seq order, whatever order they arrive in', () => {
-    const conversation = new Conversation({ kind: 'group' });
+    const conversation = new ConversationTimeline(GENERAL);
     assert.equal(conversation.addMessage(message(5, 'bob', 'third'), 'alice'), true);
     assert.equal(conversation.addMessage(message(2, 'bob', 'first'), 'alice'), true);
     assert.equal(conversation.addMessage(message(5, 'bob', 'third'), 'alice'), false);
@@ -29,7 +31,7 @@ describe('Conversation', () => {
   });
 
   it('shows a pending message at the end and keeps its key when the ack stores it', () => {
-    const conversation = new Conversation({ kind: 'private', with: 'bob' });
+    const conversation = new ConversationTimeline({ kind: 'direct', with: 'bob' });
     conversation.addMessage(message(1, 'bob', 'hi', 'alice'), 'alice');
     const outgoing: OutgoingMessage = { id: 'mine-1', text: 'hello bob', to: 'bob', status: 'queued' };
     conversation.track(outgoing, 1_700_000_000_500);
@@ -47,14 +49,14 @@ describe('Conversation', () => {
   });
 
   it('drops a pending message when the stored copy of it arrives first', () => {
-    const conversation = new Conversation({ kind: 'group' });
+    const conversation = new ConversationTimeline(GENERAL);
     conversation.track({ id: 'id-4', text: 'resent', status: 'sending' }, 0);
     conversation.addMessage(message(4, 'Alice', 'resent'), 'alice');
     assert.deepEqual(conversation.entries('alice').map(describeEntry), ['Alice:resent:sent']);
   });
 
   it('places join and leave lines after the message that was latest when they happened', () => {
-    const conversation = new Conversation({ kind: 'group' });
+    const conversation = new ConversationTimeline(GENERAL);
     conversation.addMessage(message(10, 'bob', 'before'), 'alice');
     conversation.addPresence('carol', true, 10, 1);
     conversation.addMessage(message(11, 'carol', 'after'), 'alice');
@@ -69,7 +71,7 @@ describe('Conversation', () => {
   });
 
   it('forgets stored messages after a gap but keeps what still has to be sent', () => {
-    const conversation = new Conversation({ kind: 'group' });
+    const conversation = new ConversationTimeline(GENERAL);
     conversation.addHistory([message(1, 'bob', 'old')], false, 'alice');
     conversation.track({ id: 'x', text: 'unsent', status: 'queued' }, 0);
     conversation.resetStored();
@@ -79,8 +81,27 @@ describe('Conversation', () => {
   });
 
   it('adopts the name as the server spells it', () => {
-    const conversation = new Conversation({ kind: 'private', with: 'BOB' });
+    const conversation = new ConversationTimeline({ kind: 'direct', with: 'BOB' });
     conversation.addMessage(message(1, 'Bob', 'hi', 'alice'), 'alice');
-    assert.deepEqual(conversation.ref, { kind: 'private', with: 'Bob' });
+    assert.deepEqual(conversation.conversation, { kind: 'direct', with: 'Bob' });
+  });
+
+  it('puts a burst of joins and leaves between two messages on one line, leaving out who came back', () => {
+    const conversation = new ConversationTimeline(GENERAL);
+    conversation.addMessage(message(1, 'bob', 'before'), 'alice');
+    conversation.addPresence('aaron', true, 1, 1000);
+    conversation.addPresence('dan', false, 1, 1500);
+    conversation.addPresence('Beatrice', true, 1, 2000);
+    // A dropped connection that came straight back: nothing changed.
+    conversation.addPresence('carol', false, 1, 2500);
+    conversation.addPresence('carol', true, 1, 3000);
+    conversation.addMessage(message(2, 'bob', 'after'), 'alice');
+    conversation.addPresence('erin', true, 2, 4000);
+    assert.deepEqual(conversation.entries('alice').map(describeEntry), [
+      'bob:before:received',
+      'aaron and Beatrice joined; dan left',
+      'bob:after:received',
+      'erin joined',
+    ]);
   });
 });
