@@ -54,7 +54,7 @@ describe('client: interactive terminal client', function () {
     term.type('/msg nobody hi\r');
     await until(() => term.screen().includes('not sent (UNKNOWN_USER)'), 'the refusal is shown');
     term.type('hello all\r');
-    await until(() => /\[\d\d:\d\d\] you: hello all/.test(term.screen()), 'the stored message is shown');
+    await until(() => /\[\d\d:\d\d\] #general you: hello all/.test(term.screen()), 'the stored message is shown');
     assert.doesNotMatch(term.screen(), /you → nobody/);
     term.type('/quit\r');
     assert.equal(await term.exited, 0);
@@ -308,8 +308,8 @@ describe('client: interactive terminal client against a fake server', () => {
     await until(() => term.screen().includes('fresh'), 'the history is shown');
     const day = new Date(earlier);
     const date = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
-    assert.match(term.screen(), new RegExp(`\\[${date} 14:05\\] bob: old news`));
-    assert.match(term.screen(), /\[00:01\] bob: fresh/);
+    assert.match(term.screen(), new RegExp(`\\[${date} 14:05\\] #general bob: old news`));
+    assert.match(term.screen(), /\[00:01\] #general bob: fresh/);
     term.type('/quit\r');
     await term.exited;
   });
