@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RelayClient } from '../../../client/relay-client';
-import { runInteractive } from '../../../client/terminal/interactive';
 import { openSqliteBackend, type RelayServer } from '../../../server';
 import { PasswordHasher } from '../../../server/identity/passwords';
 import { startTestServer } from '../../support/server';
+import { onTerminal } from './fake-terminal';
 import { makeClient, nextEvent, online, SocketControl, until } from './helpers';
-
-/** The interactive client on a fake terminal: keys go in, the screen (without cursor moves) comes out. */
-function onTerminal(
-  client: RelayClient,
-  forgetSession?: (session: string) => void,
-): { type: (keys: string) => void; screen: () => string; raw: () => string; exited: Promise<number> } {
-  const input = new PassThrough();
-  const output = Object.assign(new PassThrough(), { columns: 100_000 });
-  const errors = new PassThrough();
-  let written = '';
-  output.on('data', (chunk: Buffer) => (written += chunk.toString()));
-  errors.on('data', (chunk: Buffer) => (written += chunk.toString()));
-  const exited = runInteractive(client, { input, output, errors, terminal: true, style: { color: false }, ...(forgetSession ? { forgetSession } : {}) });
-  return {
-    type: (keys) => input.write(keys),
-    screen: () => written.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''),
-    raw: () => written,
-    exited,
-  };
-}
 
 describe('client: interactive terminal client', function () {
   this.timeout(15_000);
