@@ -98,7 +98,15 @@ export class FakeChannelServer {
   }
 
   private welcome(socket: WebSocket, name: string, v2: boolean): void {
-    const base = { type: 'welcome', name, session: `token-${name}`, token: `token-${name}`, users: [...this.sockets.keys()], messages: [], seq: this.seq };
+    // Recent messages it may read, as a real welcome replays them: its channels' (v1: #general's) and its own direct ones.
+    const readable = this.messages.filter((message) =>
+      message.to !== undefined
+        ? [message.to, message.from].some((side) => nameKey(String(side)) === nameKey(name))
+        : v2
+          ? this.isMember(this.channels.get(String(message.channel))!, name)
+          : message.channel === 'general',
+    );
+    const base = { type: 'welcome', name, session: `token-${name}`, token: `token-${name}`, users: [...this.sockets.keys()], messages: readable.slice(-50), seq: this.seq };
     if (!v2) return void socket.send(JSON.stringify(base));
     const channels = [...this.channels.values()]
       .filter((channel) => this.isMember(channel, name))
