@@ -4,10 +4,10 @@
  * prompt with the half-typed text and cursor where they were, so typing is never garbled.
  */
 import readline from 'node:readline';
-import { GENERAL, isValidChannelName, type Conversation } from '../../protocol';
+import { GENERAL, isValidChannelName, sameConversation, type Conversation } from '../../protocol';
 import type { OutgoingMessage, RelayClient } from '../relay-client';
 import { changePassword, revoke, setDisabled, showDevices, type AccountCommandContext } from './account-commands';
-import { browse, create, invite, isIn, join, leave, members, switchTo, topic, type ChannelCommandContext } from './channel-commands';
+import { browse, create, invite, isIn, join, leave, members, switchTo, topic, unreadConversations, type ChannelCommandContext } from './channel-commands';
 import { COMMAND_HELP, parseCommand, type Command } from './commands';
 import { describe } from './describe-error';
 import { EXIT } from './exit-codes';
@@ -25,6 +25,7 @@ import {
   formatPresence,
   formatPreview,
   formatServerError,
+  formatUnreadElsewhere,
   formatUserList,
   messageView,
   type Style,
@@ -269,6 +270,8 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
             style,
           ),
         );
+        const unread = formatUnreadElsewhere(unreadConversations(client).filter((entry) => !sameConversation(entry.conversation, current)));
+        if (unread !== undefined) showNotice(unread);
       }
       if (welcome.gap) {
         show(formatNotice('more messages arrived while offline than can be replayed; only the newest are shown', style));

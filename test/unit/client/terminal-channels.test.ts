@@ -101,11 +101,16 @@ describe('client: terminal client with channels (protocol 2)', function () {
     assert.equal(await term.exited, 0);
   });
 
-  it('starts in the --channel it was given, and shows no escape sequence from channel names or topics', async () => {
+  it('starts in the --channel it was given, says what is unread elsewhere, and shows no escape sequence from channel names or topics', async () => {
+    server.addChannel('general', '', false, 'root', ['bob', 'carol']); // every account is in #general, online or not
+    const bob = await online(client('bob'));
+    const sent = bob.send('@carol when you are back', { kind: 'channel', channel: 'general' });
+    await nextEvent(bob, 'sent', (message) => message === sent);
     const carol = client('carol');
     const term = onTerminal(carol, undefined, { channel: 'build' });
     await nextEvent(carol, 'welcome');
     await until(() => term.screen().endsWith('#build> '), 'the prompt shows #build');
+    assert.match(term.screen(), /connected as carol[^\n]*\n[^\n]*\* unread elsewhere: #general 1 unread, 1 mention\n/);
     const evil = { name: 'x\x1b[2Jy', topic: 't\x1b]0;owned\x07', private: false, members: 2 };
     server.push('carol', { type: 'channel', event: 'topic', channel: evil, by: 'b\x1b[31m' });
     server.push('carol', { type: 'message', seq: 99, id: 'e', from: 'bob', channel: 'x\x1b[2Jy', text: 'end', ts: Date.now() });
