@@ -184,6 +184,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private readonly requests = new PendingRequests<RequestFrame, RequestReply>();
   private readonly conversations = new ConversationState();
   private readonly protocolVersion: 1 | 2;
+  /** The version the server speaks with us, as of the last welcome. */
+  private welcomeProtocol = 1;
   /** Seqs of our own acked messages not yet passed by the resume point: a resume welcome repeats them. */
   private readonly ownAckedSeqs = new Set<number>();
   private readonly typingSentAt = new Map<string, number>();
@@ -274,6 +276,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   /** The highest seq seen: persist it and pass it as `lastSeq` to resume after a restart. */
   get lastSeq(): number | undefined {
     return this.highestSeq;
+  }
+
+  /** The protocol version the server speaks with this client, as of the last welcome: 2 means channels. */
+  get protocol(): number {
+    return this.welcomeProtocol;
   }
 
   /** (protocol 2) The channels the user is in, by name, with their read state: from the welcome, kept up to date. */
@@ -683,6 +690,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.users.add(user);
       this.knownNames.see(user);
     }
+    this.welcomeProtocol = welcome.protocol ?? 1;
     this.conversations.reset(welcome);
     this.setState('online');
     this.emit('session', this.sessionSecret);

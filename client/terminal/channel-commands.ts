@@ -130,7 +130,7 @@ export function unreadConversations(client: RelayClient): Array<{ conversation: 
 
 /** Whether plain lines may go to the channel: one we are in, or #general on a server without channels. */
 export function isIn(client: RelayClient, channel: string): boolean {
-  if (client.channels.length === 0) return channel === GENERAL_CHANNEL;
+  if (client.protocol < 2) return channel === GENERAL_CHANNEL;
   return isValidChannelName(channel) && client.channels.some((candidate) => candidate.name === channel);
 }
 

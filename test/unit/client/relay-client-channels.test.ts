@@ -44,6 +44,7 @@ describe('client: RelayClient protocol 2 against a fake channel server', () => {
     assert.equal(v1Hello?.protocol, undefined);
     assert.equal(v2Hello?.protocol, 2);
     assert.deepEqual(v1.channels, []);
+    assert.deepEqual([v1.protocol, alice.protocol], [1, 2]);
     assert.deepEqual(
       alice.channels.map((channel) => [channel.name, channel.topic, channel.members, channel.unread]),
       [
