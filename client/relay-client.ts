@@ -134,10 +134,8 @@ export type DevicesFrame = Extract<AccountReply, { type: 'devices' }>;
 export type RevokedFrame = Extract<AccountReply, { type: 'revoked' }>;
 export type UserStatusFrame = Extract<AccountReply, { type: 'user' }>;
 export type DeviceInfo = DevicesFrame['devices'][number];
-type ChannelRequestFrame = Extract<
-  ClientFrame,
-  { type: 'create' | 'join' | 'leave' | 'invite' | 'topic' | 'rename' | 'archive' | 'channels' | 'members' | 'read' }
->;
+const CHANNEL_REQUESTS = ['create', 'join', 'leave', 'invite', 'topic', 'rename', 'archive', 'channels', 'members', 'read'] as const;
+type ChannelRequestFrame = Extract<ClientFrame, { type: (typeof CHANNEL_REQUESTS)[number] }>;
 export type ChannelReply = Extract<ServerFrame, { type: 'channel' | 'channels' | 'members' | 'read' }>;
 export type { ChannelEvent, ChannelsFrame, MembersFrame, ReadFrame };
 /** A request answered by a reply of its own, matched by `ref`. */
@@ -798,6 +796,10 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     const refusal = problem ?? checkFrame(frame, undefined);
     if (refusal) return Promise.reject(new RelayError(refusal.code, refusal.message));
     if (!this.welcomed) return Promise.reject(new RelayError('OFFLINE', 'not connected to the server'));
+    if (this.welcomeProtocol < 2 && (CHANNEL_REQUESTS as readonly string[]).includes(frame.type)) {
+      // A protocol 1 session has no channels or read state: such a server would never answer.
+      return Promise.reject(new RelayError('NOT_SUPPORTED', `the server speaks protocol ${this.welcomeProtocol} with this client, which has no channels`));
+    }
     const answer = this.requests.add(frame).then((reply) =>
       reply.type === replyType
         ? (reply as Extract<RequestReply, { type: T }>)

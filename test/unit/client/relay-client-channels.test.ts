@@ -295,13 +295,15 @@ describe('client: RelayClient protocol 1 against the real server', () => {
     await server.close();
   });
 
-  it('by default sends no protocol, has no channels, and a message sent to #general reaches the group', async () => {
+  it('by default sends no protocol, has no channels (their requests are refused at once), and a message sent to #general reaches the group', async () => {
     const control = new SocketControl();
     const alice = await online(makeClient(server.url, 'alice', { createSocket: control.create }));
     const bob = await online(makeClient(server.url, 'bob'));
     clients.push(alice, bob);
     assert.equal(control.sent[0]?.protocol, undefined);
     assert.deepEqual(alice.channels, []);
+    assert.deepEqual(await Promise.all([codeOf(alice.browseChannels()), codeOf(alice.markRead(GENERAL, 1))]), ['NOT_SUPPORTED', 'NOT_SUPPORTED']);
+    assert.ok(!control.sent.some((frame) => frame.type === 'channels' || frame.type === 'read'), 'nothing the session cannot answer is sent');
     const arrived = nextEvent(bob, 'message');
     alice.send('to everyone', GENERAL);
     const [message] = await arrived;
