@@ -141,6 +141,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     };
     /** The conversation one is in has been seen up to the newest message: the user's other devices clear its badge. */
     const markCurrentRead = (): void => {
+      clearTimeout(markReadTimer);
       markReadTimer = undefined;
       const seq = client.lastSeq;
       const counts = client.readCounts(current);
@@ -259,8 +260,11 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       }
     });
     client.on('welcome', (welcome, info) => {
-      // A channel left or archived while offline is no place to talk in any more.
-      if (current.kind === 'channel' && !isIn(client, current.channel)) current = GENERAL;
+      // A channel one is not in (given with --channel, or left or archived while offline) is no place to talk.
+      if (current.kind === 'channel' && !isIn(client, current.channel)) {
+        showError(`you are not in ${formatConversation(current)}: talking in #general`);
+        current = GENERAL;
+      }
       setPrompt();
       passwordTries = 0;
       if (!everWelcomed) {

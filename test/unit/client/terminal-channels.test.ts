@@ -99,6 +99,13 @@ describe('client: terminal client with channels (protocol 2)', function () {
     await enter(term, '#nope hi', 'not sent (UNKNOWN_CHANNEL)');
     term.type('/quit\r');
     assert.equal(await term.exited, 0);
+
+    const elsewhere = client('carol');
+    const again = onTerminal(elsewhere, undefined, { channel: 'ops' });
+    await until(() => again.screen().includes('! you are not in #ops: talking in #general'), 'a --channel one is not in is refused');
+    assert.ok(again.screen().endsWith('#general> '));
+    again.type('/quit\r');
+    assert.equal(await again.exited, 0);
   });
 
   it('starts in the --channel it was given, says what is unread elsewhere, and shows no escape sequence from channel names or topics', async () => {
