@@ -3,7 +3,7 @@
  * from before `ref` do not, so an answer without one is matched by what it echoes (`with`,
  * `before`) and an error without one by what it can be about.
  */
-import { nameKey, type HistoryFrame, type HistoryRequestFrame } from '../protocol';
+import { conversationKey, conversationOfFields, GENERAL, type Conversation, type HistoryFrame, type HistoryRequestFrame } from '../protocol';
 import { PendingRequests } from './pending-requests';
 import { RelayError } from './relay-error';
 
@@ -38,10 +38,8 @@ export class HistoryRequests {
       this.pending.answer(frame.ref, frame);
       return;
     }
-    const conversation = frame.with === undefined ? undefined : nameKey(frame.with);
-    this.pending
-      .take((request) => (request.with === undefined ? undefined : nameKey(request.with)) === conversation && request.before === frame.before)
-      ?.resolve(frame);
+    const conversation = conversationKey(conversationOf(frame));
+    this.pending.take((request) => conversationKey(conversationOf(request)) === conversation && request.before === frame.before)?.resolve(frame);
   }
 
   /**
@@ -64,4 +62,10 @@ export class HistoryRequests {
   rejectAll(error: RelayError): void {
     this.pending.rejectAll(error);
   }
+}
+
+/** What a history request or answer is about; one naming two conversations (never sent) is taken as #general. */
+function conversationOf(frame: { with?: string | undefined; channel?: string | undefined }): Conversation {
+  const conversation = conversationOfFields(frame);
+  return 'problem' in conversation ? GENERAL : conversation;
 }

@@ -10,7 +10,10 @@ export type OutgoingStatus = 'queued' | 'sending' | 'sent' | 'failed';
 export interface OutgoingMessage {
   id: string;
   text: string;
+  /** The person of a direct message. */
   to?: string;
+  /** (protocol 2) The channel of a channel message; with neither field, the group (#general). */
+  channel?: string;
   status: OutgoingStatus;
   seq?: number;
   ts?: number;

@@ -6,13 +6,21 @@
  */
 import {
   CloseCode,
-  isValidName,
+  conversationKey,
+  conversationOfMessage,
   nameKey,
   parseClientFrame,
   parseServerFrame,
+  sayFields,
+  withFields,
   type AckFrame,
+  type ChannelEvent,
+  type ChannelsFrame,
   type ChatMessage,
   type ClientFrame,
+  type Conversation,
+  type MembersFrame,
+  type ReadFrame,
   type ErrorFrame,
   type HelloFrame,
   type HistoryFrame,
@@ -20,9 +28,14 @@ import {
   type SayFrame,
   type ServerFrame,
   type WelcomeFrame,
+  type ChannelState,
+  type DirectState,
+  isValidName,
   LIMITS,
 } from '../protocol';
 import { Backoff, type BackoffOptions } from './backoff';
+import { conversationProblem, existingChannelProblem, newChannelProblem, topicProblem, unknownUser, type Problem } from './channel-checks';
+import { ConversationState, type ReadCounts } from './conversation-state';
 import { HistoryRequests } from './history-requests';
 import { KnownNames } from './known-names';
 import { Outbox, type OutgoingMessage } from './outbox';
@@ -34,6 +47,7 @@ import { describeCertificateError } from './tls-errors';
 import { TypedEmitter } from './typed-emitter';
 import { truncate, untrustedLine } from './untrusted-text';
 
+export type { ReadCounts } from './conversation-state';
 export type { OutgoingMessage, OutgoingStatus } from './outbox';
 export { RelayError } from './relay-error';
 export type { RateLimit } from './send-pacer';
@@ -83,6 +97,11 @@ export interface RelayClientOptions {
   ca?: string | Buffer;
   /** What to tell a user whose server certificate is not trusted; each client names its own setting. */
   caHint?: string;
+  /**
+   * The protocol version to speak (default 1). With 2 the server sends every channel the user is
+   * in, and the welcome carries `channels` and `direct` with their read state.
+   */
+  protocol?: 1 | 2;
 }
 
 /** Answers to a hello that end the attempt: reconnecting would only be refused again. */
@@ -115,6 +134,13 @@ export type DevicesFrame = Extract<AccountReply, { type: 'devices' }>;
 export type RevokedFrame = Extract<AccountReply, { type: 'revoked' }>;
 export type UserStatusFrame = Extract<AccountReply, { type: 'user' }>;
 export type DeviceInfo = DevicesFrame['devices'][number];
+const CHANNEL_REQUESTS = ['create', 'join', 'leave', 'invite', 'topic', 'rename', 'archive', 'channels', 'members', 'read'] as const;
+type ChannelRequestFrame = Extract<ClientFrame, { type: (typeof CHANNEL_REQUESTS)[number] }>;
+export type ChannelReply = Extract<ServerFrame, { type: 'channel' | 'channels' | 'members' | 'read' }>;
+export type { ChannelEvent, ChannelsFrame, MembersFrame, ReadFrame };
+/** A request answered by a reply of its own, matched by `ref`. */
+type RequestFrame = AccountRequestFrame | ChannelRequestFrame;
+type RequestReply = AccountReply | ChannelReply;
 
 export type RelayClientEvents = {
   state: [state: ConnectionState, detail?: StateDetail];
@@ -124,7 +150,14 @@ export type RelayClientEvents = {
   sent: [message: OutgoingMessage];
   failed: [message: OutgoingMessage];
   presence: [name: string, online: boolean];
-  typing: [from: string, to?: string];
+  /** `to`: the other side of a direct conversation (v1); `conversation`: where it is, channels included. */
+  typing: [from: string, to: string | undefined, conversation: Conversation];
+  /** (protocol 2) A channel the user is in changed, or is one they are in now or no more. */
+  channel: [event: ChannelEvent];
+  /** (protocol 2) A conversation's read state changed, on this device or another of the user's. */
+  read: [frame: ReadFrame];
+  /** (protocol 2) `channels`, `direct` or their counts changed (after a welcome, message, channel event or read). */
+  conversations: [];
   refused: [code: RefusalCode, message: string, detail: RefusalDetail];
   error: [error: { code: string; message: string }];
 };
@@ -146,7 +179,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private readonly users = new Set<string>();
   private readonly knownNames = new KnownNames();
   private readonly historyRequests = new HistoryRequests();
-  private readonly accountRequests = new PendingRequests<AccountRequestFrame, AccountReply>();
+  private readonly requests = new PendingRequests<RequestFrame, RequestReply>();
+  private readonly conversations = new ConversationState();
+  private readonly protocolVersion: 1 | 2;
+  /** The version the server speaks with us, as of the last welcome. */
+  private welcomeProtocol = 1;
   /** Seqs of our own acked messages not yet passed by the resume point: a resume welcome repeats them. */
   private readonly ownAckedSeqs = new Set<number>();
   private readonly typingSentAt = new Map<string, number>();
@@ -202,6 +239,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     this.backoff = new Backoff(options.reconnect);
     this.pacer = new SendPacer(options.rateLimit);
+    this.protocolVersion = options.protocol ?? 1;
   }
 
   get state(): ConnectionState {
@@ -238,6 +276,26 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     return this.highestSeq;
   }
 
+  /** The protocol version the server speaks with this client, as of the last welcome: 2 means channels. */
+  get protocol(): number {
+    return this.welcomeProtocol;
+  }
+
+  /** (protocol 2) The channels the user is in, by name, with their read state: from the welcome, kept up to date. */
+  get channels(): readonly Readonly<ChannelState>[] {
+    return this.conversations.channels;
+  }
+
+  /** (protocol 2) The user's direct conversations, the latest activity first, with their read state. */
+  get direct(): readonly Readonly<DirectState>[] {
+    return this.conversations.direct;
+  }
+
+  /** (protocol 2) Unread and mention counts of one conversation, if the user is in it. */
+  readCounts(conversation: Conversation): ReadCounts | undefined {
+    return this.conversations.counts(conversation);
+  }
+
   /** Messages queued or waiting for their ack, oldest first. */
   get pending(): readonly OutgoingMessage[] {
     return this.outbox.pending;
@@ -265,7 +323,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.reconnectTimer = undefined;
     const closed = new RelayError('CLOSED', 'the client was closed');
     this.historyRequests.rejectAll(closed);
-    this.accountRequests.rejectAll(closed);
+    this.requests.rejectAll(closed);
     const socket = this.socket;
     if (!socket) {
       this.setState('closed');
@@ -277,12 +335,16 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     });
   }
 
-  /** Sends (or queues, when offline) a message to the group, or privately to `to`. */
-  send(text: string, to?: string): OutgoingMessage {
+  /**
+   * Sends (or queues, when offline) a message to the group, privately to the user `to` (a name),
+   * or to a conversation (a channel, protocol 2, or a person).
+   */
+  send(text: string, to?: string | Conversation): OutgoingMessage {
+    const conversation = typeof to === 'string' ? { kind: 'direct' as const, with: to } : to;
     const message: OutgoingMessage = {
       id: globalThis.crypto.randomUUID(),
       text,
-      ...(to !== undefined ? { to } : {}),
+      ...(conversation !== undefined ? sayFields(conversation) : {}),
       status: 'queued',
     };
     this.enqueue(message);
@@ -294,9 +356,12 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.enqueue(this.outbox.takeFailed(id));
   }
 
-  requestHistory(request: { with?: string; before?: number; limit?: number }): Promise<HistoryFrame> {
-    const frame: HistoryRequestFrame = { type: 'history', ...request };
-    const problem = checkFrame(frame, frame.with);
+  /** Older messages of a conversation (`with` a person, or a `conversation`; neither: the group), newest `limit` before `before`. */
+  requestHistory(request: { with?: string; conversation?: Conversation; before?: number; limit?: number }): Promise<HistoryFrame> {
+    const { conversation: named, with: person, ...paging } = request;
+    const conversation = named ?? (person !== undefined ? { kind: 'direct' as const, with: person } : undefined);
+    const frame: HistoryRequestFrame = { type: 'history', ...paging, ...(conversation !== undefined ? withFields(conversation) : {}) };
+    const problem = checkFrame(frame, conversation);
     if (problem) return Promise.reject(new RelayError(problem.code, problem.message));
     if (!this.welcomed) return Promise.reject(new RelayError('OFFLINE', 'not connected to the server'));
     const answer = this.historyRequests.add(frame);
@@ -323,12 +388,12 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   /** Sets the account's password; `current` is needed once it has one. Resolves with the `account` reply. */
   changePassword(current: string | undefined, next: string): Promise<AccountFrame> {
-    return this.accountRequest({ type: 'password', ...(current !== undefined ? { current } : {}), password: next }, 'account');
+    return this.request({ type: 'password', ...(current !== undefined ? { current } : {}), password: next }, 'account');
   }
 
   /** The account's signed-in devices, oldest first; `current` marks this one. */
   listDevices(): Promise<DevicesFrame> {
-    return this.accountRequest({ type: 'devices' }, 'devices');
+    return this.request({ type: 'devices' }, 'devices');
   }
 
   /**
@@ -336,12 +401,12 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
    * this one goes too: the client then closes for good instead of reconnecting.
    */
   revokeDevice(device: number | 'all'): Promise<RevokedFrame> {
-    return this.accountRequest({ type: 'revoke', ...(device === 'all' ? { all: true } : { device }) }, 'revoked');
+    return this.request({ type: 'revoke', ...(device === 'all' ? { all: true } : { device }) }, 'revoked');
   }
 
   /** Signs this device out: its token stops working and the client closes for good. */
   signOut(): Promise<RevokedFrame> {
-    return this.accountRequest({ type: 'signout' }, 'revoked');
+    return this.request({ type: 'signout' }, 'revoked');
   }
 
   /**
@@ -349,23 +414,74 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
    * are disconnected) or enables it again. Rejects with FORBIDDEN, UNKNOWN_USER or BAD_REQUEST.
    */
   setUserDisabled(name: string, disabled: boolean): Promise<UserStatusFrame> {
-    return this.accountRequest({ type: disabled ? 'disable' : 'enable', name }, 'user', name);
+    return this.request({ type: disabled ? 'disable' : 'enable', name }, 'user', unknownUserProblem(name));
   }
 
-  /** Tells the conversation that we are typing; throttled, and dropped when offline. */
-  sendTyping(to?: string): void {
-    if (to !== undefined && !isValidName(to)) {
-      const problem = unknownUser(to);
-      throw new RelayError(problem.code, problem.message);
-    }
+  // ---- channels (protocol 2); each rejects with the server's code, or with the same code at once for a name no channel can have ----
+
+  /** Creates a channel with us as its first member; resolves with the `created` event. */
+  createChannel(channel: string, options: { private?: boolean; topic?: string } = {}): Promise<ChannelEvent> {
+    const problem = newChannelProblem(channel) ?? (options.topic !== undefined ? topicProblem(options.topic) : undefined);
+    return this.request({ type: 'create', channel, ...options }, 'channel', problem);
+  }
+
+  /** Joins a public channel; resolves with the `joined` event. */
+  joinChannel(channel: string): Promise<ChannelEvent> {
+    return this.request({ type: 'join', channel }, 'channel', existingChannelProblem(channel));
+  }
+
+  /** Leaves a channel (not #general); resolves with the `left` event. */
+  leaveChannel(channel: string): Promise<ChannelEvent> {
+    return this.request({ type: 'leave', channel }, 'channel', existingChannelProblem(channel));
+  }
+
+  /** Adds the user `name` to a channel we are in (the way into a private one); resolves with the `joined` event. */
+  inviteToChannel(channel: string, name: string): Promise<ChannelEvent> {
+    return this.request({ type: 'invite', channel, name }, 'channel', existingChannelProblem(channel) ?? unknownUserProblem(name));
+  }
+
+  /** For the creator or an admin; resolves with the `topic` event. */
+  setTopic(channel: string, topic: string): Promise<ChannelEvent> {
+    return this.request({ type: 'topic', channel, topic }, 'channel', existingChannelProblem(channel) ?? topicProblem(topic));
+  }
+
+  /** For the creator or an admin; resolves with the `renamed` event. */
+  renameChannel(channel: string, name: string): Promise<ChannelEvent> {
+    return this.request({ type: 'rename', channel, name }, 'channel', existingChannelProblem(channel) ?? newChannelProblem(name));
+  }
+
+  /** For the creator or an admin: the channel becomes read-only and leaves every list; resolves with the `archived` event. */
+  archiveChannel(channel: string): Promise<ChannelEvent> {
+    return this.request({ type: 'archive', channel }, 'channel', existingChannelProblem(channel));
+  }
+
+  /** The public channels and the private ones we are in, each with `joined`. */
+  browseChannels(): Promise<ChannelsFrame> {
+    return this.request({ type: 'channels' }, 'channels');
+  }
+
+  channelMembers(channel: string): Promise<MembersFrame> {
+    return this.request({ type: 'members', channel }, 'members', existingChannelProblem(channel));
+  }
+
+  /** Marks a conversation read up to `seq` here and on the user's other devices; resolves with the `read` frame. */
+  markRead(conversation: Conversation, seq: number): Promise<ReadFrame> {
+    return this.request({ type: 'read', ...withFields(conversation), seq }, 'read', conversationProblem(conversation));
+  }
+
+  /** Tells the conversation (the group, the user `to`, or a conversation) that we are typing; throttled, and dropped when offline. */
+  sendTyping(to?: string | Conversation): void {
+    const conversation = typeof to === 'string' ? { kind: 'direct' as const, with: to } : to;
+    const problem = conversation === undefined ? undefined : conversationProblem(conversation);
+    if (problem) throw new RelayError(problem.code, problem.message);
     if (!this.welcomed) return;
-    const conversation = to === undefined ? '' : nameKey(to);
+    const key = conversation === undefined ? '' : conversationKey(conversation);
     const now = Date.now();
-    const last = this.typingSentAt.get(conversation);
+    const last = this.typingSentAt.get(key);
     if (last !== undefined && now - last < TYPING_INTERVAL_MS) return;
     if (!this.pacer.tryTake()) return;
-    this.typingSentAt.set(conversation, now);
-    this.transmit({ type: 'typing', ...(to !== undefined ? { to } : {}) });
+    this.typingSentAt.set(key, now);
+    this.transmit({ type: 'typing', ...(conversation !== undefined ? sayFields(conversation) : {}) });
   }
 
   // ---- connection lifecycle ----
@@ -430,6 +546,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     if (this.password !== undefined) hello.password = this.password;
     if (this.invite !== undefined) hello.invite = this.invite;
     if (this.deviceLabel !== undefined) hello.device = this.deviceLabel;
+    if (this.protocolVersion !== 1) hello.protocol = this.protocolVersion;
     this.helloResumed = hello.resume !== undefined;
     this.pacer.reset();
     this.pacer.consume();
@@ -447,7 +564,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.outbox.requeueSending();
     const disconnected = new RelayError('DISCONNECTED', `the connection ended before the server answered: ${reason}`);
     this.historyRequests.rejectAll(disconnected);
-    this.accountRequests.rejectAll(disconnected);
+    this.requests.rejectAll(disconnected);
     if (this.stopped) {
       this.setState('closed');
       for (const resolve of this.closeWaiters.splice(0)) resolve();
@@ -522,7 +639,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
         else this.users.delete(frame.name);
         return this.emit('presence', frame.name, frame.online);
       case 'typing':
-        return this.emit('typing', frame.from, frame.to);
+        return this.emit('typing', frame.from, frame.to, conversationOfMessage(frame, this.displayName));
       case 'history':
         this.knownNames.see(frame.with);
         for (const message of frame.messages) this.seeNamesIn(message);
@@ -534,6 +651,21 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       case 'revoked':
       case 'user':
         return this.answerAccountRequest(frame);
+      case 'channel':
+        this.knownNames.see(frame.name);
+        this.knownNames.see(frame.by);
+        if (this.conversations.applyChannelEvent(frame, this.displayName)) this.emit('conversations');
+        this.emit('channel', frame);
+        return this.answer(frame);
+      case 'read':
+        if (this.conversations.applyRead(frame)) this.emit('conversations');
+        this.emit('read', frame);
+        return this.answer(frame);
+      case 'channels':
+        return this.answer(frame);
+      case 'members':
+        for (const member of frame.members) this.knownNames.see(member);
+        return this.answer(frame);
       case 'error':
         return this.onError(frame);
     }
@@ -556,9 +688,12 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       this.users.add(user);
       this.knownNames.see(user);
     }
+    this.welcomeProtocol = welcome.protocol ?? 1;
+    this.conversations.reset(welcome);
     this.setState('online');
     this.emit('session', this.sessionSecret);
     this.emit('welcome', welcome, { resumed: this.helloResumed });
+    this.emit('conversations');
     for (const message of [...welcome.messages].sort((a, b) => a.seq - b.seq)) this.deliver(message);
     this.advanceTo(welcome.seq);
     this.flush();
@@ -571,6 +706,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     const ours = nameKey(message.from) === nameKey(this.displayName);
     const alreadyReported = ours && this.ownAckedSeqs.has(message.seq);
     this.advanceTo(message.seq);
+    if (this.conversations.applyMessage(message, this.displayName)) this.emit('conversations');
     if (alreadyReported) return;
     // Our own message whose ack was lost in a drop: the welcome tells us it was stored.
     const pending = ours ? this.outbox.acknowledge(message.id, message.seq, message.ts) : undefined;
@@ -596,6 +732,9 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     const message = this.outbox.acknowledge(ack.id, ack.seq, ack.ts);
     if (!message) return;
     if (this.highestSeq === undefined || ack.seq > this.highestSeq) this.ownAckedSeqs.add(ack.seq);
+    if (this.conversations.applySent(conversationOfMessage({ ...message, from: this.displayName }, this.displayName), ack.seq, ack.ts)) {
+      this.emit('conversations');
+    }
     this.emit('sent', message);
     this.flush();
   }
@@ -616,13 +755,13 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
         this.outbox.requeue(error.id);
       } else if (error.ref !== undefined) {
         // It names the request it dropped: only that one goes again.
-        if (!this.historyRequests.resend(error.ref)) this.accountRequests.resend(error.ref);
+        if (!this.historyRequests.resend(error.ref)) this.requests.resend(error.ref);
       } else {
         // A frame it does not name: whatever was unanswered goes again. A say that did get
         // through is deduplicated by its id; a second answer to a history request finds no one waiting.
         this.outbox.requeueSending();
         this.historyRequests.resendAll();
-        this.accountRequests.resendAll();
+        this.requests.resendAll();
       }
       this.flush();
       return;
@@ -635,10 +774,10 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       return;
     }
     if (error.id === undefined && this.historyRequests.fail(error.code, text, error.ref)) return;
-    if (error.ref !== undefined && this.accountRequests.fail(error.ref, new RelayError(error.code, text))) return;
+    if (error.ref !== undefined && this.requests.fail(error.ref, new RelayError(error.code, text))) return;
     // A server from before accounts refuses their requests with BAD_FRAME (unknown type) and no ref.
     if (error.ref === undefined && error.id === undefined && error.code === 'BAD_FRAME') {
-      const waiter = this.accountRequests.take(() => true);
+      const waiter = this.requests.take(() => true);
       if (waiter) {
         waiter.reject(new RelayError(error.code, `the server does not know this request (is it older?): ${text}`));
         return;
@@ -647,19 +786,23 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.emit('error', { code: error.code, message: text });
   }
 
-  /** `named`: a user the request names, checked as the server would before anything is sent. */
-  private accountRequest<T extends AccountReply['type']>(
-    frame: AccountRequestFrame,
+  /** `problem`: what the server would refuse in the names the request carries, found before anything is sent. */
+  private request<T extends RequestReply['type']>(
+    frame: RequestFrame,
     replyType: T,
-    named?: string,
-  ): Promise<Extract<AccountReply, { type: T }>> {
+    problem?: Problem,
+  ): Promise<Extract<RequestReply, { type: T }>> {
     if (this.stopped) return Promise.reject(new RelayError('CLOSED', 'the client was closed'));
+    const refusal = problem ?? checkFrame(frame, undefined);
+    if (refusal) return Promise.reject(new RelayError(refusal.code, refusal.message));
     if (!this.welcomed) return Promise.reject(new RelayError('OFFLINE', 'not connected to the server'));
-    const problem = checkFrame(frame, named);
-    if (problem) return Promise.reject(new RelayError(problem.code, problem.message));
-    const answer = this.accountRequests.add(frame).then((reply) =>
+    if (this.welcomeProtocol < 2 && (CHANNEL_REQUESTS as readonly string[]).includes(frame.type)) {
+      // A protocol 1 session has no channels or read state: such a server would never answer.
+      return Promise.reject(new RelayError('NOT_SUPPORTED', `the server speaks protocol ${this.welcomeProtocol} with this client, which has no channels`));
+    }
+    const answer = this.requests.add(frame).then((reply) =>
       reply.type === replyType
-        ? (reply as Extract<AccountReply, { type: T }>)
+        ? (reply as Extract<RequestReply, { type: T }>)
         : Promise.reject(new RelayError('BAD_FRAME', `the server answered a ${frame.type} request with ${reply.type}`)),
     );
     this.flush();
@@ -668,14 +811,19 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   private answerAccountRequest(reply: AccountReply): void {
     if (reply.ref === undefined) return;
-    const request = this.accountRequests.sentWithRef(reply.ref);
+    const request = this.requests.sentWithRef(reply.ref);
     if (reply.type === 'revoked' && (request?.type === 'signout' || (request?.type === 'revoke' && request.all === true))) {
       // The server closes us with 4004 next: that is what was asked for, so stay closed and
       // forget the token, which no longer works.
       this.stopped = true;
       this.sessionSecret = undefined;
     }
-    this.accountRequests.answer(reply.ref, reply);
+    this.requests.answer(reply.ref, reply);
+  }
+
+  /** Settles the request a reply's `ref` names; one without a ref (or not ours) is news for everyone, already reported. */
+  private answer(reply: ChannelReply): void {
+    if (reply.ref !== undefined) this.requests.answer(reply.ref, reply);
   }
 
   // ---- sending ----
@@ -683,7 +831,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private enqueue(message: OutgoingMessage): void {
     const problem = this.stopped
       ? { code: 'CLOSED', message: 'the client was closed; the message was not sent' }
-      : checkFrame(sayFrame(message), message.to);
+      : checkFrame(sayFrame(message), conversationOfOutgoing(message));
     if (problem) {
       this.outbox.refuse(message, problem);
       // Reported after send() returns, like a refusal from the server, so the caller can listen first.
@@ -701,7 +849,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   private flush(): void {
     while (this.welcomed && !this.flushTimer) {
       const history = this.historyRequests.nextUnsent();
-      const account = history ? undefined : this.accountRequests.nextUnsent();
+      const account = history ? undefined : this.requests.nextUnsent();
       const message = history || account ? undefined : this.outbox.nextToSend();
       if (!history && !account && !message) return;
       const waitMs = this.pacer.waitMs();
@@ -717,7 +865,7 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
         this.historyRequests.markSent(history);
         this.transmit(history);
       } else if (account) {
-        this.accountRequests.markSent(account);
+        this.requests.markSent(account);
         this.transmit(account);
       } else if (message) {
         this.outbox.markSending(message);
@@ -728,18 +876,29 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 }
 
 function sayFrame(message: OutgoingMessage): SayFrame {
-  return { type: 'say', id: message.id, text: message.text, ...(message.to !== undefined ? { to: message.to } : {}) };
+  return {
+    type: 'say',
+    id: message.id,
+    text: message.text,
+    ...(message.to !== undefined ? { to: message.to } : {}),
+    ...(message.channel !== undefined ? { channel: message.channel } : {}),
+  };
 }
 
-type Problem = { code: string; message: string };
+/** The conversation a message we send names, if it names one (else it is for the group). */
+function conversationOfOutgoing(message: OutgoingMessage): Conversation | undefined {
+  if (message.channel !== undefined) return { kind: 'channel', channel: message.channel };
+  return message.to !== undefined ? { kind: 'direct', with: message.to } : undefined;
+}
 
-function unknownUser(name: string): Problem {
-  return { code: 'UNKNOWN_USER', message: `no user can be named ${untrustedLine(JSON.stringify(name), 64)}` };
+function unknownUserProblem(name: string): Problem | undefined {
+  return isValidName(name) ? undefined : unknownUser(name);
 }
 
 /** The server's own checks, run before queueing so bad input fails at once, even offline. */
-function checkFrame(frame: ClientFrame, named: string | undefined): Problem | undefined {
-  if (named !== undefined && !isValidName(named)) return unknownUser(named);
+function checkFrame(frame: ClientFrame, conversation: Conversation | undefined): Problem | undefined {
+  const named = conversation === undefined ? undefined : conversationProblem(conversation);
+  if (named) return named;
   const parsed = parseClientFrame(JSON.stringify(frame));
   return parsed.ok ? undefined : { code: parsed.code, message: parsed.message };
 }

@@ -3,8 +3,9 @@
  * /disable and /enable. Each answers in one line (or the device list); a refusal from the
  * server is one line with its code.
  */
-import { RelayError, type RelayClient } from '../relay-client';
+import type { RelayClient } from '../relay-client';
 import { untrustedLine } from '../untrusted-text';
+import { describe } from './describe-error';
 import { formatDeviceList } from './format';
 import { PromptCancelled } from './masked-prompt';
 import { newPasswordProblem } from './password-sign-in';
@@ -122,10 +123,4 @@ function isOnline(context: AccountCommandContext): boolean {
   if (context.client.state === 'online') return true;
   context.problem('not connected right now: try again once reconnected');
   return false;
-}
-
-/** `(AUTH_FAILED): the current password is wrong` */
-function describe(error: unknown): string {
-  if (error instanceof RelayError) return `(${error.code}): ${error.message}`;
-  return `: ${error instanceof Error ? error.message : String(error)}`;
 }

@@ -1,11 +1,11 @@
 /** The `relay-chat` command line: subcommands, flags, their environment variables and defaults, checked. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { codePointLength, isValidName, LIMITS } from '../../protocol';
+import { codePointLength, isValidChannelName, isValidName, LIMITS } from '../../protocol';
 import { untrustedLine } from '../untrusted-text';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:4446';
 
-export const USAGE = `Usage: relay-chat [--url ws://HOST:PORT] [--name NAME] [--password-stdin] [--batch]
+export const USAGE = `Usage: relay-chat [--url ws://HOST:PORT] [--name NAME] [--password-stdin] [--batch [--channel NAME]]
        relay-chat login [--url URL] [--name NAME] [--invite CODE|LINK] [--password-stdin] [--device LABEL]
        relay-chat logout [--url URL] [--name NAME]
 
@@ -42,13 +42,22 @@ Options:
   --batch       for scripts: read stdin line by line as if typed ("/msg NAME text" is
                 private, "/who" lists who is online, "//" starts text beginning with "/",
                 other "/" commands are refused), print messages that arrive to stdout, and
-                exit once stdin ends and every line is stored. Problems go to stderr with
-                their line number. On automatically when stdin is not a terminal.
+                exit once stdin ends and every line is stored. "#channel text" goes to
+                that channel; each printed message shows its channel ("[10:02] #build
+                alice: text"; "!" after the time marks a mention of you). Problems go to
+                stderr with their line number. On automatically when stdin is not a terminal.
+  --channel NAME
+                the channel plain lines go to, with or without the "#" (env
+                RELAY_CHAT_CHANNEL; default #general): for a bot in batch mode, where
+                the name must be a member of it; interactive chat starts there
   -h, --help    show this help
   -v, --version show the version
 
-Interactive chat asks for the password when the name needs one (up to 3 tries), and has
-/passwd, /devices and /revoke ID|all for the account (see /help).
+Interactive chat asks for the password when the name needs one (up to 3 tries). It starts
+in #general (the prompt shows where plain lines go) and has /join, /leave, /channels,
+/create, /topic, /invite, /members and /switch (or #channel alone) for channels, "#channel
+text" to post without switching, and /passwd, /devices and /revoke ID|all for the account
+(see /help).
 
 Each sign-in is a device of your name, labelled "relay-chat on HOST". Its token, which
 owns the name, is kept per server (by the id its /healthz gives, so any URL that reaches
@@ -74,6 +83,8 @@ export interface ConnectionOptions {
 
 export interface ChatOptions extends ConnectionOptions {
   batch: boolean;
+  /** Where plain lines go (batch) or start going (interactive), without the `#`. */
+  channel?: string;
   /** Read the password from the first line of stdin. */
   passwordStdin: boolean;
 }
@@ -109,7 +120,7 @@ const COMMON_FLAGS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-const CHAT_FLAGS = { ...COMMON_FLAGS, batch: { type: 'boolean' }, 'password-stdin': { type: 'boolean' } } as const;
+const CHAT_FLAGS = { ...COMMON_FLAGS, batch: { type: 'boolean' }, channel: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;
 const LOGIN_FLAGS = { ...COMMON_FLAGS, 'password-stdin': { type: 'boolean' }, invite: { type: 'string' }, device: { type: 'string' } } as const;
 
 export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaults: ArgDefaults): TerminalCommand {
@@ -124,14 +135,29 @@ export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaul
   const values = parseFlags(argv, CHAT_FLAGS);
   if (values.help) return { command: 'help' };
   if (values.version) return { command: 'version' };
+  const batch = values.batch === true || !defaults.stdinIsTTY;
+  const channel = parseChannel(values.channel ?? (env.RELAY_CHAT_CHANNEL || undefined));
   return {
     command: 'chat',
     options: {
       ...connection(values, env, defaults),
-      batch: values.batch === true || !defaults.stdinIsTTY,
+      batch,
+      ...(channel !== undefined ? { channel } : {}),
       passwordStdin: values['password-stdin'] === true,
     },
   };
+}
+
+/** `--channel build` or `--channel '#build'`: a name a channel can have. */
+function parseChannel(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const name = value.startsWith('#') ? value.slice(1) : value;
+  if (!isValidChannelName(name)) {
+    throw new UsageError(
+      `${untrustedLine(JSON.stringify(value), 80)} cannot be a channel: a channel name is 1 to ${LIMITS.channelNameMaxLength} lower-case letters, digits, "-" and "_"`,
+    );
+  }
+  return name;
 }
 
 function parseLogin(argv: string[], env: NodeJS.ProcessEnv, defaults: ArgDefaults): TerminalCommand {

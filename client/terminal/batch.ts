@@ -1,10 +1,12 @@
 /**
- * `relay-chat --batch`, for scripts: every line of input is read like a typed one (a message,
- * `/msg NAME text`, `/who`, ...), messages that arrive are printed plainly to the output,
+ * `relay-chat --batch`, for scripts: every line of input is read like a typed one (a message to
+ * the `--channel` or #general, `#channel text`, `/msg NAME text`, `/who`, ...), messages that
+ * arrive are printed plainly to the output with their channel,
  * problems go to the error stream with the number of the line they are about, and it ends once
  * the input has ended and every line is stored. The exit code says how it went.
  */
 import readline from 'node:readline';
+import type { Conversation } from '../../protocol';
 import type { RelayClient } from '../relay-client';
 import { sanitize } from '../untrusted-text';
 import { EXIT } from './exit-codes';
@@ -17,6 +19,7 @@ import {
   formatPreview,
   formatServerError,
   formatUserList,
+  messageView,
 } from './format';
 
 export interface BatchIO {
@@ -25,11 +28,16 @@ export interface BatchIO {
   errors: NodeJS.WritableStream;
 }
 
+export interface BatchOptions {
+  /** Where plain lines go (`--channel`); without it, #general. */
+  channel?: string;
+}
+
 /** Reading stops while this many lines wait for their ack, so a huge input is not held in memory. */
 const PAUSE_AT = 200;
 const RESUME_AT = 50;
 
-export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
+export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions = {}): Promise<number> {
   return new Promise((resolve) => {
     const lines = readline.createInterface({ input: io.input, crlfDelay: Infinity });
     /** Message id -> the input line it came from, until the server stores it. */
@@ -87,7 +95,7 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
       finish(EXIT.noConnection);
     });
     client.on('message', (message) => {
-      if (message.seq > historyUpTo) io.output.write(`${formatMessage(message, client.name, Date.now(), { color: false })}\n`);
+      if (message.seq > historyUpTo) io.output.write(`${formatMessage(messageView(message, client.name), client.name, Date.now(), { color: false })}\n`);
     });
     client.on('sent', (message) => {
       unacked.delete(message.id);
@@ -111,10 +119,14 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
       switch (command.kind) {
         case 'empty':
           return;
-        case 'say':
-          unacked.set(client.send(command.text, command.to).id, lineNumber);
+        case 'say': {
+          const channel = command.channel ?? options.channel;
+          const target: Conversation | undefined =
+            command.to !== undefined ? { kind: 'direct', with: command.to } : channel !== undefined ? { kind: 'channel', channel } : undefined;
+          unacked.set(client.send(command.text, target).id, lineNumber);
           if (unacked.size >= PAUSE_AT) lines.pause();
           return;
+        }
         case 'who': {
           const printList = (): void => void io.output.write(`${formatUserList(client.onlineUsers, client.name)}\n`);
           if (welcomed) printList();
@@ -133,9 +145,20 @@ export function runBatch(client: RelayClient, io: BatchIO): Promise<number> {
         case 'revoke':
         case 'disable':
         case 'enable':
-          // They ask for passwords or end the session: for a person at a terminal, not a script.
+        case 'join':
+        case 'leave':
+        case 'channels':
+        case 'create':
+        case 'topic':
+        case 'invite':
+        case 'members':
+          // They ask for passwords, end the session or change who is where: for a person at a terminal, not a script.
           refused++;
           report(`line ${lineNumber}: /${command.kind} works in interactive mode only: ${formatPreview(line)}`);
+          return;
+        case 'switch':
+          refused++;
+          report(`line ${lineNumber}: a line of only #channel switches in interactive mode; a script names its channel with --channel or "#channel text": ${formatPreview(line)}`);
           return;
         case 'invalid':
           refused++;

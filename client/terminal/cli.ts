@@ -53,6 +53,7 @@ async function chat(options: ChatOptions): Promise<number> {
     sessionFor: (name) => sessions.sessionFor(name),
     ...(password !== undefined ? { password } : {}),
     device: deviceLabel(),
+    protocol: 2,
   });
   client.on('welcome', (welcome) => {
     try {
@@ -61,7 +62,8 @@ async function chat(options: ChatOptions): Promise<number> {
       process.stderr.write(`relay-chat: could not save the session secret (${errorMessage(error)}); next time the name may be refused\n`);
     }
   });
-  if (options.batch) return runBatch(client, { input: process.stdin, output: process.stdout, errors: process.stderr });
+  const channel = options.channel !== undefined ? { channel: options.channel } : {};
+  if (options.batch) return runBatch(client, { input: process.stdin, output: process.stdout, errors: process.stderr }, channel);
   const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
   return runInteractive(client, {
     input: process.stdin,
@@ -69,6 +71,7 @@ async function chat(options: ChatOptions): Promise<number> {
     errors: process.stderr,
     terminal,
     style: { color: terminal && !process.env.NO_COLOR },
+    ...channel,
     forgetSession: (session) => {
       try {
         file.forget(session);

@@ -1,12 +1,26 @@
 /**
- * What a line typed or piped in means, the same in interactive and batch mode: a message to
- * everyone, `/msg NAME text`, or a command; `//` starts text that begins with `/`. A message
+ * What a line typed or piped in means, the same in interactive and batch mode: a message (to
+ * the conversation one is in, `#channel text` to a channel, `/msg NAME text` to a person), or a
+ * command; `//` starts text that begins with `/`, `##` text that begins with `#`. A message
  * over the length limit is refused here, before it is sent, so the line can still be fixed.
  */
-import { codePointLength, isValidName, LIMITS } from '../../protocol';
+import { codePointLength, isValidName, LIMITS, type Conversation } from '../../protocol';
+
+/** A channel as typed: `#name` (the `#` may be left out where only a channel can be meant). */
+const CHANNEL_WORD = /^#?([^\s#@]+)$/;
+/** `#name text` or `#name` alone at the start of a line; a `#` followed by a space or nothing is text. */
+const CHANNEL_LINE = /^#([^\s#]+)(?:\s(.*))?$/s;
 
 export type Command =
-  | { kind: 'say'; text: string; to?: string }
+  | { kind: 'say'; text: string; to?: string; channel?: string }
+  | { kind: 'switch'; conversation: Conversation }
+  | { kind: 'join'; channel: string }
+  | { kind: 'leave'; channel?: string }
+  | { kind: 'channels' }
+  | { kind: 'create'; channel: string; private: boolean; topic?: string }
+  | { kind: 'topic'; channel?: string; topic?: string }
+  | { kind: 'invite'; channel: string; name: string }
+  | { kind: 'members'; channel?: string }
   | { kind: 'who' }
   | { kind: 'help' }
   | { kind: 'quit' }
@@ -18,8 +32,17 @@ export type Command =
   | { kind: 'invalid'; message: string };
 
 export const COMMAND_HELP = [
-  'Type a message and press Enter to send it to everyone.',
+  'Type a message and press Enter to send it to the conversation you are in (the prompt shows it).',
+  '  #channel text    send to #channel without switching to it',
   '  /msg NAME text   send a private message to NAME',
+  '  /switch #channel, /switch @NAME, or #channel alone: talk there from now on',
+  '  /channels        browse the channels: members, topic, joined, unread',
+  '  /join #channel   join a public channel and switch to it',
+  '  /leave [#channel]  leave a channel (the one you are in when none is named)',
+  '  /create #channel [--private] [topic…]  create a channel and switch to it',
+  '  /topic [#channel] [text]  show or set the topic (the creator or an admin sets it)',
+  '  /invite #channel NAME  add NAME to a channel you are in (the way into a private one)',
+  '  /members [#channel]  list who is in a channel',
   '  /who             list who is online',
   '  /help            show this help',
   '  /quit            leave (Ctrl+D and Ctrl+C too)',
@@ -30,19 +53,47 @@ export const COMMAND_HELP = [
   'For admins (interactive only):',
   '  /disable NAME    disconnect NAME\'s devices and stop them signing in',
   '  /enable NAME     let a disabled NAME sign in again',
-  'Start a line with // to send text that begins with /.',
+  'Start a line with // to send text that begins with /, with ## for text that begins with #.',
 ].join('\n');
 
 const MSG_USAGE = 'usage: /msg NAME text';
 
 export function parseCommand(line: string): Command {
   if (line.trim() === '') return { kind: 'empty' };
-  if (line.startsWith('//')) return say(line.slice(1));
+  if (line.startsWith('//') || line.startsWith('##')) return say(line.slice(1));
+  const toChannel = CHANNEL_LINE.exec(line);
+  if (toChannel) {
+    const [, channel = '', text] = toChannel;
+    if (text === undefined || text.trim() === '') return { kind: 'switch', conversation: { kind: 'channel', channel } };
+    return say(text, { channel });
+  }
   if (!line.startsWith('/')) return say(line);
   const word = line.slice(1).split(/\s/, 1)[0] ?? '';
   switch (word.toLowerCase()) {
     case 'msg':
       return parseMsg(line);
+    case 'switch':
+      return parseSwitch(argumentsOf(line));
+    case 'join':
+      return withChannel(argumentsOf(line), 'usage: /join #channel', (channel) => ({ kind: 'join', channel }));
+    case 'leave': {
+      const rest = argumentsOf(line);
+      if (rest === '') return { kind: 'leave' };
+      return withChannel(rest, 'usage: /leave [#channel]', (channel) => ({ kind: 'leave', channel }));
+    }
+    case 'channels':
+      return { kind: 'channels' };
+    case 'create':
+      return parseCreate(argumentsOf(line));
+    case 'topic':
+      return parseTopic(argumentsOf(line));
+    case 'invite':
+      return parseInvite(argumentsOf(line));
+    case 'members': {
+      const rest = argumentsOf(line);
+      if (rest === '') return { kind: 'members' };
+      return withChannel(rest, 'usage: /members [#channel]', (channel) => ({ kind: 'members', channel }));
+    }
     case 'who':
       return { kind: 'who' };
     case 'help':
@@ -99,7 +150,70 @@ function parseMsg(line: string): Command {
   return say(text, to);
 }
 
-function say(text: string, to?: string): Command {
+/** What follows the command word, trimmed. */
+function argumentsOf(line: string): string {
+  return line.replace(/^\/\S*/, '').trim();
+}
+
+/** The first word and the rest (kept as typed after the single space that ends the word). */
+function firstWord(text: string): [string, string | undefined] {
+  const match = /^(\S+)(?:\s(.*))?$/s.exec(text);
+  return match ? [match[1] ?? '', match[2]] : ['', undefined];
+}
+
+function withChannel(word: string, usage: string, make: (channel: string) => Command): Command {
+  const match = CHANNEL_WORD.exec(word);
+  return match ? make(match[1] ?? '') : { kind: 'invalid', message: usage };
+}
+
+const SWITCH_USAGE = 'usage: /switch #channel or /switch @NAME';
+
+/** `/switch #build` or `/switch @bob`. */
+function parseSwitch(rest: string): Command {
+  if (rest.startsWith('@')) {
+    const name = rest.slice(1);
+    if (!isValidName(name)) return { kind: 'invalid', message: `${SWITCH_USAGE} (a name is 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-" and ".")` };
+    return { kind: 'switch', conversation: { kind: 'direct', with: name } };
+  }
+  return withChannel(rest, SWITCH_USAGE, (channel) => ({ kind: 'switch', conversation: { kind: 'channel', channel } }));
+}
+
+const CREATE_USAGE = 'usage: /create #channel [--private] [topic…]';
+
+/** `/create #ops --private pager duty`. */
+function parseCreate(rest: string): Command {
+  const [word, afterName] = firstWord(rest);
+  const match = CHANNEL_WORD.exec(word);
+  if (!match) return { kind: 'invalid', message: CREATE_USAGE };
+  let topic = afterName?.trim() ?? '';
+  const isPrivate = /^--private(\s|$)/.test(topic);
+  if (isPrivate) topic = topic.slice('--private'.length).trim();
+  return { kind: 'create', channel: match[1] ?? '', private: isPrivate, ...(topic !== '' ? { topic } : {}) };
+}
+
+/** `/topic`, `/topic #build`, `/topic new words`, `/topic #build new words`. */
+function parseTopic(rest: string): Command {
+  if (rest === '') return { kind: 'topic' };
+  if (!rest.startsWith('#')) return { kind: 'topic', topic: rest };
+  const [word, text] = firstWord(rest);
+  const match = CHANNEL_WORD.exec(word);
+  if (!match) return { kind: 'invalid', message: 'usage: /topic [#channel] [text]' };
+  const topic = text?.trim() ?? '';
+  return { kind: 'topic', channel: match[1] ?? '', ...(topic !== '' ? { topic } : {}) };
+}
+
+const INVITE_USAGE = 'usage: /invite #channel NAME';
+
+function parseInvite(rest: string): Command {
+  const words = rest.split(/\s+/);
+  const channel = CHANNEL_WORD.exec(words[0] ?? '');
+  if (words.length !== 2 || !channel) return { kind: 'invalid', message: INVITE_USAGE };
+  const name = words[1] ?? '';
+  if (!isValidName(name)) return { kind: 'invalid', message: `${INVITE_USAGE} ("${name}" is not a name)` };
+  return { kind: 'invite', channel: channel[1] ?? '', name };
+}
+
+function say(text: string, to?: string | { channel: string }): Command {
   const length = codePointLength(text);
   if (length > LIMITS.textMaxCodePoints) {
     return {
@@ -107,5 +221,6 @@ function say(text: string, to?: string): Command {
       message: `the message is ${length} characters long; the limit is ${LIMITS.textMaxCodePoints}, so it was not sent`,
     };
   }
-  return { kind: 'say', text, ...(to !== undefined ? { to } : {}) };
+  const target = to === undefined ? {} : typeof to === 'string' ? { to } : to;
+  return { kind: 'say', text, ...target };
 }

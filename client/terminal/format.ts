@@ -3,7 +3,8 @@
  * `[12:03] alice → you: hi`, `* bob joined`. Everything that came over the wire is stripped of
  * control characters first, so another user cannot move the cursor or recolour the terminal.
  */
-import { LIMITS, nameKey } from '../../protocol';
+import { conversationLabel, conversationOfMessage, LIMITS, nameKey, type ChannelEvent, type ChannelInfo, type ChatMessage, type Conversation } from '../../protocol';
+import { mentionsMe } from '../mentions';
 import { formatTime } from '../message-time';
 import { sanitize, truncate, untrustedLine } from '../untrusted-text';
 
@@ -18,8 +19,12 @@ export interface Style {
 export interface MessageView {
   from: string;
   to?: string;
+  /** The channel of a channel message, shown before the sender. */
+  channel?: string;
   text: string;
   ts: number;
+  /** Whether it mentions the reader: marked `!`, and bold when styled. */
+  mentioned?: boolean;
 }
 
 export interface DeviceView {
@@ -36,6 +41,7 @@ const DIM = '2';
 const BOLD = '1';
 const RED = '31';
 const MAGENTA = '35';
+const REVERSE = '7';
 /** Colours a sender's name can get; red is left for errors. */
 const NAME_COLORS = ['32', '33', '34', '36', '92', '93', '94', '96'];
 
@@ -60,22 +66,112 @@ function person(name: string, me: string, style: Style): { plain: string; styled
   return { plain: clean, styled: paint(style, `${BOLD};${nameColor(clean)}`, clean) };
 }
 
+/** How a message from the server is shown to `me`: with its channel (a v1 server's group message is #general's), and whether it mentions them. */
+export function messageView(message: Pick<ChatMessage, 'from' | 'to' | 'channel' | 'text' | 'ts' | 'mentions'>, me: string): MessageView {
+  const conversation = conversationOfMessage(message, me);
+  return {
+    from: message.from,
+    ...(message.to !== undefined ? { to: message.to } : {}),
+    ...(conversation.kind === 'channel' ? { channel: conversation.channel } : {}),
+    text: message.text,
+    ts: message.ts,
+    mentioned: mentionsMe(message, me),
+  };
+}
+
+/** A channel's name as shown: `#build`, cleaned and bounded whatever a server sends. */
+export function channelLabel(name: string): string {
+  return `#${untrustedLine(name, LIMITS.channelNameMaxLength + 1)}`;
+}
+
+/** `#build` or `@bob`, cleaned and bounded. */
+export function formatConversation(conversation: Conversation): string {
+  return conversation.kind === 'channel' ? channelLabel(conversation.channel) : untrustedLine(conversationLabel(conversation), LIMITS.nameMaxLength + 1);
+}
+
 /**
- * `[12:03] alice: hi` for the group, `[12:03] alice → you: hi` and `[12:03] you → bob: hi` for
- * private messages. Lines after the first are indented to where the text starts.
+ * `[12:03] #general alice: hi` for a channel, `[12:03] alice → you: hi` and
+ * `[12:03] you → bob: hi` for private messages; `[12:03] ! #build alice: @you look` when it
+ * mentions the reader. Lines after the first are indented to where the text starts.
  */
 export function formatMessage(message: MessageView, me: string, now: number, style: Style): string {
   const time = `[${formatTime(message.ts, now)}]`;
+  const marker = message.mentioned ? '! ' : '';
+  const channel = message.channel === undefined ? '' : `${channelLabel(message.channel)} `;
   const from = person(message.from, me, style);
   const to = message.to === undefined ? undefined : person(message.to, me, style);
   const arrow = to ? ` → ${to.plain}` : '';
-  const plainPrefix = `${time} ${from.plain}${arrow}: `;
+  const plainPrefix = `${time} ${marker}${channel}${from.plain}${arrow}: `;
   const styledArrow = to ? paint(style, MAGENTA, ' → ') + to.styled : '';
-  const styledPrefix = `${paint(style, DIM, time)} ${from.styled}${styledArrow}: `;
+  const styledMarker = message.mentioned ? `${paint(style, `${BOLD};${REVERSE}`, '!')} ` : '';
+  const styledPrefix = `${paint(style, DIM, time)} ${styledMarker}${channel === '' ? '' : paint(style, MAGENTA, channel)}${from.styled}${styledArrow}: `;
   const indent = ' '.repeat(plainPrefix.length);
   // No longer than the protocol allows, whatever a server sends.
-  const [first, ...rest] = sanitize(truncate(message.text, LIMITS.textMaxCodePoints)).split('\n');
+  const lines = sanitize(truncate(message.text, LIMITS.textMaxCodePoints)).split('\n');
+  const [first, ...rest] = message.mentioned ? lines.map((line) => paint(style, BOLD, line)) : lines;
   return [styledPrefix + first, ...rest.map((line) => indent + line)].join('\n');
+}
+
+/** `2 unread, 1 mention`, or '' when there is nothing. */
+export function formatCounts(counts: { unread: number; mentions: number } | undefined): string {
+  if (!counts || (counts.unread === 0 && counts.mentions === 0)) return '';
+  const mentions = counts.mentions === 0 ? '' : `, ${counts.mentions} mention${counts.mentions === 1 ? '' : 's'}`;
+  return `${counts.unread} unread${mentions}`;
+}
+
+/** `unread elsewhere: #ops 2 unread, 1 mention; @bob 1 unread`, or undefined when nothing is unread. */
+export function formatUnreadElsewhere(entries: ReadonlyArray<{ conversation: Conversation; unread: number; mentions: number }>): string | undefined {
+  const parts = entries.filter((entry) => formatCounts(entry) !== '').map((entry) => `${formatConversation(entry.conversation)} ${formatCounts(entry)}`);
+  return parts.length === 0 ? undefined : `unread elsewhere: ${parts.join('; ')}`;
+}
+
+/** `/channels`: one line each, `*` marking those joined, with members, unread and topic. */
+export function formatChannelList(
+  channels: ReadonlyArray<ChannelInfo & { joined: boolean }>,
+  countsOf: (channel: string) => { unread: number; mentions: number } | undefined,
+): string {
+  if (channels.length === 0) return 'no channels to browse';
+  const lines = channels.map((channel) => {
+    const facts = [
+      `${channel.members} member${channel.members === 1 ? '' : 's'}`,
+      ...(channel.private ? ['private'] : []),
+      channel.joined ? 'joined' : 'not joined',
+      ...(channel.joined && formatCounts(countsOf(channel.name)) !== '' ? [formatCounts(countsOf(channel.name))] : []),
+    ];
+    const topic = channel.topic === '' ? '' : `: ${untrustedLine(channel.topic, LIMITS.topicMaxLength)}`;
+    return `  ${channel.joined ? '*' : ' '} ${channelLabel(channel.name)} (${facts.join(', ')})${topic}`;
+  });
+  return [`${channels.length} channel${channels.length === 1 ? '' : 's'} (* joined; /join #channel to join one):`, ...lines].join('\n');
+}
+
+/** `#ops: 2 members: alice (you), bob` */
+export function formatMembers(channel: string, members: readonly string[], me: string): string {
+  const names = sortedNames(members, me);
+  return `${channelLabel(channel)}: ${names.length} member${names.length === 1 ? '' : 's'}: ${names.join(', ')}`;
+}
+
+/** What a channel event says, from the reader's side: `bob joined #build`, `you set the topic of #ops: …`. */
+export function formatChannelEvent(event: ChannelEvent, me: string): string {
+  const who = (name: string | undefined): string => (name === undefined ? 'someone' : isMe(name, me) ? 'you' : untrustedLine(name));
+  const channel = channelLabel(event.channel.name);
+  switch (event.event) {
+    case 'created':
+      return `${who(event.by)} created ${channel}${event.channel.private ? ' (private)' : ''}`;
+    case 'joined':
+      return event.by !== undefined && event.name !== undefined && nameKey(event.by) !== nameKey(event.name)
+        ? `${who(event.by)} added ${who(event.name)} to ${channel}`
+        : `${who(event.name)} joined ${channel}`;
+    case 'left':
+      return `${who(event.name)} left ${channel}`;
+    case 'topic':
+      return event.channel.topic === ''
+        ? `${who(event.by)} cleared the topic of ${channel}`
+        : `${who(event.by)} set the topic of ${channel}: ${untrustedLine(event.channel.topic, LIMITS.topicMaxLength)}`;
+    case 'renamed':
+      return `${who(event.by)} renamed ${event.previous === undefined ? 'a channel' : channelLabel(event.previous)} to ${channel}`;
+    case 'archived':
+      return `${who(event.by)} archived ${channel}: it is read-only now`;
+  }
 }
 
 /** `* bob joined` / `* bob left` */
@@ -95,10 +191,15 @@ export function formatError(text: string, style: Style): string {
 
 /** `3 online: alice (you), bob, carol`, sorted, self marked. */
 export function formatUserList(users: Iterable<string>, me: string): string {
-  const names = [...users]
+  const names = sortedNames(users, me);
+  return `${names.length} online: ${names.join(', ')}`;
+}
+
+/** Cleaned, sorted, self marked `(you)`. */
+function sortedNames(users: Iterable<string>, me: string): string[] {
+  return [...users]
     .map((name) => (isMe(name, me) ? `${untrustedLine(name)} (you)` : untrustedLine(name)))
     .sort((a, b) => a.localeCompare(b, 'en', { sensitivity: 'base' }));
-  return `${names.length} online: ${names.join(', ')}`;
 }
 
 /** `2s`, `0.5s`, `30s`: how long until the next reconnect attempt. */

@@ -4,15 +4,19 @@
  * prompt with the half-typed text and cursor where they were, so typing is never garbled.
  */
 import readline from 'node:readline';
+import { GENERAL, isValidChannelName, sameConversation, type Conversation } from '../../protocol';
 import type { OutgoingMessage, RelayClient } from '../relay-client';
-import { untrustedLine } from '../untrusted-text';
 import { changePassword, revoke, setDisabled, showDevices, type AccountCommandContext } from './account-commands';
-import { COMMAND_HELP, parseCommand } from './commands';
+import { browse, create, invite, isIn, join, leave, members, switchTo, topic, unreadConversations, type ChannelCommandContext } from './channel-commands';
+import { COMMAND_HELP, parseCommand, type Command } from './commands';
+import { describe } from './describe-error';
 import { EXIT } from './exit-codes';
 import { PromptCancelled, readMasked, type TerminalInput } from './masked-prompt';
 import { MAX_PASSWORD_TRIES, passwordMayHelp, passwordPrompt } from './password-sign-in';
 import {
+  formatChannelEvent,
   formatConnectionProblem,
+  formatConversation,
   formatError,
   formatMessage,
   formatNameRefused,
@@ -21,7 +25,9 @@ import {
   formatPresence,
   formatPreview,
   formatServerError,
+  formatUnreadElsewhere,
   formatUserList,
+  messageView,
   type Style,
 } from './format';
 
@@ -34,10 +40,14 @@ export interface InteractiveIO {
   style: Style;
   /** Deletes this device's saved token once it is signed out (by /revoke), as it will never work again. */
   forgetSession?: (session: string) => void;
+  /** The channel to start in (`--channel`) instead of #general, if the user is in it. */
+  channel?: string;
 }
 
 /** On /quit, messages still on their way get this long to be acknowledged. */
 const QUIT_GRACE_MS = 3000;
+/** What arrives in the conversation one is in is read once it has been on the screen this long (one `read` for a burst). */
+const MARK_READ_AFTER_MS = 500;
 
 export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<number> {
   return new Promise((resolve) => {
@@ -69,6 +79,9 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     /** This device's token, kept as it is issued: a device signed out by /revoke all no longer has it afterwards. */
     let session: string | undefined;
     client.on('session', (issued) => (session = issued));
+    /** Where plain lines go, shown by the prompt. */
+    let current: Conversation = io.channel === undefined ? GENERAL : { kind: 'channel', channel: io.channel };
+    let markReadTimer: ReturnType<typeof setTimeout> | undefined;
 
     function openPrompt(): readline.Interface {
       const opened = readline.createInterface({ input: io.input, output: io.output, terminal: io.terminal, prompt: '> ', history });
@@ -119,8 +132,21 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     /** Own messages are shown once the server has stored them, with its time and spelling of names. */
     const showSent = (message: OutgoingMessage): void => {
       const to = message.to === undefined ? undefined : client.spellingOf(message.to);
-      const view = { from: client.name, text: message.text, ts: message.ts ?? Date.now(), ...(to !== undefined ? { to } : {}) };
-      show(formatMessage(view, client.name, Date.now(), style));
+      const view = { from: client.name, channel: message.channel, text: message.text, ts: message.ts ?? Date.now(), ...(to !== undefined ? { to } : {}) };
+      show(formatMessage(messageView(view, client.name), client.name, Date.now(), style));
+    };
+    const setPrompt = (): void => {
+      prompt.setPrompt(`${formatConversation(current)}> `);
+      redraw();
+    };
+    /** The conversation one is in has been seen up to the newest message: the user's other devices clear its badge. */
+    const markCurrentRead = (): void => {
+      clearTimeout(markReadTimer);
+      markReadTimer = undefined;
+      const seq = client.lastSeq;
+      const counts = client.readCounts(current);
+      if (seq === undefined || !counts || (counts.unread === 0 && counts.mentions === 0) || client.state !== 'online') return;
+      client.markRead(current, seq).catch((error: unknown) => showError(`could not mark ${formatConversation(current)} read ${describe(error)}`));
     };
 
     /**
@@ -165,6 +191,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       if (client.pending.length > 0) showError(`${client.pending.length} message(s) were not delivered`);
       // Leave the terminal with the transcript only, so the shell prompt starts on a clean line.
       if (io.terminal && !held) erasePrompt();
+      clearTimeout(markReadTimer);
       promptClosed = true;
       prompt.close();
       hiddenQuestion?.abort();
@@ -190,6 +217,17 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       if (!leaving) client.signIn(password);
     };
 
+    const channelContext: ChannelCommandContext = {
+      client,
+      current: () => current,
+      setCurrent: (conversation) => {
+        current = conversation;
+        setPrompt();
+        markCurrentRead();
+      },
+      notice: showNotice,
+      problem: showError,
+    };
     const accountContext: AccountCommandContext = {
       client,
       askHidden,
@@ -222,7 +260,12 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       }
     });
     client.on('welcome', (welcome, info) => {
-      prompt.setPrompt(`${untrustedLine(client.name)}> `);
+      // A channel one is not in (given with --channel, or left or archived while offline) is no place to talk.
+      if (current.kind === 'channel' && !isIn(client, current.channel)) {
+        showError(`you are not in ${formatConversation(current)}: talking in #general`);
+        current = GENERAL;
+      }
+      setPrompt();
       passwordTries = 0;
       if (!everWelcomed) {
         show(
@@ -231,6 +274,8 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
             style,
           ),
         );
+        const unread = formatUnreadElsewhere(unreadConversations(client).filter((entry) => !sameConversation(entry.conversation, current)));
+        if (unread !== undefined) showNotice(unread);
       }
       if (welcome.gap) {
         show(formatNotice('more messages arrived while offline than can be replayed; only the newest are shown', style));
@@ -255,7 +300,20 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
         catchingUp = false;
         show(formatNotice('while you were away:', style));
       }
-      show(formatMessage(message, client.name, Date.now(), style));
+      show(formatMessage(messageView(message, client.name), client.name, Date.now(), style));
+    });
+    client.on('conversations', () => {
+      if (markReadTimer === undefined && (client.readCounts(current)?.unread ?? 0) > 0) markReadTimer = setTimeout(markCurrentRead, MARK_READ_AFTER_MS);
+    });
+    client.on('channel', (event) => {
+      show(formatNotice(formatChannelEvent(event, client.name), style));
+      if (current.kind !== 'channel') return;
+      if (event.event === 'renamed' && event.previous === current.channel) {
+        current = { kind: 'channel', channel: event.channel.name };
+        setPrompt();
+      } else if (event.channel.name === current.channel && !isIn(client, current.channel)) {
+        switchTo(channelContext, GENERAL);
+      }
     });
     client.on('presence', (name, online) => show(formatPresence(name, online, style)));
     client.on('sent', showSent);
@@ -272,7 +330,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
           redraw();
           return;
         case 'say': {
-          const message = client.send(command.text, command.to);
+          const message = client.send(command.text, targetOf(command, current));
           // Queued while offline (not merely paced, nor refused at once): say so now, show it when it is stored.
           if (client.state !== 'online' && message.status === 'queued') {
             show(formatNotice(`not connected: ${formatPreview(message.text)} is queued and shows here once it is sent`, style));
@@ -298,6 +356,22 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
         case 'disable':
         case 'enable':
           return run(setDisabled(accountContext, command.name, command.kind === 'disable'));
+        case 'switch':
+          return switchTo(channelContext, command.conversation);
+        case 'join':
+          return run(join(channelContext, command.channel));
+        case 'leave':
+          return run(leave(channelContext, command.channel));
+        case 'channels':
+          return run(browse(channelContext));
+        case 'create':
+          return run(create(channelContext, command.channel, { private: command.private, ...(command.topic !== undefined ? { topic: command.topic } : {}) }));
+        case 'topic':
+          return run(topic(channelContext, command.channel, command.topic));
+        case 'invite':
+          return run(invite(channelContext, command.channel, command.name));
+        case 'members':
+          return run(members(channelContext, command.channel));
         case 'invalid':
           showError(command.message);
           giveBack(line);
@@ -305,7 +379,7 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
       }
     }
     io.input.on('keypress', () => {
-      if (!leaving && !held) sendTyping(client, prompt.line);
+      if (!leaving && !held) sendTyping(client, prompt.line, current);
     });
 
     show(formatNotice(`connecting to ${client.url} as ${client.name}…`, style));
@@ -322,10 +396,20 @@ function eraseEchoedLine(output: NodeJS.WritableStream & { columns?: number }, l
   readline.clearScreenDown(output);
 }
 
-/** What is being typed tells the others: a message to the group, or a /msg to someone. */
-function sendTyping(client: RelayClient, line: string): void {
+/** Where a line's message goes: the person of /msg, the channel of `#c text`, else the conversation one is in. */
+function targetOf(command: Extract<Command, { kind: 'say' }>, current: Conversation): Conversation {
+  if (command.to !== undefined) return { kind: 'direct', with: command.to };
+  if (command.channel !== undefined) return { kind: 'channel', channel: command.channel };
+  return current;
+}
+
+/** What is being typed tells the others where it goes; a channel no channel can be named is not told. */
+function sendTyping(client: RelayClient, line: string, current: Conversation): void {
   const command = parseCommand(line);
-  if (command.kind === 'say') client.sendTyping(command.to);
+  if (command.kind !== 'say') return;
+  const target = targetOf(command, current);
+  if (target.kind === 'channel' && !isValidChannelName(target.channel)) return;
+  client.sendTyping(target);
 }
 
 /** Until every pending message is answered, the connection drops, or the time is up. */

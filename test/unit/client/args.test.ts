@@ -89,4 +89,20 @@ describe('client: terminal command line', () => {
     assert.match(USAGE, /relay-chat login .*--invite CODE\|LINK/);
     assert.match(USAGE, /relay-chat logout /);
   });
+
+  it('takes --channel (or RELAY_CHAT_CHANNEL), with or without the #, and refuses a name no channel can have', () => {
+    const chat = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+      const parsed = parseTerminalArgs(argv, env, onTerminal);
+      return parsed.command === 'chat' ? parsed.options.channel : 'not chat';
+    };
+    assert.equal(chat(['--batch', '--channel', 'build']), 'build');
+    assert.equal(chat(['--batch', '--channel=#build']), 'build');
+    assert.equal(chat(['--batch'], { RELAY_CHAT_CHANNEL: '#ops' }), 'ops');
+    assert.equal(chat(['--batch', '--channel', 'build'], { RELAY_CHAT_CHANNEL: 'ops' }), 'build');
+    assert.equal(chat([]), undefined);
+    for (const bad of ['Build', 'two words', '#', 'x'.repeat(33)]) {
+      assert.throws(() => parseTerminalArgs(['--channel', bad], {}, onTerminal), /cannot be a channel: a channel name is 1 to 32 lower-case letters/, bad);
+    }
+    assert.match(USAGE, /--channel NAME[\s\S]*RELAY_CHAT_CHANNEL/);
+  });
 });

@@ -56,4 +56,47 @@ describe('client: terminal commands', () => {
     }
     assert.match(COMMAND_HELP, /\/disable NAME[\s\S]*\/enable NAME/);
   });
+
+  it('reads #channel text as a post to that channel, #channel alone as a switch, and ## as text starting with #', () => {
+    assert.deepEqual(parseCommand('#build  is green'), { kind: 'say', channel: 'build', text: ' is green' });
+    assert.deepEqual(parseCommand('#build'), { kind: 'switch', conversation: { kind: 'channel', channel: 'build' } });
+    assert.deepEqual(parseCommand('#build   '), { kind: 'switch', conversation: { kind: 'channel', channel: 'build' } });
+    assert.deepEqual(parseCommand('##1 priority'), { kind: 'say', text: '#1 priority' });
+    assert.deepEqual(parseCommand('# heading'), { kind: 'say', text: '# heading' });
+    assert.deepEqual(parseCommand('see #build'), { kind: 'say', text: 'see #build' });
+    assert.equal(parseCommand(`#build ${'y'.repeat(4001)}`).kind, 'invalid');
+  });
+
+  it('knows the channel commands, with or without the # where only a channel can be meant', () => {
+    assert.deepEqual(parseCommand('/join #ops'), { kind: 'join', channel: 'ops' });
+    assert.deepEqual(parseCommand('/JOIN ops'), { kind: 'join', channel: 'ops' });
+    assert.deepEqual(parseCommand('/leave'), { kind: 'leave' });
+    assert.deepEqual(parseCommand('/leave #ops'), { kind: 'leave', channel: 'ops' });
+    assert.deepEqual(parseCommand('/channels'), { kind: 'channels' });
+    assert.deepEqual(parseCommand('/create #ops'), { kind: 'create', channel: 'ops', private: false });
+    assert.deepEqual(parseCommand('/create #ops --private pager  duty'), { kind: 'create', channel: 'ops', private: true, topic: 'pager  duty' });
+    assert.deepEqual(parseCommand('/create #ops all about --private'), { kind: 'create', channel: 'ops', private: false, topic: 'all about --private' });
+    assert.deepEqual(parseCommand('/topic'), { kind: 'topic' });
+    assert.deepEqual(parseCommand('/topic #ops'), { kind: 'topic', channel: 'ops' });
+    assert.deepEqual(parseCommand('/topic #ops on call'), { kind: 'topic', channel: 'ops', topic: 'on call' });
+    assert.deepEqual(parseCommand('/topic on call'), { kind: 'topic', topic: 'on call' });
+    assert.deepEqual(parseCommand('/invite #ops bob'), { kind: 'invite', channel: 'ops', name: 'bob' });
+    assert.deepEqual(parseCommand('/members'), { kind: 'members' });
+    assert.deepEqual(parseCommand('/members #ops'), { kind: 'members', channel: 'ops' });
+    assert.deepEqual(parseCommand('/switch @Bob'), { kind: 'switch', conversation: { kind: 'direct', with: 'Bob' } });
+    assert.deepEqual(parseCommand('/switch #ops'), { kind: 'switch', conversation: { kind: 'channel', channel: 'ops' } });
+    for (const [bad, usage] of [
+      ['/join', /^usage: \/join #channel/],
+      ['/join #a #b', /^usage: \/join #channel/],
+      ['/invite #ops', /^usage: \/invite #channel NAME/],
+      ['/invite #ops b@d', /"b@d" is not a name/],
+      ['/switch', /^usage: \/switch/],
+      ['/switch @no/name', /^usage: \/switch/],
+      ['/create', /^usage: \/create #channel/],
+    ] as const) {
+      const command = parseCommand(bad);
+      assert.match(command.kind === 'invalid' ? command.message : `not refused: ${command.kind}`, usage, bad);
+    }
+    assert.match(COMMAND_HELP, /#channel text[\s\S]*\/switch[\s\S]*\/channels[\s\S]*\/join[\s\S]*\/leave[\s\S]*\/create[\s\S]*\/topic[\s\S]*\/invite[\s\S]*\/members[\s\S]*##/);
+  });
 });

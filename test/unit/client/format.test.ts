@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import {
+  formatChannelEvent,
+  formatChannelList,
   formatConnectionProblem,
+  formatMembers,
+  formatUnreadElsewhere,
+  messageView,
   formatDelay,
   formatDeviceList,
   formatError,
@@ -126,5 +131,59 @@ describe('client: terminal formatting', () => {
     );
     assert.match(day, /^\d{4}-\d\d-\d\d 12:03$/);
     assert.equal(formatDeviceList('dana', devices.slice(0, 1), NOW).split('\n')[0], '1 device signed in as dana:');
+  });
+
+  it('shows each message\'s channel, #general for a v1 server\'s group message, and marks mentions of the reader', () => {
+    const at = { ts: AT_12_03 };
+    assert.equal(formatMessage(messageView({ from: 'alice', channel: 'build', text: 'green', ...at }, 'bob'), 'bob', NOW, plain), '[12:03] #build alice: green');
+    assert.equal(formatMessage(messageView({ from: 'alice', text: 'hi', ...at }, 'bob'), 'bob', NOW, plain), '[12:03] #general alice: hi');
+    assert.equal(formatMessage(messageView({ from: 'alice', to: 'bob', text: 'psst', ...at }, 'bob'), 'bob', NOW, plain), '[12:03] alice → you: psst');
+    const mention = messageView({ from: 'alice', channel: 'ops', text: '@Bob look\nhere', mentions: ['bob'], ...at }, 'BOB');
+    assert.equal(formatMessage(mention, 'bob', NOW, plain), `[12:03] ! #ops alice: @Bob look\n${' '.repeat('[12:03] ! #ops alice: '.length)}here`);
+    for (const everyone of ['@here', '@channel']) {
+      assert.equal(messageView({ from: 'alice', channel: 'ops', text: 'all', mentions: [everyone], ...at }, 'bob').mentioned, true);
+    }
+    assert.equal(messageView({ from: 'alice', channel: 'ops', text: '@carol', mentions: ['carol'], ...at }, 'bob').mentioned, false);
+    const styled = formatMessage(mention, 'bob', NOW, { color: true });
+    assert.match(styled, /\x1b\[1;7m!\x1b\[0m/, 'the marker stands out');
+    assert.match(styled, /\x1b\[1m@Bob look\x1b\[0m/, 'the text is bold');
+    assert.equal(sanitize(formatMessage({ from: 'a', channel: 'x\x1b[2Jy', text: 't', ts: AT_12_03 }, 'b', NOW, plain)), '[12:03] #x\uFFFD[2Jy a: t');
+  });
+
+  it('lists channels with members, joined and unread, and unread conversations elsewhere', () => {
+    const channel = (name: string, joined: boolean, topic = '', isPrivate = false) => ({ name, topic, private: isPrivate, members: name === 'ops' ? 1 : 3, joined });
+    const list = formatChannelList([channel('general', true), channel('ops', true, 'pager', true), channel('random', false, 'cats\x1b[2J')], (name) =>
+      name === 'ops' ? { unread: 2, mentions: 1 } : { unread: 0, mentions: 0 },
+    );
+    assert.equal(
+      list,
+      [
+        '3 channels (* joined; /join #channel to join one):',
+        '  * #general (3 members, joined)',
+        '  * #ops (1 member, private, joined, 2 unread, 1 mention): pager',
+        '    #random (3 members, not joined): cats\uFFFD[2J',
+      ].join('\n'),
+    );
+    assert.equal(
+      formatUnreadElsewhere([
+        { conversation: { kind: 'channel', channel: 'ops' }, unread: 2, mentions: 2 },
+        { conversation: { kind: 'direct', with: 'bob' }, unread: 1, mentions: 0 },
+        { conversation: { kind: 'channel', channel: 'quiet' }, unread: 0, mentions: 0 },
+      ]),
+      'unread elsewhere: #ops 2 unread, 2 mentions; @bob 1 unread',
+    );
+    assert.equal(formatUnreadElsewhere([]), undefined);
+    assert.equal(formatMembers('ops', ['bob', 'Alice'], 'bob'), '#ops: 2 members: Alice, bob (you)');
+  });
+
+  it('says what a channel event means from the reader\'s side', () => {
+    const info = { name: 'ops', topic: 'pager', private: true, members: 2 };
+    assert.equal(formatChannelEvent({ type: 'channel', event: 'created', channel: info, name: 'bob', by: 'bob' }, 'bob'), 'you created #ops (private)');
+    assert.equal(formatChannelEvent({ type: 'channel', event: 'joined', channel: info, name: 'carol', by: 'bob' }, 'carol'), 'bob added you to #ops');
+    assert.equal(formatChannelEvent({ type: 'channel', event: 'joined', channel: info, name: 'carol', by: 'carol' }, 'bob'), 'carol joined #ops');
+    assert.equal(formatChannelEvent({ type: 'channel', event: 'left', channel: info, name: 'carol', by: 'carol' }, 'bob'), 'carol left #ops');
+    assert.equal(formatChannelEvent({ type: 'channel', event: 'topic', channel: info, by: 'bob' }, 'carol'), 'bob set the topic of #ops: pager');
+    assert.equal(formatChannelEvent({ type: 'channel', event: 'renamed', channel: info, previous: 'oncall', by: 'bob' }, 'carol'), 'bob renamed #oncall to #ops');
+    assert.equal(formatChannelEvent({ type: 'channel', event: 'archived', channel: info, by: 'bob' }, 'carol'), 'bob archived #ops: it is read-only now');
   });
 });

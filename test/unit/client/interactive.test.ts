@@ -1,33 +1,12 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RelayClient } from '../../../client/relay-client';
-import { runInteractive } from '../../../client/terminal/interactive';
 import { openSqliteBackend, type RelayServer } from '../../../server';
 import { PasswordHasher } from '../../../server/identity/passwords';
 import { startTestServer } from '../../support/server';
+import { onTerminal } from './fake-terminal';
 import { makeClient, nextEvent, online, SocketControl, until } from './helpers';
-
-/** The interactive client on a fake terminal: keys go in, the screen (without cursor moves) comes out. */
-function onTerminal(
-  client: RelayClient,
-  forgetSession?: (session: string) => void,
-): { type: (keys: string) => void; screen: () => string; raw: () => string; exited: Promise<number> } {
-  const input = new PassThrough();
-  const output = Object.assign(new PassThrough(), { columns: 100_000 });
-  const errors = new PassThrough();
-  let written = '';
-  output.on('data', (chunk: Buffer) => (written += chunk.toString()));
-  errors.on('data', (chunk: Buffer) => (written += chunk.toString()));
-  const exited = runInteractive(client, { input, output, errors, terminal: true, style: { color: false }, ...(forgetSession ? { forgetSession } : {}) });
-  return {
-    type: (keys) => input.write(keys),
-    screen: () => written.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''),
-    raw: () => written,
-    exited,
-  };
-}
 
 describe('client: interactive terminal client', function () {
   this.timeout(15_000);
@@ -54,7 +33,7 @@ describe('client: interactive terminal client', function () {
     term.type('/msg nobody hi\r');
     await until(() => term.screen().includes('not sent (UNKNOWN_USER)'), 'the refusal is shown');
     term.type('hello all\r');
-    await until(() => /\[\d\d:\d\d\] you: hello all/.test(term.screen()), 'the stored message is shown');
+    await until(() => /\[\d\d:\d\d\] #general you: hello all/.test(term.screen()), 'the stored message is shown');
     assert.doesNotMatch(term.screen(), /you → nobody/);
     term.type('/quit\r');
     assert.equal(await term.exited, 0);
@@ -308,8 +287,8 @@ describe('client: interactive terminal client against a fake server', () => {
     await until(() => term.screen().includes('fresh'), 'the history is shown');
     const day = new Date(earlier);
     const date = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
-    assert.match(term.screen(), new RegExp(`\\[${date} 14:05\\] bob: old news`));
-    assert.match(term.screen(), /\[00:01\] bob: fresh/);
+    assert.match(term.screen(), new RegExp(`\\[${date} 14:05\\] #general bob: old news`));
+    assert.match(term.screen(), /\[00:01\] #general bob: fresh/);
     term.type('/quit\r');
     await term.exited;
   });

@@ -60,7 +60,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     await until(() => bob.output.stdout.split('\n').length >= 3, 'bob has printed two messages');
     const lines = bob.output.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 2, bob.output.stdout);
-    assert.match(lines[0]!, /^\[\d\d:\d\d\] alice: hello everyone$/);
+    assert.match(lines[0]!, /^\[\d\d:\d\d\] #general alice: hello everyone$/);
     assert.match(lines[1]!, /^\[\d\d:\d\d\] alice → you: just for you$/);
 
     bob.child.stdin.end();
@@ -95,7 +95,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
       const marker = watching.send('marker');
       await nextEvent(watching, 'sent', (m) => m.id === marker.id);
       await until(() => bob.output.stdout.includes('marker'), 'bob has the marker');
-      assert.match(bob.output.stdout, /^\[\d\d:\d\d\] watcher: while you were away\n\[\d\d:\d\d\] watcher: marker\n$/);
+      assert.match(bob.output.stdout, /^\[\d\d:\d\d\] #general watcher: while you were away\n\[\d\d:\d\d\] #general watcher: marker\n$/);
       bob.child.stdin.end();
       assert.equal(await bob.exited, 0);
     } finally {
@@ -208,7 +208,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
       assert.equal(await cli.exited, 0, cli.output.stderr);
       const { stdout, stderr } = cli.output;
       assert.doesNotMatch(stdout + stderr, /[\x00-\x09\x0b-\x1f]/);
-      assert.match(stdout, /^\[\d\d:\d\d\] ev\uFFFDil: a\uFFFD\]0;owned\uFFFDb\n$/);
+      assert.match(stdout, /^\[\d\d:\d\d\] #general ev\uFFFDil: a\uFFFD\]0;owned\uFFFDb\n$/);
       assert.match(stderr, /^relay-chat: server error \(INTERNAL\): \uFFFD\[2J\uFFFDx+…\n$/);
       assert.ok(stderr.length < 300, `${stderr.length} characters of error`);
     } finally {
