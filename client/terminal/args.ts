@@ -48,8 +48,9 @@ Options:
                 stderr with their line number. On automatically when stdin is not a terminal.
   --channel NAME
                 the channel plain lines go to, with or without the "#" (env
-                RELAY_CHAT_CHANNEL; default #general): for a bot in batch mode, where
-                the name must be a member of it; interactive chat starts there
+                RELAY_CHAT_CHANNEL; default #general): for a bot in batch mode, which
+                joins it first if it is public (a private one needs an invite from a
+                member); interactive chat starts there
   -h, --help    show this help
   -v, --version show the version
 

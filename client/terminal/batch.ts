@@ -6,8 +6,8 @@
  * the input has ended and every line is stored. The exit code says how it went.
  */
 import readline from 'node:readline';
-import type { Conversation } from '../../protocol';
-import type { RelayClient } from '../relay-client';
+import { GENERAL_CHANNEL, type Conversation } from '../../protocol';
+import { RelayError, type RelayClient } from '../relay-client';
 import { sanitize } from '../untrusted-text';
 import { EXIT } from './exit-codes';
 import { COMMAND_HELP, parseCommand } from './commands';
@@ -29,7 +29,7 @@ export interface BatchIO {
 }
 
 export interface BatchOptions {
-  /** Where plain lines go (`--channel`); without it, #general. */
+  /** Where plain lines go (`--channel`); without it, #general. A public channel the name is not in is joined first. */
   channel?: string;
 }
 
@@ -53,6 +53,12 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
     let inputEnded = false;
     let refused = 0;
     let finished = false;
+    /**
+     * With --channel, lines wait until the channel is ours: a bot told to post somewhere it is
+     * not in yet joins it first (a public channel), so its lines are not all refused.
+     */
+    let channelReady = options.channel === undefined || options.channel === GENERAL_CHANNEL;
+    const waitingLines: string[] = [];
 
     const report = (text: string): void => {
       io.errors.write(`relay-chat: ${sanitize(text)}\n`);
@@ -64,7 +70,18 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
       void client.close().then(() => resolve(code));
     };
     const finishIfDone = (): void => {
-      if (inputEnded && welcomed && unacked.size === 0) finish(refused > 0 ? EXIT.refusedMessage : EXIT.ok);
+      if (inputEnded && welcomed && channelReady && unacked.size === 0) finish(refused > 0 ? EXIT.refusedMessage : EXIT.ok);
+    };
+    const joinChannelFirst = async (channel: string): Promise<void> => {
+      if (client.channels.some((joined) => joined.name === channel)) return;
+      if (client.protocol < 2) throw new RelayError('NOT_SUPPORTED', 'this server has no channels besides #general');
+      await client.joinChannel(channel);
+    };
+    const channelNowReady = (): void => {
+      channelReady = true;
+      for (const line of waitingLines.splice(0)) handleLine(line);
+      if (unacked.size < PAUSE_AT) lines.resume();
+      finishIfDone();
     };
 
     client.on('state', (state, detail) => {
@@ -88,6 +105,15 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
       if (!welcomed) historyUpTo = welcome.seq;
       welcomed = true;
       for (const run of onWelcome.splice(0)) run();
+      if (!channelReady && options.channel !== undefined) {
+        const channel = options.channel;
+        joinChannelFirst(channel).then(channelNowReady, (error: unknown) => {
+          const why = error instanceof RelayError ? `${error.code}: ${error.message}` : String(error);
+          report(`cannot post to #${channel} (${why})`);
+          finish(EXIT.noConnection);
+        });
+        return;
+      }
       finishIfDone();
     });
     client.on('refused', (code, message, detail) => {
@@ -114,6 +140,12 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
 
     lines.on('line', (line) => {
       if (finished || inputEnded) return;
+      if (channelReady) return handleLine(line);
+      waitingLines.push(line);
+      if (waitingLines.length >= PAUSE_AT) lines.pause();
+    });
+    function handleLine(line: string): void {
+      if (finished) return;
       lineNumber++;
       const command = parseCommand(line);
       switch (command.kind) {
@@ -165,7 +197,7 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
           report(`line ${lineNumber}: ${command.message}: ${formatPreview(line)}`);
           return;
       }
-    });
+    }
     lines.on('close', () => {
       inputEnded = true;
       finishIfDone();

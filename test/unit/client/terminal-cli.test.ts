@@ -75,6 +75,28 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     assert.deepEqual(Object.keys(saved.servers[serverId]).sort(), ['alice', 'bob']);
   });
 
+  it('--channel posts a bot\'s lines to a public channel, joining it first; a private one it is not in exits 3', async () => {
+    const owner = makeClient(server.url, 'owner', { protocol: 2 });
+    clients.push(owner);
+    await online(owner);
+    await owner.createChannel('build');
+    await owner.createChannel('ops', { private: true });
+    const posted: string[] = [];
+    owner.on('message', (message) => posted.push(`${message.channel ?? '-'} ${message.from}: ${message.text}`));
+
+    const lines = Array.from({ length: 5 }, (_, i) => `build ${i + 1} passed`);
+    const bot = run(['--url', server.url, '--name', 'ci-bot', '--batch', '--channel', '#build'], `${lines.join('\n')}\n`);
+    assert.equal(await bot.exited, 0, bot.output.stderr);
+    assert.equal(bot.output.stderr, '');
+    await until(() => posted.length === lines.length, 'every line is in #build');
+    assert.deepEqual(posted, lines.map((line) => `build ci-bot: ${line}`));
+
+    const intruder = run(['--url', server.url, '--name', 'intruder', '--batch', '--channel', 'ops'], 'let me in\n');
+    assert.equal(await intruder.exited, 3);
+    assert.match(intruder.output.stderr, /cannot post to #ops \(UNKNOWN_CHANNEL: /);
+    assert.equal(posted.length, lines.length, 'nothing reached #ops, nor any other channel');
+  });
+
   it('reconnects by itself after a server restart and prints what was sent meanwhile, once', async () => {
     const data = tempDir();
     try {
