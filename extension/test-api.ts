@@ -41,6 +41,9 @@ export interface RelayChatTestApi {
     visible: boolean;
     connection: string | undefined;
     messages: { from: string; text: string; status: MessageStatus }[];
+    /** A channel panel's header: its topic and members. */
+    channel: { topic: string; private: boolean; members?: string[] } | undefined;
+    mentionable: string[];
   }[];
   /** Hands a URI to the extension's URI handler, as VS Code does for vscode://relay-chat.relay-chat/…; resolves when it is done. */
   openUri(uri: vscode.Uri): Promise<void>;
@@ -83,6 +86,8 @@ export function createTestApi(parts: {
         messages: (panel.view?.entries ?? []).flatMap((entry) =>
           entry.kind === 'message' ? [{ from: entry.from, text: entry.text, status: entry.status }] : [],
         ),
+        channel: panel.view?.channel,
+        mentionable: panel.view?.mentionable ?? [],
       })),
     openUri: (uri) => parts.inviteLinks.handleUri(uri),
     storedSessionBook: async () => {

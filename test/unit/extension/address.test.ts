@@ -61,6 +61,7 @@ describe('conversation addresses in the extension', () => {
       hasMore: false,
       loadingOlder: false,
       typing: [],
+      mentionable: [],
     };
     assert.equal(panelView.safeParse({ ...view, conversation: GENERAL }).success, true);
     assert.equal(panelView.safeParse({ ...view, conversation: { kind: 'group' } }).success, false);
