@@ -388,7 +388,9 @@ export class ChatModel implements Disposable {
     if (seq === undefined || this.status.state !== 'online') return;
     for (const address of this.visible.values()) {
       const counts = this.client.readCounts(address);
-      if (!counts || (counts.unread === 0 && counts.mentions === 0 && counts.lastRead >= seq)) continue;
+      // Only what the server still counts: a `read` for a conversation with nothing unread would
+      // come back unchanged (it stops at its latest message) and ask for another, for ever.
+      if (!counts || (counts.unread === 0 && counts.mentions === 0)) continue;
       // The server never moves a read position past the conversation's latest message.
       this.client.markRead(address, seq).catch(() => {
         // Refused (left the channel meanwhile) or the connection dropped: the next welcome has the truth.

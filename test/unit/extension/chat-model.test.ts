@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createNodeSocket, type WebSocketLike } from '../../../client/socket';
 import { RelayClient, type RelayClientOptions } from '../../../client/relay-client';
-import { ChatModel } from '../../../extension/model/chat-model';
+import { ChatModel, MARK_READ_DELAY_MS } from '../../../extension/model/chat-model';
 import { GENERAL } from '../../../extension/model/address';
 import { presenceText } from '../../../extension/model/presence-summary';
 import type { MessageEntry, TimelineEntry } from '../../../extension/webview-protocol';
@@ -137,6 +137,28 @@ describe('ChatModel against a real server', function () {
     const reloaded = await model('alice', { protocol: 2, password });
     await eventually(() => reloaded.unreadCount(withBob) === 1, 'the count after a reload');
     assert.equal(reloaded.unreadCount(GENERAL), 0);
+  });
+
+  it('(protocol 2) sends no read for a visible conversation with nothing unread, whatever arrives elsewhere', async () => {
+    await start();
+    const alice = await model('alice', { protocol: 2 });
+    const bob = await online(client('bob', { protocol: 2 }));
+    const withBob = { kind: 'direct' as const, with: 'bob' };
+    await say(bob, 'psst', 'alice');
+    await eventually(() => alice.client.readCounts(withBob)?.unread === 1, 'the direct message');
+    alice.show(withBob);
+    await eventually(() => alice.client.readCounts(withBob)?.unread === 0, 'read on the server');
+    const reads: string[] = [];
+    const markRead = alice.client.markRead.bind(alice.client);
+    alice.client.markRead = (conversation, seq) => {
+      reads.push(JSON.stringify(conversation));
+      return markRead(conversation, seq);
+    };
+    await say(bob, 'to everyone but not to the panel on screen');
+    await eventually(() => alice.unreadCount(GENERAL) === 1, 'the #general message');
+    // Past the debounce a few times over: a read would have gone out (and, answered, another).
+    await new Promise((resolve) => setTimeout(resolve, MARK_READ_DELAY_MS * 3));
+    assert.deepEqual(reads, []);
   });
 
   it('does not count what arrives in a visible conversation, and says where unread messages began', async () => {
