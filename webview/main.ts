@@ -115,4 +115,6 @@ window.addEventListener('focus', () => {
 });
 
 composer.setDraft(saved?.draft ?? '');
+// A panel opened with focus may have had it before this script ran: no focus event comes then.
+if (document.hasFocus() && document.activeElement === document.body) composer.focus();
 host.post({ type: 'ready' });
