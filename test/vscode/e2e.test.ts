@@ -749,13 +749,13 @@ describe('Relay Chat end to end in code-server', () => {
     await clickRow(page, buildRow, build.locator('#channel-topic', { hasText: 'CI and releases' }));
     await build.locator('#channel-members', { hasText: '2 members: dana, erin' }).waitFor(UI_TIMEOUT);
     await build.locator('.message.mentions-me .mention', { hasText: '@erin' }).waitFor(UI_TIMEOUT);
+    // The mention's notification would cover the completion list in the screenshot.
+    await runCommand(page, 'Notifications: Clear All Notifications');
     // @ completes the channel's members: ↓ moves, Tab takes the name.
     const buildInput = build.getByLabel('Message #build');
     await buildInput.click();
     await buildInput.pressSequentially('thanks @');
     await build.locator('#mention-list .mention-option', { hasText: '@dana' }).waitFor(UI_TIMEOUT);
-    // The mention's notification would cover the list in the screenshot.
-    await runCommand(page, 'Notifications: Clear All Notifications');
     assert.deepEqual(await build.locator('#mention-list .mention-option').allInnerTexts(), ['@channel', '@dana', '@here']);
     await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-17-channel-header-and-mentions');
     await buildInput.press('ArrowDown');
