@@ -154,7 +154,7 @@ class TerminalClient {
     this.child.stdin.write(`${line}\n`);
   }
 
-  /** What it printed, without the time: `tester → you: hi` (private), `tester: hi` (group). */
+  /** What it printed, without the time: `tester → you: hi` (private), `#general tester: hi` (a channel: each line names it). */
   messages(): string[] {
     return this.stdout.filter((line) => TIME_PREFIX.test(line)).map((line) => line.replace(TIME_PREFIX, ''));
   }
@@ -506,7 +506,7 @@ describe('Relay Chat end to end in code-server', () => {
     await groupInput.click();
     await groupInput.pressSequentially('On my way');
     await groupInput.press('Enter');
-    await alice.received('tester: On my way');
+    await alice.received('#general tester: On my way');
     await group.locator('.message.mine .body', { hasText: 'On my way' }).waitFor(UI_TIMEOUT);
     bob.sendTyping();
     await group.locator('.typing', { hasText: 'bob is typing…' }).waitFor(UI_TIMEOUT);
@@ -550,12 +550,12 @@ describe('Relay Chat end to end in code-server', () => {
     relay = await startRelayServer({ port, dataDir, rateLimit: RELAY_RATE_LIMIT });
     await group.locator('.connection').waitFor({ state: 'hidden', timeout: 45_000 });
     // alice's terminal client reconnects on its own and gets the queued message.
-    await alice.received('tester: Typed while offline', 45_000);
+    await alice.received('#general tester: Typed while offline', 45_000);
     await eventually(() => bobReceived.find((m) => m.text === 'Typed while offline'), 'bob gets the queued message', 45_000);
     await group.locator('.message.mine.status-sent .body', { hasText: 'Typed while offline' }).waitFor(UI_TIMEOUT);
     await bob.requestHistory({ limit: 1 }); // one more round trip: a duplicate would have arrived by now
     assert.equal(bobReceived.filter((m) => m.text === 'Typed while offline').length, 1);
-    assert.equal(alice.messages().filter((m) => m === 'tester: Typed while offline').length, 1);
+    assert.equal(alice.messages().filter((m) => m === '#general tester: Typed while offline').length, 1);
 
     // Left unsent; it should survive the window reload below.
     await groupInput.pressSequentially('An unfinished thought');
@@ -654,7 +654,7 @@ describe('Relay Chat end to end in code-server', () => {
     assert.equal(exitCode, 0, `the terminal client's exit code\n${alice.describe()}`);
     assert.deepEqual(
       alice.stdout.map((line) => line.replace(TIME_PREFIX, '')),
-      ['tester → you: Sure! What is up?', 'tester: On my way', 'tester: Typed while offline'],
+      ['tester → you: Sure! What is up?', '#general tester: On my way', '#general tester: Typed while offline'],
       `what the terminal client printed\n${alice.describe()}`,
     );
     assert.ok(alice.stdout.every((line) => TIME_PREFIX.test(line)), `every line starts with the time\n${alice.describe()}`);
