@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
-import { conversationKey, conversationTitle, type Conversation } from './model/address';
+import { conversationKey, conversationTitle, sameName, type Conversation } from './model/address';
 import { validateMessageText } from './model/validation';
 import { chatHtml, webviewRoots } from './webview-html';
 import type { FromWebview, PanelView, ToWebview } from './webview-protocol';
@@ -41,6 +41,9 @@ export class ChatPanel implements vscode.Disposable {
   /** One automatic first history load per connection; scrolling up asks for more. */
   private initialLoadTried = false;
   private lastView: PanelView | undefined;
+  /** (channels) The members, as the server last listed them; asked once per connection and on each join or leave. */
+  private members: string[] | undefined;
+  private membersRequested = false;
   private isDisposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -95,6 +98,8 @@ export class ChatPanel implements vscode.Disposable {
     this.model = model;
     this.initialLoadTried = false;
     this.unreadFromKey = undefined;
+    this.members = undefined;
+    this.membersRequested = false;
     this.shown = false;
     this.onVisibilityChanged();
     this.queueRender();
@@ -103,9 +108,22 @@ export class ChatPanel implements vscode.Disposable {
       model.onDidChangeConversation((key) => key === this.key && this.queueRender()),
       model.onDidChangeConnection(({ state }) => {
         // Try the first history load again after a reconnect if it has not happened yet.
-        if (state !== 'online') this.initialLoadTried = false;
+        if (state !== 'online') {
+          this.initialLoadTried = false;
+          this.membersRequested = false;
+        }
         this.queueRender();
       }),
+      model.onDidChangeChannel((event) => {
+        const name = this.address.kind === 'channel' ? this.address.channel : undefined;
+        if (name === undefined || (event.channel.name !== name && event.previous !== name)) return;
+        if (event.event === 'renamed') this.address = { kind: 'channel', channel: event.channel.name };
+        // Someone came or went: the list is asked again (the event says who, but not in what order they are listed).
+        if (event.event === 'joined' || event.event === 'left' || event.event === 'created') this.membersRequested = false;
+        this.queueRender();
+      }),
+      // A topic or read-state change of the user's channels.
+      model.onDidChangeUsers(() => this.address.kind === 'channel' && this.queueRender()),
     ];
   }
 
@@ -196,6 +214,32 @@ export class ChatPanel implements vscode.Disposable {
     this.loadOlder();
   }
 
+  /** A channel's members, from the server (protocol 2 only: a v1 server has no list). */
+  private loadMembers(model: ChatModel): void {
+    if (this.address.kind !== 'channel' || this.membersRequested || model.connection.state !== 'online' || !model.hasChannels) return;
+    this.membersRequested = true;
+    const channel = this.address.channel;
+    model.client
+      .channelMembers(channel)
+      .then((frame) => {
+        if (this.model !== model || this.address.kind !== 'channel' || this.address.channel !== channel) return;
+        this.members = frame.members;
+        this.queueRender();
+      })
+      .catch((error: unknown) => this.log.warn(`could not list the members of #${channel}: ${errorText(error)}`));
+  }
+
+  private channelHeader(model: ChatModel | undefined, channel: string): NonNullable<PanelView['channel']> {
+    const joined = model?.channels().find((entry) => entry.conversation.channel === channel);
+    return { topic: joined?.topic ?? '', private: joined?.private ?? false, ...(this.members ? { members: this.members } : {}) };
+  }
+
+  private mentionable(model: ChatModel | undefined): string[] {
+    if (!model) return [];
+    const names = this.address.kind === 'channel' ? (this.members ?? []) : [this.address.with];
+    return names.filter((name) => !sameName(name, model.self));
+  }
+
   private notice(text: string): void {
     this.post({ type: 'notice', text });
   }
@@ -220,6 +264,7 @@ export class ChatPanel implements vscode.Disposable {
     if (model && conversation) {
       this.address = conversation.conversation;
       this.loadFirstHistory(model, conversation.historyRequested);
+      this.loadMembers(model);
     }
     const title = conversationTitle(this.address, model?.self);
     this.panel.title = title;
@@ -233,6 +278,8 @@ export class ChatPanel implements vscode.Disposable {
       loadingOlder: model?.isLoadingOlder(this.address) ?? false,
       ...(this.unreadFromKey !== undefined ? { unreadFromKey: this.unreadFromKey } : {}),
       typing: model?.typingIn(this.address) ?? [],
+      ...(this.address.kind === 'channel' ? { channel: this.channelHeader(model, this.address.channel) } : {}),
+      mentionable: this.mentionable(model),
     };
     if (this.webviewReady) this.lastView = view;
     this.post({ type: 'view', view });

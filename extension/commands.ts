@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
-import { conversationLabel, direct, GENERAL, type Conversation } from './model/address';
+import { conversationLabel, direct, GENERAL, sameName, type Conversation } from './model/address';
+import type { MutedChannels } from './model/muted-channels';
 import { formatSnippet } from './model/snippet';
 import { validateMessageText } from './model/validation';
 
@@ -12,6 +13,7 @@ export function registerCommands(
   context: vscode.ExtensionContext,
   connection: ConnectionManager,
   panels: ChatPanelManager,
+  muted: MutedChannels,
 ): void {
   // A command's first argument depends on where it was invoked from (see conversationArg);
   // handlers only ever see the conversation it names, if any.
@@ -37,6 +39,18 @@ export function registerCommands(
   );
   register('relayChat.enableUser', async () => (await import('./admin-commands')).setUserDisabled(connection, false, undefined));
   register('relayChat.openGroupChat', () => void panels.open(GENERAL));
+
+  const channels = { connection, panels, muted };
+  const channelCommand = (id: string, run: (commands: typeof import('./channel-commands'), target: Conversation | undefined) => Promise<void>): void =>
+    register(id, async (target) => run(await import('./channel-commands'), target));
+  channelCommand('relayChat.browseChannels', (commands) => commands.browseChannels(channels));
+  channelCommand('relayChat.createChannel', (commands) => commands.createChannel(channels));
+  channelCommand('relayChat.openChannel', (commands, target) => commands.openChannel(channels, target));
+  channelCommand('relayChat.leaveChannel', (commands, target) => commands.leaveChannel(channels, target));
+  channelCommand('relayChat.inviteToChannel', (commands, target) => commands.inviteToChannel(channels, target));
+  channelCommand('relayChat.setTopic', (commands, target) => commands.setTopic(channels, target));
+  channelCommand('relayChat.muteChannel', (commands, target) => commands.setChannelMuted(channels, target, true));
+  channelCommand('relayChat.unmuteChannel', (commands, target) => commands.setChannelMuted(channels, target, false));
 
   // From the palette, or with no user named, ask who.
   register('relayChat.messageUser', async (target) => {
@@ -81,7 +95,7 @@ async function requireModel(connection: ConnectionManager): Promise<ChatModel | 
 }
 
 async function pickUser(model: ChatModel): Promise<string | undefined> {
-  const others = model.users().filter((user) => user.online && !user.self);
+  const others = model.onlinePeople().filter((user) => !user.self);
   if (others.length === 0) {
     void vscode.window.showInformationMessage('Relay Chat: nobody else is online right now.');
     return undefined;
@@ -93,13 +107,20 @@ async function pickUser(model: ChatModel): Promise<string | undefined> {
   return picked?.label;
 }
 
+/** The channels the user is in, then the people of their direct conversations and everyone else online. */
 async function pickConversation(model: ChatModel): Promise<Conversation | undefined> {
-  const items: (vscode.QuickPickItem & { conversation: Conversation })[] = [
-    { label: `$(comment-discussion) ${conversationLabel(GENERAL)}`, description: 'everyone', conversation: GENERAL },
-    ...model
-      .users()
-      .filter((user) => user.online && !user.self)
-      .map((user) => ({ label: `$(account) ${user.name}`, conversation: direct(user.name) })),
+  const people: string[] = [];
+  for (const person of [...model.directConversations(), ...model.onlinePeople()]) {
+    if (!person.self && !people.some((name) => sameName(name, person.name))) people.push(person.name);
+  }
+  const items: (vscode.QuickPickItem & { conversation?: Conversation })[] = [
+    { label: 'Channels', kind: vscode.QuickPickItemKind.Separator },
+    ...model.channels().map((channel) => ({
+      label: `$(${channel.private ? 'lock' : 'comment-discussion'}) ${conversationLabel(channel.conversation)}`,
+      conversation: channel.conversation,
+    })),
+    { label: 'People', kind: vscode.QuickPickItemKind.Separator },
+    ...people.map((name) => ({ label: `$(account) ${name}`, conversation: direct(name) })),
   ];
   const picked = await vscode.window.showQuickPick(items, { title: 'Share Selection', placeHolder: 'Share with…' });
   return picked?.conversation;

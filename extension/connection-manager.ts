@@ -222,6 +222,8 @@ export class ConnectionManager implements vscode.Disposable {
       name: settings.userName,
       sessionFor: (name) => sessions.sessionFor(name),
       device: DEVICE_LABEL,
+      // Channels, and read state the server keeps, so counts survive a reload and follow the user's devices.
+      protocol: 2,
       ...(credentials.password !== undefined ? { password: credentials.password } : {}),
       ...(credentials.invite !== undefined ? { invite: credentials.invite } : {}),
       ...(ca !== undefined ? { ca } : {}),

@@ -24,14 +24,17 @@ import { autoConnectSetting } from './settings';
 import { StatusBarController } from './status-bar';
 import { createTestApi, type RelayChatTestApi } from './test-api';
 import { UnreadBadge } from './unread-badge';
-import { UsersTreeProvider } from './users-tree';
+import { MutedChannels } from './model/muted-channels';
+import { BadgeDecorations, SidebarTreeProvider } from './sidebar-tree';
 
 export function activate(context: vscode.ExtensionContext): RelayChatTestApi {
   const log = vscode.window.createOutputChannel('Relay Chat', { log: true });
   const connection = new ConnectionManager(context.secrets, log);
   const panels = new ChatPanelManager(context.extensionUri, connection, log);
-  const usersTree = new UsersTreeProvider(connection);
-  const usersView = vscode.window.createTreeView('relayChat.users', { treeDataProvider: usersTree });
+  const muted = new MutedChannels(context.globalState);
+  const sidebar = new SidebarTreeProvider(connection, muted);
+  // The view keeps the id it had as Online Users: layouts and keybindings people saved still find it.
+  const sidebarView = vscode.window.createTreeView('relayChat.users', { treeDataProvider: sidebar });
   const statusBar = new StatusBarController(connection);
   const inviteLinks = new InviteLinkHandler(connection);
 
@@ -39,18 +42,20 @@ export function activate(context: vscode.ExtensionContext): RelayChatTestApi {
     log,
     connection,
     panels,
-    usersTree,
-    usersView,
+    muted,
+    sidebar,
+    sidebarView,
+    vscode.window.registerFileDecorationProvider(new BadgeDecorations()),
     statusBar,
-    new UnreadBadge(usersView, connection),
-    new NotificationController(connection, panels),
+    new UnreadBadge(sidebarView, sidebar),
+    new NotificationController(connection, panels, muted),
     ...[CONVERSATION_VIEW_TYPE, LEGACY_GROUP_VIEW_TYPE, LEGACY_PRIVATE_VIEW_TYPE].map((viewType) =>
       vscode.window.registerWebviewPanelSerializer(viewType, new ChatPanelSerializer(panels, viewType)),
     ),
     vscode.window.registerUriHandler(inviteLinks),
   );
-  registerCommands(context, connection, panels);
+  registerCommands(context, connection, panels, muted);
 
   if (autoConnectSetting()) void connection.connect();
-  return createTestApi({ connection, usersTree, usersView, statusBar, panels, inviteLinks, extensionMode: context.extensionMode });
+  return createTestApi({ connection, sidebar, sidebarView, statusBar, panels, inviteLinks, extensionMode: context.extensionMode });
 }

@@ -1,12 +1,15 @@
 /**
  * Notifications for messages that arrive while their panel is not visible, as the
- * `relayChat.notifications` setting asks: all messages, private ones only, or none.
+ * `relayChat.notifications` setting asks (see model/notification-policy.ts): by default direct
+ * messages and mentions of the user; nothing from a channel muted here.
  */
 import * as vscode from 'vscode';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
 import { conversationLabel } from './model/address';
 import type { IncomingMessage } from './model/chat-model';
+import type { MutedChannels } from './model/muted-channels';
+import { shouldNotify } from './model/notification-policy';
 import { notificationsSetting } from './settings';
 
 /** Code points of the message a notification shows: a glance, not the message. */
@@ -16,8 +19,9 @@ export class NotificationController implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(
-    connection: ConnectionManager,
+    private readonly connection: ConnectionManager,
     private readonly panels: ChatPanelManager,
+    private readonly muted: MutedChannels,
   ) {
     this.subscription = connection.watchModel((model) =>
       model ? [model.onDidReceive((incoming) => void this.notify(incoming))] : [],
@@ -28,17 +32,16 @@ export class NotificationController implements vscode.Disposable {
     this.subscription.dispose();
   }
 
-  private async notify({ message, conversation, unread }: IncomingMessage): Promise<void> {
+  private async notify({ message, conversation, unread, mentionsMe }: IncomingMessage): Promise<void> {
+    const muted = conversation.kind === 'channel' && this.muted.isMuted(this.connection.serverUrl, conversation.channel);
     // Not unread means its panel is on screen: the message is being seen already.
-    if (!unread) return;
-    const setting = notificationsSetting();
-    if (setting === 'none' || (setting === 'private' && conversation.kind === 'channel')) return;
+    if (!shouldNotify(notificationsSetting(), { conversation, mentionsMe, beingViewed: !unread, muted })) return;
     const where = conversation.kind === 'channel' ? ` in ${conversationLabel(conversation)}` : '';
     const action = conversation.kind === 'channel' ? 'Open' : 'Reply';
     // A notification cannot render markdown: it shows the text a reader of the chat would see.
     // The markdown parser is loaded with the first notification, not at activation.
     const { plainTextPreview } = await import('./model/plain-text');
-    const text = `${message.from}${where}: ${plainTextPreview(message.text, PREVIEW_LENGTH)}`;
+    const text = `${message.from}${mentionsMe ? ' mentioned you' : ''}${where}: ${plainTextPreview(message.text, PREVIEW_LENGTH)}`;
     const choice = await vscode.window.showInformationMessage(text, action);
     if (choice === action) this.panels.open(conversation);
   }

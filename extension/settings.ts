@@ -6,12 +6,12 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { askStep, type InputStep } from './input-step';
+import { parseNotificationsSetting, type NotificationsSetting } from './model/notification-policy';
 import { serverUrlFrom } from './model/server-url';
 import { suggestUserName, validateUserName } from './model/validation';
 
 const SECTION = 'relayChat';
 
-export type NotificationsSetting = 'all' | 'private' | 'none';
 
 export interface ConnectionSettings {
   serverUrl: string;
@@ -23,8 +23,7 @@ function config(): vscode.WorkspaceConfiguration {
 }
 
 export function notificationsSetting(): NotificationsSetting {
-  const value = config().get<string>('notifications');
-  return value === 'all' || value === 'none' ? value : 'private';
+  return parseNotificationsSetting(config().get<string>('notifications'));
 }
 
 export function autoConnectSetting(): boolean {

@@ -9,9 +9,17 @@ import type { ConnectionManager } from './connection-manager';
 import type { InviteLinkHandler } from './invite-handler';
 import type { TreeRow } from './model/tree-rows';
 import type { StatusBarController } from './status-bar';
-import type { UsersTreeProvider } from './users-tree';
+import { BadgeDecorations, type SidebarTreeProvider } from './sidebar-tree';
 import type { Conversation } from './model/address';
 import type { MessageStatus } from './webview-protocol';
+
+export interface SidebarRowView {
+  label: string;
+  description?: string;
+  icon?: string;
+  highlighted?: true;
+  badge?: string;
+}
 
 export interface RelayChatTestApi {
   connectionState(): string;
@@ -19,8 +27,11 @@ export interface RelayChatTestApi {
   statusBarTooltip(): string;
   /** The command a click on the status bar item runs. */
   statusBarCommand(): string | undefined;
-  /** The Online Users rows (#general's too); `highlighted` while the row has unread messages. */
-  users(): { label: string; description?: string; icon?: string; highlighted?: true }[];
+  /**
+   * The sidebar's sections (Channels, Direct Messages, Online) and their rows; `highlighted`
+   * while the row has something to read, `badge` as drawn at its right edge.
+   */
+  sidebar(): { section: string; rows: SidebarRowView[] }[];
   badge(): number | undefined;
   panels(): {
     conversation: Conversation;
@@ -30,6 +41,9 @@ export interface RelayChatTestApi {
     visible: boolean;
     connection: string | undefined;
     messages: { from: string; text: string; status: MessageStatus }[];
+    /** A channel panel's header: its topic and members. */
+    channel: { topic: string; private: boolean; members?: string[] } | undefined;
+    mentionable: string[];
   }[];
   /** Hands a URI to the extension's URI handler, as VS Code does for vscode://relay-chat.relay-chat/…; resolves when it is done. */
   openUri(uri: vscode.Uri): Promise<void>;
@@ -42,8 +56,8 @@ export interface RelayChatTestApi {
 
 export function createTestApi(parts: {
   connection: ConnectionManager;
-  usersTree: UsersTreeProvider;
-  usersView: vscode.TreeView<TreeRow>;
+  sidebar: SidebarTreeProvider;
+  sidebarView: vscode.TreeView<TreeRow>;
   statusBar: StatusBarController;
   panels: ChatPanelManager;
   inviteLinks: InviteLinkHandler;
@@ -54,19 +68,14 @@ export function createTestApi(parts: {
     statusBarText: () => parts.statusBar.text,
     statusBarTooltip: () => parts.statusBar.tooltip,
     statusBarCommand: () => parts.statusBar.command,
-    users: () =>
-      parts.usersTree.getChildren().map((user) => {
-        const item = parts.usersTree.getTreeItem(user);
-        const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
-        const label = typeof item.label === 'object' ? item.label : { label: String(item.label) };
-        return {
-          label: label.label,
-          ...(label.highlights?.length ? { highlighted: true as const } : {}),
-          ...(typeof item.description === 'string' ? { description: item.description } : {}),
-          ...(icon ? { icon } : {}),
-        };
-      }),
-    badge: () => parts.usersView.badge?.value,
+    sidebar: () => {
+      const row = (element: TreeRow): SidebarRowView => rowView(parts.sidebar.getTreeItem(element));
+      return parts.sidebar.getChildren().map((section) => ({
+        section: String(parts.sidebar.getTreeItem(section).label),
+        rows: parts.sidebar.getChildren(section).map(row),
+      }));
+    },
+    badge: () => parts.sidebarView.badge?.value,
     panels: () =>
       parts.panels.all().map((panel) => ({
         conversation: panel.conversation,
@@ -77,6 +86,8 @@ export function createTestApi(parts: {
         messages: (panel.view?.entries ?? []).flatMap((entry) =>
           entry.kind === 'message' ? [{ from: entry.from, text: entry.text, status: entry.status }] : [],
         ),
+        channel: panel.view?.channel,
+        mentionable: panel.view?.mentionable ?? [],
       })),
     openUri: (uri) => parts.inviteLinks.handleUri(uri),
     storedSessionBook: async () => {
@@ -89,4 +100,17 @@ export function createTestApi(parts: {
 function tabIconFiles(icon: vscode.WebviewPanel['iconPath']): { light: string; dark: string } | undefined {
   if (!icon) return undefined;
   return icon instanceof vscode.Uri ? { light: icon.fsPath, dark: icon.fsPath } : { light: icon.light.fsPath, dark: icon.dark.fsPath };
+}
+
+function rowView(item: vscode.TreeItem): SidebarRowView {
+  const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined;
+  const label = typeof item.label === 'object' ? item.label : { label: String(item.label) };
+  const badge = item.resourceUri ? new BadgeDecorations().provideFileDecoration(item.resourceUri)?.badge : undefined;
+  return {
+    label: label.label,
+    ...(label.highlights?.length ? { highlighted: true as const } : {}),
+    ...(typeof item.description === 'string' ? { description: item.description } : {}),
+    ...(icon ? { icon } : {}),
+    ...(badge ? { badge } : {}),
+  };
 }

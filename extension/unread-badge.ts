@@ -1,28 +1,26 @@
-/** The Relay Chat activity-bar badge: every unread message, group and private. */
+/** The Relay Chat activity-bar badge: mentions of the user plus unread direct messages (see model/tree-rows.ts). */
 import type * as vscode from 'vscode';
-import type { ConnectionManager } from './connection-manager';
-import type { ChatModel } from './model/chat-model';
+import type { SidebarTreeProvider } from './sidebar-tree';
 
 export class UnreadBadge implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(
     private readonly view: vscode.TreeView<unknown>,
-    connection: ConnectionManager,
+    private readonly sidebar: SidebarTreeProvider,
   ) {
-    this.subscription = connection.watchModel((model) => {
-      this.update(model);
-      return model ? [model.onDidChangeUnread(() => this.update(model))] : [];
-    });
+    // The sidebar changes whenever a count does: its rows show them all.
+    this.subscription = sidebar.onDidChangeTreeData(() => this.update());
+    this.update();
   }
 
   dispose(): void {
     this.subscription.dispose();
   }
 
-  private update(model: ChatModel | undefined): void {
-    const total = model?.totalUnread() ?? 0;
-    const tooltip = `${total} unread message${total === 1 ? '' : 's'}`;
+  private update(): void {
+    const total = this.sidebar.attention();
+    const tooltip = `${total} mention${total === 1 ? '' : 's'} and unread direct message${total === 1 ? '' : 's'}`;
     this.view.badge = total > 0 ? { value: total, tooltip } : undefined;
   }
 }

@@ -34,18 +34,23 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
 <body>
 <main class="chat">
   <div id="connection" class="connection" role="status" hidden></div>
+  <header id="channel-header" class="channel-header" hidden>
+    <div id="channel-topic" class="channel-topic"></div>
+    <div id="channel-members" class="channel-members"></div>
+  </header>
   <div class="message-area">
     <div id="messages" class="messages" role="list" aria-live="polite" aria-label="Messages" aria-describedby="keyboard-help" tabindex="0"></div>
     <button id="new-messages" class="new-messages" type="button" hidden></button>
   </div>
   <div id="typing" class="typing" aria-live="polite"></div>
   <div id="notice" class="notice" role="alert" hidden></div>
+  <ul id="mention-list" class="mention-list" role="listbox" aria-label="People to mention" hidden></ul>
   <form id="composer" class="composer">
     <label id="composer-label" for="composer-input" class="visually-hidden">Message</label>
     <textarea id="composer-input" rows="1" aria-describedby="composer-count composer-hint"></textarea>
     <button id="composer-send" type="submit">Send</button>
     <span id="composer-count" class="composer-count" hidden></span>
-    <span id="composer-hint" class="visually-hidden">Enter sends, Shift+Enter starts a new line. Alt+End: the newest message.</span>
+    <span id="composer-hint" class="visually-hidden">Enter sends, Shift+Enter starts a new line; after @, Up and Down pick a name and Tab or Enter takes it. Alt+End: the newest message.</span>
   </form>
   <p id="keyboard-help" class="visually-hidden">Up and Down arrows move between messages, Home and End to the first and the newest; Escape goes to the message box, Alt+End to the newest message.</p>
 </main>

@@ -73,6 +73,12 @@ export const panelView = z.object({
   loadingOlder: z.boolean(),
   unreadFromKey: z.string().optional(),
   typing: z.array(name),
+  /** (channels) What the header shows; `members` once the server has listed them. */
+  channel: z
+    .object({ topic: z.string(), private: z.boolean(), members: z.array(name).optional() })
+    .optional(),
+  /** The names `@` completes to here: the channel's members or the other person (never oneself). */
+  mentionable: z.array(name),
 });
 export type PanelView = z.infer<typeof panelView>;
 

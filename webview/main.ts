@@ -6,7 +6,9 @@
 import { conversationLabel } from '../extension/model/address';
 import { toWebview, type PanelView } from '../extension/webview-protocol';
 import { validateMessageText } from '../extension/model/validation';
+import { ChannelHeader } from './channel-header';
 import { Composer } from './composer';
+import { MentionPicker } from './mention-picker';
 import { connectHost } from './host';
 import { ConnectionBanner, NoticeLine, typingText } from './indicators';
 import { MessageList } from './message-list';
@@ -30,6 +32,11 @@ const list = new MessageList(byId('messages', HTMLDivElement), byId('new-message
   openLink: (url) => host.post({ type: 'openLink', url }),
   openDirect: (name) => host.post({ type: 'openDirect', with: name }),
 });
+const header = new ChannelHeader(byId('channel-header', HTMLElement), byId('channel-topic', HTMLDivElement), byId('channel-members', HTMLDivElement));
+// Before the composer: its keys go first while it is open (see mention-picker.ts).
+const mentions = new MentionPicker(byId('composer-input', HTMLTextAreaElement), byId('mention-list', HTMLUListElement), () =>
+  byId('composer-input', HTMLTextAreaElement).dispatchEvent(new Event('input')),
+);
 const composer = new Composer(
   {
     form: byId('composer', HTMLFormElement),
@@ -70,6 +77,8 @@ function show(next: PanelView): void {
   const { conversation } = next;
   composer.setRecipient(conversation.kind === 'channel' ? conversationLabel(conversation) : conversation.with);
   banner.render(next.connection);
+  header.render(next.channel);
+  mentions.setCandidates(conversation.kind === 'channel' ? [...next.mentionable, 'here', 'channel'] : next.mentionable);
   typingLine.textContent = typingText(next.typing);
   list.render(next);
   saveState(composer.draft);
@@ -106,4 +115,6 @@ window.addEventListener('focus', () => {
 });
 
 composer.setDraft(saved?.draft ?? '');
+// A panel opened with focus may have had it before this script ran: no focus event comes then.
+if (document.hasFocus() && document.activeElement === document.body) composer.focus();
 host.post({ type: 'ready' });

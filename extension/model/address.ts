@@ -2,10 +2,10 @@
  * Every conversation the extension shows is addressed as protocol/conversation.ts's
  * `Conversation` (`#general`, a direct one with a person, later other channels). What the
  * extension adds to that address lives here, once: comparing names, a conversation's title,
- * what a protocol-1 RelayClient takes as the recipient, and reading back the addresses older
+ * and reading back the addresses older
  * versions saved (`{kind:'group'}`, `{kind:'private',with}`).
  */
-import { GENERAL, GENERAL_CHANNEL, conversationLabel, type Conversation } from '../../protocol/conversation';
+import { GENERAL, conversationLabel, type Conversation } from '../../protocol/conversation';
 import { nameKey } from '../../protocol/limits';
 
 export {
@@ -29,16 +29,6 @@ export function sameName(a: string, b: string): boolean {
 export function conversationTitle(conversation: Conversation, self: string | undefined): string {
   if (conversation.kind === 'channel') return conversationLabel(conversation);
   return self !== undefined && sameName(conversation.with, self) ? `${conversation.with} (notes)` : conversation.with;
-}
-
-/**
- * The recipient RelayClient's send, typing and history take while the extension speaks
- * protocol 1: a name, or none for #general. A protocol-1 connection sees no other channel.
- */
-export function relayRecipient(conversation: Conversation): string | undefined {
-  if (conversation.kind === 'direct') return conversation.with;
-  if (conversation.channel === GENERAL_CHANNEL) return undefined;
-  throw new Error(`#${conversation.channel} is not reachable over this connection`);
 }
 
 /**

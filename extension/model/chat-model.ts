@@ -3,13 +3,14 @@
  * who is online and typing, unread counts, and the connection state, fed by a RelayClient.
  * The VS Code side (tree, status bar, panels, notifications) only reads this and listens.
  */
-import { LIMITS, nameKey, type ChatMessage, type WelcomeFrame } from '../../protocol';
-import type { ConnectionState, OutgoingMessage, RefusalCode, RelayClient, RelayClientEvents } from '../../client/relay-client';
+import { GENERAL_CHANNEL, LIMITS, nameKey, type ChatMessage, type WelcomeFrame } from '../../protocol';
+import { mentionsMe } from '../../client/mentions';
+import type { ChannelEvent, ConnectionState, OutgoingMessage, RefusalCode, RelayClient, RelayClientEvents } from '../../client/relay-client';
 import type { TimelineEntry } from '../webview-protocol';
-import { conversationKey, conversationOfMessage, direct, GENERAL, relayRecipient, sameName, type Conversation } from './address';
+import { conversationKey, conversationOfMessage, direct, GENERAL, sameName, type Conversation } from './address';
 import { ConversationTimeline, entryKey } from './conversation-timeline';
 import { Emitter, type Disposable } from './signal';
-import { sortUsers, type UserEntry } from './tree-rows';
+import type { ChannelEntry, UserEntry } from './tree-rows';
 import { TypingTracker } from './typing';
 import { UnreadCounter } from './unread';
 
@@ -32,7 +33,12 @@ export interface IncomingMessage {
   conversation: Conversation;
   /** Counted as unread: from someone else, new since we connected, and its panel not visible. */
   unread: boolean;
+  /** The server's `mentions` name the user (or @here / @channel). */
+  mentionsMe: boolean;
 }
+
+/** Reading is reported to the server this long after the last change, so a burst is one `read`. */
+export const MARK_READ_DELAY_MS = 400;
 
 export class ChatModel implements Disposable {
   private readonly conversations = new Map<string, ConversationTimeline>();
@@ -44,6 +50,9 @@ export class ChatModel implements Disposable {
   /** `seq` of the first welcome: messages up to it were history when we arrived, not news. */
   private baselineSeq: number | undefined;
   private latestSeq = 0;
+  /** Conversations whose panel is visible, by key: they are being read. */
+  private readonly visible = new Map<string, Conversation>();
+  private markReadTimer: ReturnType<typeof setTimeout> | undefined;
 
   private readonly conversationChanged = new Emitter<string>();
   private readonly usersChanged = new Emitter<void>();
@@ -53,6 +62,7 @@ export class ChatModel implements Disposable {
   private readonly refused = new Emitter<{ code: RefusalCode; message: string; retryAfterMs?: number }>();
   private readonly welcomed = new Emitter<WelcomeFrame>();
   private readonly serverError = new Emitter<{ code: string; message: string }>();
+  private readonly channelChanged = new Emitter<ChannelEvent>();
 
   /** Fires the key of a conversation whose timeline, typing or loading state changed. */
   readonly onDidChangeConversation = this.conversationChanged.event;
@@ -64,6 +74,8 @@ export class ChatModel implements Disposable {
   /** Each welcome, with the session it issued and the server's id, for the session book. */
   readonly onDidWelcome = this.welcomed.event;
   readonly onDidError = this.serverError.event;
+  /** (protocol 2) A channel the user is in changed: topic, members, or being in it. */
+  readonly onDidChangeChannel = this.channelChanged.event;
 
   constructor(
     readonly client: RelayClient,
@@ -79,7 +91,9 @@ export class ChatModel implements Disposable {
     this.listen('sent', (outgoing) => this.onSent(outgoing));
     this.listen('failed', (outgoing) => this.conversationChanged.fire(this.conversationOfOutgoing(outgoing).key));
     this.listen('presence', (name, online) => this.onPresence(name, online));
-    this.listen('typing', (from, to) => this.onTyping(from, to));
+    this.listen('typing', (from, _to, conversation) => this.onTyping(from, conversation));
+    this.listen('conversations', () => this.onReadState());
+    this.listen('channel', (event) => this.channelChanged.fire(event));
     this.listen('refused', (code, message, detail) => this.refused.fire({ code, message, ...detail }));
     this.listen('error', (error) => this.serverError.fire(error));
   }
@@ -101,6 +115,7 @@ export class ChatModel implements Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.markReadTimer);
     for (const subscription of this.subscriptions) subscription.dispose();
     this.typing.clear();
     for (const emitter of [
@@ -112,6 +127,7 @@ export class ChatModel implements Disposable {
       this.refused,
       this.welcomed,
       this.serverError,
+      this.channelChanged,
     ]) {
       emitter.dispose();
     }
@@ -136,50 +152,92 @@ export class ChatModel implements Disposable {
     return this.loading.has(conversationKey(address));
   }
 
+  /** The server speaks protocol 2 with us: channels, and read state kept by the server. */
+  get hasChannels(): boolean {
+    return this.client.protocol === 2;
+  }
+
   /**
-   * Everyone online and the offline users we have unread messages from, in the tree's order
-   * (people with unread messages first, see tree-rows.ts). While
-   * the connection is down nobody is known to be online, so everyone is listed as offline.
+   * The channels the user is in (just #general from a protocol-1 server), with their counts.
+   * `muted` is the caller's: the model does not know what this device muted.
    */
-  users(): UserEntry[] {
-    const connected = this.status.state === 'online';
-    const entries = new Map<string, UserEntry>();
-    const add = (name: string, online: boolean): void => {
-      const key = nameKey(name);
-      if (entries.has(key)) return;
-      const self = sameName(name, this.self);
-      entries.set(key, { name, online, self, unread: this.unreadCount(direct(name)) });
-    };
-    for (const name of this.client.onlineUsers) add(name, connected);
-    for (const key of this.unread.conversations()) {
-      const address = this.conversations.get(key)?.conversation;
-      if (address?.kind === 'direct') add(address.with, false);
+  channels(): Omit<ChannelEntry, 'muted'>[] {
+    if (!this.hasChannels) {
+      const general = { kind: 'channel' as const, channel: GENERAL_CHANNEL };
+      return [{ conversation: general, unread: this.unreadCount(general), mentions: 0, topic: '', private: false }];
     }
-    return sortUsers([...entries.values()]);
+    return this.client.channels.map((channel) => {
+      const conversation = { kind: 'channel' as const, channel: channel.name };
+      return { conversation, unread: this.unreadCount(conversation), mentions: this.mentionCount(conversation), topic: channel.topic, private: channel.private };
+    });
   }
 
+  /**
+   * The user's direct conversations, the latest activity first, offline people included. From a
+   * protocol-1 server, which keeps no list of them, the people we have unread messages from.
+   */
+  directConversations(): UserEntry[] {
+    const names = this.hasChannels
+      ? this.client.direct.map((state) => this.client.spellingOf(state.with))
+      : this.unread.conversations().flatMap((key) => {
+          const address = this.conversations.get(key)?.conversation;
+          return address?.kind === 'direct' ? [address.with] : [];
+        });
+    const online = this.onlineKeys();
+    return names.map((name) => this.userEntry(name, online));
+  }
+
+  /** Everyone online (nobody while the connection is down), yourself included. */
+  onlinePeople(): UserEntry[] {
+    if (this.status.state !== 'online') return [];
+    const online = this.onlineKeys();
+    return [...this.client.onlineUsers].map((name) => this.userEntry(name, online));
+  }
+
+  /** Unread messages there; none while its panel is visible, whatever the server has yet to hear. */
   unreadCount(address: Conversation): number {
-    return this.unread.count(conversationKey(address));
+    const key = conversationKey(address);
+    if (!this.hasChannels) return this.unread.count(key);
+    if (this.visible.has(key)) return 0;
+    return this.client.readCounts(address)?.unread ?? 0;
   }
 
+  /** Unread messages there that mention the user (protocol 2). */
+  mentionCount(address: Conversation): number {
+    if (!this.hasChannels || this.visible.has(conversationKey(address))) return 0;
+    return this.client.readCounts(address)?.mentions ?? 0;
+  }
+
+  /** Every unread message, for the status bar. */
   totalUnread(): number {
-    return this.unread.total();
+    if (!this.hasChannels) return this.unread.total();
+    let total = 0;
+    for (const channel of this.client.channels) total += this.unreadCount({ kind: 'channel', channel: channel.name });
+    for (const person of this.client.direct) total += this.unreadCount(direct(person.with));
+    return total;
   }
 
   /** The panel of this conversation is visible: it is read. Returns where unread messages began. */
   show(address: Conversation): string | undefined {
-    const count = this.unreadCount(address);
-    const firstUnread = this.unread.show(conversationKey(address));
+    const count = this.unreadCount(address) + this.mentionCount(address);
+    const key = conversationKey(address);
+    const firstUnread = this.unread.show(key);
+    this.visible.set(key, address);
     if (count > 0) this.unreadTotalsChanged();
+    this.scheduleMarkRead();
     return firstUnread;
   }
 
   hide(address: Conversation): void {
-    this.unread.hide(conversationKey(address));
+    const key = conversationKey(address);
+    this.unread.hide(key);
+    if (!this.visible.delete(key)) return;
+    // What the server still counts there shows again (until the pending `read` answers).
+    this.unreadTotalsChanged();
   }
 
   send(address: Conversation, text: string): OutgoingMessage {
-    const outgoing = this.client.send(text, relayRecipient(address));
+    const outgoing = this.client.send(text, address);
     const conversation = this.conversation(address);
     conversation.track(outgoing, this.now());
     this.conversationChanged.fire(conversation.key);
@@ -188,13 +246,11 @@ export class ChatModel implements Disposable {
 
   /** Typing notices are a courtesy: one for a conversation this connection cannot reach is dropped. */
   sendTyping(address: Conversation): void {
-    let recipient: string | undefined;
     try {
-      recipient = relayRecipient(address);
+      this.client.sendTyping(address);
     } catch {
-      return;
+      // A conversation this connection cannot reach (a channel on a protocol-1 server).
     }
-    this.client.sendTyping(recipient);
   }
 
   retry(address: Conversation, id: string): void {
@@ -207,12 +263,6 @@ export class ChatModel implements Disposable {
   /** Loads the page of history right before the oldest message held; one request at a time. */
   loadOlder(address: Conversation): Promise<void> {
     const conversation = this.conversation(address);
-    let person: string | undefined;
-    try {
-      person = relayRecipient(address);
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
     const key = conversation.key;
     const running = this.loading.get(key);
     if (running) return running;
@@ -220,7 +270,7 @@ export class ChatModel implements Disposable {
     const before = conversation.oldestSeq;
     const request = this.client
       .requestHistory({
-        ...(person !== undefined ? { with: person } : {}),
+        conversation: address,
         ...(before !== undefined ? { before } : {}),
         limit: LIMITS.historyDefaultLimit,
       })
@@ -280,7 +330,7 @@ export class ChatModel implements Disposable {
     const isNews = arrivedSinceConnecting && !sameName(message.from, this.self);
     const unread = isNews && this.unread.noteIncoming(conversation.key, entryKey(message.from, message.id));
     if (unread) this.unreadTotalsChanged();
-    if (isNews) this.received.fire({ message, conversation: conversation.conversation, unread });
+    if (isNews) this.received.fire({ message, conversation: conversation.conversation, unread, mentionsMe: mentionsMe(message, this.self) });
   }
 
   private onSent(outgoing: OutgoingMessage): void {
@@ -288,6 +338,15 @@ export class ChatModel implements Disposable {
     if (outgoing.seq !== undefined) this.latestSeq = Math.max(this.latestSeq, outgoing.seq);
     conversation.acknowledge(outgoing, this.self);
     this.conversationChanged.fire(conversation.key);
+  }
+
+  /** Who is online, by folded name; nobody while the connection is down. */
+  private onlineKeys(): Set<string> {
+    return new Set(this.status.state === 'online' ? [...this.client.onlineUsers].map(nameKey) : []);
+  }
+
+  private userEntry(name: string, online: ReadonlySet<string>): UserEntry {
+    return { name, online: online.has(nameKey(name)), self: sameName(name, this.self), unread: this.unreadCount(direct(name)) };
   }
 
   private onPresence(name: string, online: boolean): void {
@@ -304,9 +363,39 @@ export class ChatModel implements Disposable {
     this.usersChanged.fire();
   }
 
-  private onTyping(from: string, to: string | undefined): void {
+  private onTyping(from: string, conversation: Conversation): void {
     if (sameName(from, this.self)) return;
-    this.typing.note(conversationKey(conversationOfMessage({ from, to }, this.self)), from);
+    this.typing.note(conversationKey(conversation), from);
+  }
+
+  /** The server's counts changed (a welcome, a message, a `read` from any device). */
+  private onReadState(): void {
+    this.unreadTotalsChanged();
+    this.scheduleMarkRead();
+  }
+
+  /** Visible conversations the server still counts unread are marked read there, shortly, once. */
+  private scheduleMarkRead(): void {
+    if (!this.hasChannels || this.markReadTimer !== undefined) return;
+    this.markReadTimer = setTimeout(() => {
+      this.markReadTimer = undefined;
+      this.markVisibleRead();
+    }, MARK_READ_DELAY_MS);
+  }
+
+  private markVisibleRead(): void {
+    const seq = this.client.lastSeq;
+    if (seq === undefined || this.status.state !== 'online') return;
+    for (const address of this.visible.values()) {
+      const counts = this.client.readCounts(address);
+      // Only what the server still counts: a `read` for a conversation with nothing unread would
+      // come back unchanged (it stops at its latest message) and ask for another, for ever.
+      if (!counts || (counts.unread === 0 && counts.mentions === 0)) continue;
+      // The server never moves a read position past the conversation's latest message.
+      this.client.markRead(address, seq).catch(() => {
+        // Refused (left the channel meanwhile) or the connection dropped: the next welcome has the truth.
+      });
+    }
   }
 
   private conversationOfOutgoing(outgoing: OutgoingMessage): ConversationTimeline {

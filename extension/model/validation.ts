@@ -4,6 +4,7 @@
  * `InputBoxOptions.validateInput` wants).
  */
 // From limits directly: the webview bundle uses these checks and needs none of the wire schemas.
+import { isValidChannelName } from '../../protocol/conversation';
 import { codePointLength, isValidName, LIMITS } from '../../protocol/limits';
 
 const NAME_RULE = `a name is 1 to ${LIMITS.nameMaxLength} ASCII letters, digits, "_", "-" and "."`;
@@ -70,4 +71,18 @@ export function validatePassword(text: string): string | undefined {
   const length = codePointLength(text);
   if (length >= LIMITS.passwordMinLength && length <= LIMITS.passwordMaxLength) return undefined;
   return `This password has ${count(length)} character${length === 1 ? '' : 's'}: ${PASSWORD_RULE}`;
+}
+
+/**
+ * A channel name as typed into Create Channel: a leading `#` is dropped (people write channels
+ * that way). Either the name, or why it cannot be one, by the protocol's channel rule.
+ */
+export function channelNameFrom(text: string): { value: string } | { problem: string } {
+  const name = text.trim().replace(/^#/, '');
+  if (name === '') return { problem: 'Enter a name for the channel' };
+  if (isValidChannelName(name)) return { value: name };
+  const rule = `1 to ${LIMITS.channelNameMaxLength} lower-case letters, digits, "-" and "_"`;
+  if (name.length > LIMITS.channelNameMaxLength) return { problem: `At most ${LIMITS.channelNameMaxLength} characters: a channel name is ${rule}` };
+  if (name !== name.toLowerCase() && isValidChannelName(name.toLowerCase())) return { problem: `Lower-case only: a channel name is ${rule}` };
+  return { problem: `A channel name is ${rule}` };
 }

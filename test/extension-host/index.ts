@@ -16,6 +16,7 @@ export async function run(): Promise<void> {
   // Before any suite file: every prompt the extension shows is answered from here on.
   prompts.install();
   await import('./relay-chat.test');
+  await import('./channels.test');
   await import('./accounts.test');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} extension-host test${failures === 1 ? '' : 's'} failed`);

@@ -1,5 +1,5 @@
 /**
- * Relay Chat inside a real VS Code: runs the commands, reads the Online Users tree, the badge,
+ * Relay Chat inside a real VS Code: runs the commands, reads the sidebar's sections, the badge,
  * the status bar and the panels through the extension's test API, with a second user played
  * by a RelayClient. The relay server is started by whoever launched VS Code; its URL comes in
  * RELAY_CHAT_TEST_SERVER_URL.
@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { RelayClient } from '../../client/relay-client';
 import type { ChatMessage } from '../../protocol';
 import { CONVERSATION_VIEW_TYPE, LEGACY_GROUP_VIEW_TYPE, LEGACY_PRIVATE_VIEW_TYPE } from '../../extension/chat-panel';
-import type { RelayChatTestApi } from '../../extension/test-api';
+import type { RelayChatTestApi, SidebarRowView } from '../../extension/test-api';
 import { activateExtension, EXTENSION_ID, eventually, serverUrl, settings } from './helpers';
 
 /** A loopback port nothing listens on (yet). */
@@ -27,6 +27,10 @@ describe('Relay Chat in VS Code', () => {
   let api: RelayChatTestApi;
   let alice: RelayClient;
   const aliceReceived: ChatMessage[] = [];
+
+  function section(name: string): SidebarRowView[] {
+    return api.sidebar().find((entry) => entry.section === name)?.rows ?? [];
+  }
 
   before(async () => {
     api = await activateExtension();
@@ -48,7 +52,7 @@ describe('Relay Chat in VS Code', () => {
       assert.ok(commands.includes(`relayChat.${id}`), `relayChat.${id} is registered`);
     }
     assert.equal(api.connectionState(), 'disconnected');
-    assert.deepEqual(api.users(), []);
+    assert.deepEqual(api.sidebar(), []);
     // Before the first connect the status bar has a quiet way in.
     assert.equal(api.statusBarText(), '$(plug) Relay Chat: Connect');
     assert.equal(api.statusBarCommand(), 'relayChat.connect');
@@ -108,21 +112,26 @@ describe('Relay Chat in VS Code', () => {
     await vscode.commands.executeCommand('relayChat.connect');
     await eventually(() => api.connectionState() === 'online', 'online');
     assert.equal(api.statusBarText(), '$(comment-discussion) online as tester');
-    await eventually(() => api.users().length === 3, '#general and two users');
-    assert.deepEqual(api.users(), [
-      { label: '#general', icon: 'comment-discussion' },
-      { label: 'tester', description: '(you)', icon: 'circle-filled' },
-      { label: 'alice', icon: 'circle-filled' },
+    await eventually(() => section('Online').length === 2, 'two users online');
+    assert.deepEqual(api.sidebar(), [
+      { section: 'Channels', rows: [{ label: '#general', icon: 'comment-discussion' }] },
+      { section: 'Direct Messages', rows: [] },
+      {
+        section: 'Online',
+        rows: [
+          { label: 'tester', description: '(you)', icon: 'circle-filled' },
+          { label: 'alice', icon: 'circle-filled' },
+        ],
+      },
     ]);
   });
 
-  it('counts direct messages as unread on the user, first in the list, and on the badge', async () => {
+  it('counts direct messages as unread on the conversation and on the badge', async () => {
     alice.send('are you there?', 'tester');
     await eventually(() => api.badge() === 1, 'badge 1');
-    assert.deepEqual(api.users().slice(1), [
-      { label: 'alice', description: '1 unread', icon: 'circle-filled', highlighted: true },
-      { label: 'tester', description: '(you)', icon: 'circle-filled' },
-    ]);
+    assert.deepEqual(section('Direct Messages'), [{ label: 'alice', description: '1 unread', icon: 'circle-filled', highlighted: true, badge: '1' }]);
+    // The Online row only links to the conversation: the count is shown once.
+    assert.deepEqual(section('Online')[1], { label: 'alice', icon: 'circle-filled' });
   });
 
   it('opens one direct panel per user, showing the conversation and reading it', async () => {
@@ -134,7 +143,7 @@ describe('Relay Chat in VS Code', () => {
     assert.equal(panel.title, 'alice');
     assert.deepEqual(panel.messages, [{ from: 'alice', text: 'are you there?', status: 'received' }]);
     assert.equal(api.badge(), undefined);
-    assert.deepEqual(api.users()[2], { label: 'alice', icon: 'circle-filled' });
+    assert.deepEqual(section('Direct Messages'), [{ label: 'alice', icon: 'circle-filled' }]);
 
     await vscode.commands.executeCommand('relayChat.messageUser', 'ALICE');
     assert.equal(api.panels().length, 1, 'the same panel is revealed');
@@ -177,10 +186,11 @@ describe('Relay Chat in VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
-  it('counts #general\'s unread messages on its row, and shows them in its panel', async () => {
+  it('counts #general\'s unread messages on its row (not on the badge: no mention), and shows them in its panel', async () => {
     alice.send('hello everyone');
-    await eventually(() => api.badge() === 1, 'badge 1');
-    assert.deepEqual(api.users()[0], { label: '#general', description: '1 unread', icon: 'comment-discussion', highlighted: true });
+    await eventually(() => section('Channels')[0]?.badge === '1', "#general's badge");
+    assert.deepEqual(section('Channels'), [{ label: '#general', description: '1 unread', icon: 'comment-discussion', highlighted: true, badge: '1' }]);
+    assert.equal(api.badge(), undefined);
     await vscode.commands.executeCommand('relayChat.openGroupChat');
     const general = await eventually(
       () => api.panels().find((p) => p.conversation.kind === 'channel' && p.messages.length > 0),
@@ -189,8 +199,8 @@ describe('Relay Chat in VS Code', () => {
     assert.equal(general.title, '#general');
     assert.deepEqual(general.conversation, { kind: 'channel', channel: 'general' });
     assert.deepEqual(general.messages, [{ from: 'alice', text: 'hello everyone', status: 'received' }]);
-    await eventually(() => (api.badge() === undefined ? true : undefined), 'read');
-    assert.deepEqual(api.users()[0], { label: '#general', icon: 'comment-discussion' });
+    await eventually(() => section('Channels')[0]?.badge === undefined, 'read');
+    assert.deepEqual(section('Channels'), [{ label: '#general', icon: 'comment-discussion' }]);
   });
 
   it('shares to #general when the view toolbar passes its row', async () => {
@@ -252,7 +262,7 @@ describe('Relay Chat in VS Code', () => {
   it('disconnects, leaving the panels open and saying so', async () => {
     await vscode.commands.executeCommand('relayChat.disconnect');
     assert.equal(api.connectionState(), 'disconnected');
-    assert.deepEqual(api.users(), []);
+    assert.deepEqual(api.sidebar(), []);
     await eventually(
       () => api.panels().some((p) => p.visible && p.connection === 'disconnected'),
       'the visible panel shows it is disconnected',

@@ -6,7 +6,7 @@
  * - "alice" is the `relay-chat` terminal client itself (`node dist/client/cli.js --batch`), a
  *   child process whose stdin stays open for the whole run: every line the test writes to it is
  *   sent (`/msg tester text` privately, a plain line to the group), and the messages it prints
- *   are what it received. She shows up in the Online Users tree, gets the private message typed
+ *   are what it received. She shows up in the sidebar's Online section, gets the private message typed
  *   in the webview and answers it, posts to the group, rides out the server restart, and at the
  *   end she exits 0 once her input is closed, having printed each message for her exactly once.
  * - "bob" and "carol" are RelayClients (the terminal client's core, in this process) for what a
@@ -154,7 +154,7 @@ class TerminalClient {
     this.child.stdin.write(`${line}\n`);
   }
 
-  /** What it printed, without the time: `tester → you: hi` (private), `tester: hi` (group). */
+  /** What it printed, without the time: `tester → you: hi` (private), `#general tester: hi` (a channel: each line names it). */
   messages(): string[] {
     return this.stdout.filter((line) => TIME_PREFIX.test(line)).map((line) => line.replace(TIME_PREFIX, ''));
   }
@@ -227,8 +227,8 @@ describe('Relay Chat end to end in code-server', () => {
   }
 
   /** Another user as a RelayClient in this process; closed after the tests. */
-  function client(name: string): RelayClient {
-    const relayClient = new RelayClient({ url: relay.url, name, rateLimit: RELAY_RATE_LIMIT });
+  function client(name: string, protocol: 1 | 2 = 1): RelayClient {
+    const relayClient = new RelayClient({ url: relay.url, name, rateLimit: RELAY_RATE_LIMIT, protocol });
     clients.push(relayClient);
     return relayClient;
   }
@@ -424,9 +424,9 @@ describe('Relay Chat end to end in code-server', () => {
     await page.locator('.statusbar-item', { hasText: 'online as tester' }).waitFor(UI_TIMEOUT);
 
     await openViewContainer(page, 'Relay Chat');
-    await treeRow(page, 'Online Users', 'tester').waitFor(UI_TIMEOUT);
-    await treeRow(page, 'Online Users', 'bob').waitFor(UI_TIMEOUT);
-    const aliceRow = treeRow(page, 'Online Users', 'alice');
+    await treeRow(page, 'Conversations', 'tester').first().waitFor(UI_TIMEOUT);
+    await treeRow(page, 'Conversations', 'bob').first().waitFor(UI_TIMEOUT);
+    const aliceRow = treeRow(page, 'Conversations', 'alice').first();
     await aliceRow.waitFor(UI_TIMEOUT);
     await saveScreenshot(page, 'e2e-1-online-users');
 
@@ -461,7 +461,7 @@ describe('Relay Chat end to end in code-server', () => {
 
     // bob (a RelayClient: a terminal line cannot hold a code block) sends markdown over several lines.
     bob.send('Can you look at **this**?\n\n```ts\nconst x: number = 1;\n```\nDocs: https://example.com/docs', 'tester');
-    const bobRow = treeRow(page, 'Online Users', 'bob');
+    const bobRow = treeRow(page, 'Conversations', 'bob').first();
     await bobRow.locator('.label-description', { hasText: '1 unread' }).waitFor(UI_TIMEOUT);
     // A notification cannot render markdown: it shows the text, on one line.
     await page
@@ -488,7 +488,7 @@ describe('Relay Chat end to end in code-server', () => {
     // in the tree, so the badge's total is always on some row), read later below a "New messages" divider.
     alice.type('Morning all!');
     await page.locator('.statusbar-item', { hasText: 'online as tester (1 unread)' }).waitFor(UI_TIMEOUT);
-    const generalRow = treeRow(page, 'Online Users', '#general');
+    const generalRow = treeRow(page, 'Conversations', '#general');
     await generalRow.locator('.label-description', { hasText: '1 unread' }).waitFor(UI_TIMEOUT);
     // The name is highlighted too: that shows however narrow the side bar is.
     await generalRow.locator('.label-name .highlight', { hasText: '#general' }).waitFor(UI_TIMEOUT);
@@ -506,7 +506,7 @@ describe('Relay Chat end to end in code-server', () => {
     await groupInput.click();
     await groupInput.pressSequentially('On my way');
     await groupInput.press('Enter');
-    await alice.received('tester: On my way');
+    await alice.received('#general tester: On my way');
     await group.locator('.message.mine .body', { hasText: 'On my way' }).waitFor(UI_TIMEOUT);
     bob.sendTyping();
     await group.locator('.typing', { hasText: 'bob is typing…' }).waitFor(UI_TIMEOUT);
@@ -550,12 +550,12 @@ describe('Relay Chat end to end in code-server', () => {
     relay = await startRelayServer({ port, dataDir, rateLimit: RELAY_RATE_LIMIT });
     await group.locator('.connection').waitFor({ state: 'hidden', timeout: 45_000 });
     // alice's terminal client reconnects on its own and gets the queued message.
-    await alice.received('tester: Typed while offline', 45_000);
+    await alice.received('#general tester: Typed while offline', 45_000);
     await eventually(() => bobReceived.find((m) => m.text === 'Typed while offline'), 'bob gets the queued message', 45_000);
     await group.locator('.message.mine.status-sent .body', { hasText: 'Typed while offline' }).waitFor(UI_TIMEOUT);
     await bob.requestHistory({ limit: 1 }); // one more round trip: a duplicate would have arrived by now
     assert.equal(bobReceived.filter((m) => m.text === 'Typed while offline').length, 1);
-    assert.equal(alice.messages().filter((m) => m === 'tester: Typed while offline').length, 1);
+    assert.equal(alice.messages().filter((m) => m === '#general tester: Typed while offline').length, 1);
 
     // Left unsent; it should survive the window reload below.
     await groupInput.pressSequentially('An unfinished thought');
@@ -584,7 +584,7 @@ describe('Relay Chat end to end in code-server', () => {
     await restored.getByRole('button', { name: 'Connect' }).click();
     await restored.locator('.message .body', { hasText: 'Typed while offline' }).waitFor(UI_TIMEOUT);
     await page.locator('.statusbar-item', { hasText: 'online as tester' }).waitFor(UI_TIMEOUT);
-    await treeRow(page, 'Online Users', 'alice').waitFor(UI_TIMEOUT);
+    await treeRow(page, 'Conversations', 'alice').first().waitFor(UI_TIMEOUT);
     // Older messages show their date, and a divider names their day; today's show only the time.
     const timeOf = (text: string): Locator => restored.locator('.message', { hasText: text }).locator('.meta .time');
     await restored.locator('.message .body', { hasText: 'Morning all!' }).waitFor(UI_TIMEOUT);
@@ -654,7 +654,7 @@ describe('Relay Chat end to end in code-server', () => {
     assert.equal(exitCode, 0, `the terminal client's exit code\n${alice.describe()}`);
     assert.deepEqual(
       alice.stdout.map((line) => line.replace(TIME_PREFIX, '')),
-      ['tester → you: Sure! What is up?', 'tester: On my way', 'tester: Typed while offline'],
+      ['tester → you: Sure! What is up?', '#general tester: On my way', '#general tester: Typed while offline'],
       `what the terminal client printed\n${alice.describe()}`,
     );
     assert.ok(alice.stdout.every((line) => TIME_PREFIX.test(line)), `every line starts with the time\n${alice.describe()}`);
@@ -672,7 +672,7 @@ describe('Relay Chat end to end in code-server', () => {
     await page.locator('.statusbar-item', { hasText: 'online as erin' }).waitFor(UI_TIMEOUT);
     await openViewContainer(page, 'Relay Chat');
     const toolbar = page.locator('.part.sidebar .title-actions');
-    const bobRow = treeRow(page, 'Online Users', 'bob');
+    const bobRow = treeRow(page, 'Conversations', 'bob').first();
     const chat = webviewFrame(page);
     const input = chat.getByLabel('Message bob');
 
@@ -730,6 +730,39 @@ describe('Relay Chat end to end in code-server', () => {
     await input.fill('');
     assert.equal(await counter.isVisible(), false);
     assert.equal(await send.isEnabled(), true);
+
+    // dana (protocol 2) makes #build with a topic, brings erin in and mentions her: the
+    // Channels section badges it, and its panel's header shows the topic and the members.
+    const dana = client('dana', 2);
+    dana.connect();
+    await eventually(() => (dana.state === 'online' ? true : undefined), 'dana online');
+    await dana.createChannel('build', { topic: 'CI and releases' });
+    await dana.inviteToChannel('build', 'erin');
+    dana.send('@erin the nightly build is green again', { kind: 'channel', channel: 'build' });
+    const buildRow = treeRow(page, 'Conversations', '#build');
+    await buildRow.locator('.label-description', { hasText: '1 mention, 1 unread · CI and releases' }).waitFor(UI_TIMEOUT);
+    await treeRow(page, 'Conversations', 'Channels').waitFor(UI_TIMEOUT);
+    await treeRow(page, 'Conversations', 'Direct Messages').waitFor(UI_TIMEOUT);
+    await treeRow(page, 'Conversations', 'Online').waitFor(UI_TIMEOUT);
+    await saveScreenshot(page.locator('.part.sidebar'), 'e2e-16-sidebar-sections');
+    const build = webviewFrame(page);
+    await clickRow(page, buildRow, build.locator('#channel-topic', { hasText: 'CI and releases' }));
+    await build.locator('#channel-members', { hasText: '2 members: dana, erin' }).waitFor(UI_TIMEOUT);
+    await build.locator('.message.mentions-me .mention', { hasText: '@erin' }).waitFor(UI_TIMEOUT);
+    // The mention's notification would cover the completion list in the screenshot.
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    // @ completes the channel's members: ↓ moves, Tab takes the name.
+    const buildInput = build.getByLabel('Message #build');
+    await buildInput.click();
+    await buildInput.pressSequentially('thanks @');
+    await build.locator('#mention-list .mention-option', { hasText: '@dana' }).waitFor(UI_TIMEOUT);
+    assert.deepEqual(await build.locator('#mention-list .mention-option').allInnerTexts(), ['@channel', '@dana', '@here']);
+    await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-17-channel-header-and-mentions');
+    await buildInput.press('ArrowDown');
+    await buildInput.press('Tab');
+    assert.equal(await buildInput.inputValue(), 'thanks @dana ');
+    assert.equal(await build.locator('#mention-list').isVisible(), false);
+    await buildInput.fill('');
   });
 
   // After alice's terminal has exited: this group message must not reach her transcript.

@@ -5,7 +5,6 @@ import {
   conversationTitle,
   direct,
   GENERAL,
-  relayRecipient,
   upgradeSavedConversation,
 } from '../../../extension/model/address';
 import { panelView, webviewState } from '../../../extension/webview-protocol';
@@ -24,12 +23,6 @@ describe('conversation addresses in the extension', () => {
     assert.deepEqual(conversationOfMessage({ from: 'Alice', to: 'bob' }, 'alice'), direct('bob'));
     assert.equal(conversationKey(direct('BOB')), conversationKey(direct('bob')));
     assert.notEqual(conversationKey(GENERAL), conversationKey(direct('general')));
-  });
-
-  it('gives a protocol-1 RelayClient no recipient for #general, the name for a person, and refuses other channels', () => {
-    assert.equal(relayRecipient(GENERAL), undefined);
-    assert.equal(relayRecipient(direct('bob')), 'bob');
-    assert.throws(() => relayRecipient({ kind: 'channel', channel: 'random' }), /#random is not reachable/);
   });
 
   it('reads the addresses older versions saved as today\'s', () => {
@@ -68,6 +61,7 @@ describe('conversation addresses in the extension', () => {
       hasMore: false,
       loadingOlder: false,
       typing: [],
+      mentionable: [],
     };
     assert.equal(panelView.safeParse({ ...view, conversation: GENERAL }).success, true);
     assert.equal(panelView.safeParse({ ...view, conversation: { kind: 'group' } }).success, false);

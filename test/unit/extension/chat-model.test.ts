@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createNodeSocket, type WebSocketLike } from '../../../client/socket';
 import { RelayClient, type RelayClientOptions } from '../../../client/relay-client';
-import { ChatModel } from '../../../extension/model/chat-model';
+import { ChatModel, MARK_READ_DELAY_MS } from '../../../extension/model/chat-model';
 import { GENERAL } from '../../../extension/model/address';
 import { presenceText } from '../../../extension/model/presence-summary';
 import type { MessageEntry, TimelineEntry } from '../../../extension/webview-protocol';
@@ -93,13 +93,10 @@ describe('ChatModel against a real server', function () {
     await say(bob, 'live to alice', 'alice');
     await eventually(() => alice.totalUnread() === 2, 'two unread');
     assert.equal(alice.unreadCount(GENERAL), 1);
+    // A protocol-1 session keeps no list of direct conversations: the people with unread messages stand for it.
     assert.deepEqual(
-      alice.users().map((user) => [user.name, user.online, user.self, user.unread]),
-      // Someone with unread messages comes before even oneself.
-      [
-        ['bob', true, false, 1],
-        ['alice', true, true, 0],
-      ],
+      alice.directConversations().map((user) => [user.name, user.online, user.self, user.unread]),
+      [['bob', true, false, 1]],
     );
 
     // Loading history over what is already held adds nothing twice.
@@ -108,6 +105,60 @@ describe('ChatModel against a real server', function () {
     assert.deepEqual(texts(alice.timeline(GENERAL)), ['bob: hello all', 'bob: live in the group']);
     assert.deepEqual(texts(alice.timeline({ kind: 'direct', with: 'bob' })), ['bob: psst alice', 'bob: live to alice']);
     assert.equal(alice.conversation(GENERAL).hasMore, false);
+  });
+
+  it('(protocol 2) counts unread messages and mentions as the server keeps them, and reads them there', async () => {
+    await start();
+    const password = 'a password long enough';
+    const alice = await model('alice', { protocol: 2, password });
+    // alice's other device: what one reads, the other hears of.
+    const phone = await online(client('alice', { protocol: 2, password }));
+    const bob = await online(client('bob', { protocol: 2 }));
+    const withBob = { kind: 'direct' as const, with: 'bob' };
+
+    await say(bob, 'build is red, @alice');
+    await eventually(() => alice.mentionCount(GENERAL) === 1, 'the mention counted');
+    assert.equal(alice.unreadCount(GENERAL), 1);
+    assert.equal(alice.channels().find((channel) => channel.conversation.channel === 'general')?.mentions, 1);
+    await phone.markRead(GENERAL, phone.lastSeq ?? 0);
+    await eventually(() => alice.unreadCount(GENERAL) === 0 && alice.mentionCount(GENERAL) === 0, 'read on the phone, cleared here');
+
+    await say(bob, 'psst', 'alice');
+    await eventually(() => alice.unreadCount(withBob) === 1 && phone.readCounts(withBob)?.unread === 1, 'one unread on both devices');
+    assert.deepEqual(alice.directConversations().map((person) => [person.name, person.unread]), [['bob', 1]]);
+    alice.show(withBob);
+    assert.equal(alice.unreadCount(withBob), 0, 'shown: read here at once');
+    await eventually(() => phone.readCounts(withBob)?.unread === 0, 'shown here, so read on the phone too');
+
+    // A reload starts from the server's numbers: what was read stays read, what was not still counts.
+    alice.hide(withBob);
+    await say(bob, 'still there?', 'alice');
+    await eventually(() => alice.unreadCount(withBob) === 1, 'unread again');
+    const reloaded = await model('alice', { protocol: 2, password });
+    await eventually(() => reloaded.unreadCount(withBob) === 1, 'the count after a reload');
+    assert.equal(reloaded.unreadCount(GENERAL), 0);
+  });
+
+  it('(protocol 2) sends no read for a visible conversation with nothing unread, whatever arrives elsewhere', async () => {
+    await start();
+    const alice = await model('alice', { protocol: 2 });
+    const bob = await online(client('bob', { protocol: 2 }));
+    const withBob = { kind: 'direct' as const, with: 'bob' };
+    await say(bob, 'psst', 'alice');
+    await eventually(() => alice.client.readCounts(withBob)?.unread === 1, 'the direct message');
+    alice.show(withBob);
+    await eventually(() => alice.client.readCounts(withBob)?.unread === 0, 'read on the server');
+    const reads: string[] = [];
+    const markRead = alice.client.markRead.bind(alice.client);
+    alice.client.markRead = (conversation, seq) => {
+      reads.push(JSON.stringify(conversation));
+      return markRead(conversation, seq);
+    };
+    await say(bob, 'to everyone but not to the panel on screen');
+    await eventually(() => alice.unreadCount(GENERAL) === 1, 'the #general message');
+    // Past the debounce a few times over: a read would have gone out (and, answered, another).
+    await new Promise((resolve) => setTimeout(resolve, MARK_READ_DELAY_MS * 3));
+    assert.deepEqual(reads, []);
   });
 
   it('does not count what arrives in a visible conversation, and says where unread messages began', async () => {
@@ -182,14 +233,7 @@ describe('ChatModel against a real server', function () {
     socket?.close();
     await eventually(() => alice.connection.state === 'offline', 'alice offline');
     assert.ok(alice.connection.retryAt !== undefined, 'offline says when it retries');
-    assert.deepEqual(
-      alice.users().map((user) => [user.name, user.online]),
-      [
-        ['alice', false],
-        ['bob', false],
-      ],
-      'while offline nobody is known to be online',
-    );
+    assert.deepEqual(alice.onlinePeople(), [], 'while offline nobody is known to be online');
     const queued = alice.send(GENERAL, 'written offline');
     assert.equal(messages(alice.timeline(GENERAL)).at(-1)?.status, 'queued');
     await say(bob, 'missed 1');
@@ -213,7 +257,7 @@ describe('ChatModel against a real server', function () {
     await start();
     const alice = await model('alice');
     const carol = await online(client('Carol'));
-    await eventually(() => alice.users().some((user) => user.name === 'Carol' && user.online), 'carol online');
+    await eventually(() => alice.onlinePeople().some((user) => user.name === 'Carol' && user.online), 'carol online');
 
     carol.sendTyping();
     await eventually(() => alice.typingIn(GENERAL).length === 1, 'typing');
@@ -222,7 +266,7 @@ describe('ChatModel against a real server', function () {
     await eventually(() => alice.typingIn(GENERAL).length === 0, 'typing cleared by the message');
 
     await carol.close();
-    await eventually(() => !alice.users().some((user) => user.name === 'Carol'), 'carol gone');
+    await eventually(() => !alice.onlinePeople().some((user) => user.name === 'Carol'), 'carol gone');
     const group = alice.timeline(GENERAL).map((entry) =>
       entry.kind === 'presence' ? presenceText(entry) : entry.text,
     );

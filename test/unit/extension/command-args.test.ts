@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { conversationArg } from '../../../extension/model/command-args';
 import { GENERAL } from '../../../extension/model/address';
-import { treeRows, type UserEntry } from '../../../extension/model/tree-rows';
+import { sectionChildren, type ChannelEntry, type UserEntry } from '../../../extension/model/tree-rows';
 
 describe('conversationArg (what a command was invoked with)', () => {
   it('takes a user name, as a tree row passes it', () => {
@@ -11,7 +11,10 @@ describe('conversationArg (what a command was invoked with)', () => {
   it('takes the tree node the view toolbar passes while a row has focus', () => {
     const node: UserEntry = { name: 'alice', online: true, self: false, unread: 2 };
     assert.deepEqual(conversationArg(node), { kind: 'direct', with: 'alice' });
-    const [generalRow, aliceRow] = treeRows(3, [node]);
+    const general: ChannelEntry = { conversation: { kind: 'channel', channel: 'general' }, unread: 3, mentions: 0, muted: false, topic: '', private: false };
+    const data = { channels: [general], direct: [node], online: [node] };
+    const [generalRow] = sectionChildren('channels', data);
+    const [aliceRow] = sectionChildren('direct', data);
     assert.deepEqual(conversationArg(generalRow), GENERAL);
     assert.deepEqual(conversationArg(aliceRow), { kind: 'direct', with: 'alice' });
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatSnippet } from '../../../extension/model/snippet';
 import {
+  channelNameFrom,
   lengthCounter,
   suggestUserName,
   validateMessageText,
@@ -56,5 +57,19 @@ describe('input validation', () => {
     assert.deepEqual(lengthCounter('😀'.repeat(3612)), { text: '3,612 / 4,000', over: false });
     assert.deepEqual(lengthCounter('😀'.repeat(4000)), { text: '4,000 / 4,000', over: false });
     assert.deepEqual(lengthCounter('😀'.repeat(4001)), { text: '4,001 / 4,000', over: true });
+  });
+});
+
+describe('channelNameFrom (Create Channel, checked as it is typed)', () => {
+  it('takes a name by the channel rule, a leading # dropped', () => {
+    assert.deepEqual(channelNameFrom('build'), { value: 'build' });
+    assert.deepEqual(channelNameFrom(' #team-ops_2 '), { value: 'team-ops_2' });
+  });
+
+  it('says what is wrong with anything else', () => {
+    assert.deepEqual(channelNameFrom(''), { problem: 'Enter a name for the channel' });
+    assert.match((channelNameFrom('Build') as { problem: string }).problem, /^Lower-case only/);
+    assert.match((channelNameFrom('x'.repeat(33)) as { problem: string }).problem, /^At most 32 characters/);
+    assert.match((channelNameFrom('a b') as { problem: string }).problem, /^A channel name is 1 to 32 lower-case letters/);
   });
 });
