@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import type { ChannelInfo, ChannelState, DirectState } from '../../protocol';
 import type { ChannelRecord, ChannelStore, ReadPosition, ReadStateSnapshot } from './channel-store';
 import type { ChannelRef, StoredConversation, UserRecord } from './message-store';
-import { conversationColumn, READ_UP_TO } from './sqlite-conversation';
+import { channelColumn, conversationColumn, READ_UP_TO } from './sqlite-conversation';
 
 interface ChannelRow {
   id: number;
@@ -66,6 +66,12 @@ export class SqliteChannelStore implements ChannelStore {
       ),
       isMember: db.prepare<[number, number], { one: number }>('SELECT 1 AS one FROM channel_members WHERE channel_id = ? AND user_id = ?'),
       addMember: db.prepare<[number, number], unknown>('INSERT OR IGNORE INTO channel_members (channel_id, user_id) VALUES (?, ?)'),
+      // A new member has read what was said before they came (they can still scroll back to it).
+      readUpToLatest: db.prepare<{ user: number; conversation: string }, unknown>(
+        `INSERT INTO read_positions (user_id, conversation, seq)
+         VALUES (@user, @conversation, COALESCE((SELECT MAX(seq) FROM messages WHERE conversation = @conversation), 0))
+         ON CONFLICT (user_id, conversation) DO UPDATE SET seq = MAX(seq, excluded.seq)`,
+      ),
       removeMember: db.prepare<[number, number], unknown>('DELETE FROM channel_members WHERE channel_id = ? AND user_id = ?'),
       members: db.prepare<[number], UserRecord>(
         'SELECT u.id, u.name FROM channel_members m JOIN users u ON u.id = m.user_id WHERE m.channel_id = ? ORDER BY u.key',
@@ -138,7 +144,12 @@ export class SqliteChannelStore implements ChannelStore {
   }
 
   async addMember(channel: ChannelRef, user: UserRecord): Promise<boolean> {
-    return this.statements.addMember.run(channel.id, user.id).changes > 0;
+    const add = this.db.transaction((): boolean => {
+      if (this.statements.addMember.run(channel.id, user.id).changes === 0) return false;
+      this.statements.readUpToLatest.run({ user: user.id, conversation: channelColumn(channel.id) });
+      return true;
+    });
+    return add.immediate();
   }
 
   async removeMember(channel: ChannelRef, user: UserRecord): Promise<boolean> {

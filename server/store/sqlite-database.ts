@@ -146,10 +146,14 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
         ) s ON s.conversation = l.conversation;
       DROP TABLE latest;
     `);
-    // Every account is a member of #general from the moment it exists, however it was made.
+    // Every account is a member of #general from the moment it exists, however it was made, and
+    // has read what was said there before it existed (it can still scroll back to it).
     db.exec(`
       CREATE TRIGGER users_join_general AFTER INSERT ON users BEGIN
         INSERT INTO channel_members (channel_id, user_id) SELECT id, NEW.id FROM channels WHERE name = 'general';
+        INSERT OR IGNORE INTO read_positions (user_id, conversation, seq)
+          SELECT NEW.id, 'c:' || c.id, COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation = 'c:' || c.id), 0)
+          FROM channels c WHERE c.name = 'general';
       END;
     `);
   },

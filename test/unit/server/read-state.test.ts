@@ -75,4 +75,32 @@ describe('server: read state (protocol 2)', () => {
     assert.deepEqual([general.unread, general.mentions], [0, 0], 'what one says from any device reads what came before');
     assert.deepEqual(again.welcome.direct?.map((d) => [d.with, d.unread]), [['bo', 0]]);
   });
+
+  it('starts a new member (of #general by registering, of a channel by joining or an invite) with what was said before as read', async () => {
+    server = await startTestServer();
+    const ana = await TestClient.join2(server.url, 'ana');
+    await ana.request({ type: 'say', id: 'g1', text: 'before anyone else came' }, 's1');
+    await ana.request({ type: 'create', channel: 'build' }, 'c');
+    await ana.request({ type: 'say', id: 'b1', channel: 'build', text: 'build history' }, 's2');
+    await ana.request({ type: 'create', channel: 'ops', private: true }, 'c2');
+    await ana.request({ type: 'say', id: 'o1', channel: 'ops', text: 'ops history' }, 's3');
+
+    const bo = await TestClient.join2(server.url, 'bo');
+    assert.deepEqual(bo.welcome.channels?.map((c) => [c.name, c.unread]), [['general', 0]], 'registering is not coming back to unread');
+    await bo.request({ type: 'join', channel: 'build' }, 'j');
+    await ana.request({ type: 'invite', channel: 'ops', name: 'bo' }, 'i');
+    await ana.request({ type: 'say', id: 'b2', channel: 'build', text: 'new in build' }, 's4');
+    await bo.next('message', (m) => m.id === 'b2');
+    await bo.close();
+
+    const back = await TestClient.join2(server.url, 'bo', { token: bo.welcome.token! });
+    assert.deepEqual(
+      back.welcome.channels?.map((c) => [c.name, c.unread]),
+      [['build', 1], ['general', 0], ['ops', 0]],
+      'only what came after joining is unread',
+    );
+    const page = await back.request({ type: 'history', channel: 'build' }, 'h');
+    assert.ok(page.type === 'history');
+    assert.deepEqual(page.messages.map((m) => m.text), ['build history', 'new in build'], 'the history is still there to read');
+  });
 });
