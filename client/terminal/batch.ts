@@ -184,6 +184,8 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
         case 'topic':
         case 'invite':
         case 'members':
+        case 'rename':
+        case 'archive':
           // They ask for passwords, end the session or change who is where: for a person at a terminal, not a script.
           refused++;
           report(`line ${lineNumber}: /${command.kind} works in interactive mode only: ${formatPreview(line)}`);

@@ -107,6 +107,31 @@ export async function invite(context: ChannelCommandContext, channel: string, na
   }
 }
 
+/** `/rename #old #new`: the `renamed` event says so, and moves the prompt when it was there. */
+export async function rename(context: ChannelCommandContext, channel: string, name: string): Promise<void> {
+  if (!isOnline(context)) return;
+  try {
+    await context.client.renameChannel(channel, name);
+  } catch (error) {
+    return context.problem(`${channelLabel(channel)} was not renamed ${describe(error)}`);
+  }
+  if (sameConversation(context.current(), { kind: 'channel', channel })) switchTo(context, { kind: 'channel', channel: name });
+}
+
+/** `/archive [#channel]`: read-only from now on, so the prompt goes back to #general if it was there. */
+export async function archive(context: ChannelCommandContext, named: string | undefined): Promise<void> {
+  const current = context.current();
+  const channel = named ?? (current.kind === 'channel' ? current.channel : undefined);
+  if (channel === undefined) return context.problem(`${formatConversation(current)} is not a channel: /archive #channel`);
+  if (!isOnline(context)) return;
+  try {
+    await context.client.archiveChannel(channel);
+  } catch (error) {
+    return context.problem(`${channelLabel(channel)} was not archived ${describe(error)}`);
+  }
+  if (sameConversation(context.current(), { kind: 'channel', channel })) switchTo(context, GENERAL);
+}
+
 export async function members(context: ChannelCommandContext, named: string | undefined): Promise<void> {
   const current = context.current();
   const channel = named ?? (current.kind === 'channel' ? current.channel : undefined);

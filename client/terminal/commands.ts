@@ -21,6 +21,8 @@ export type Command =
   | { kind: 'topic'; channel?: string; topic?: string }
   | { kind: 'invite'; channel: string; name: string }
   | { kind: 'members'; channel?: string }
+  | { kind: 'rename'; channel: string; name: string }
+  | { kind: 'archive'; channel?: string }
   | { kind: 'who' }
   | { kind: 'help' }
   | { kind: 'quit' }
@@ -43,6 +45,8 @@ export const COMMAND_HELP = [
   '  /topic [#channel] [text]  show or set the topic (the creator or an admin sets it)',
   '  /invite #channel NAME  add NAME to a channel you are in (the way into a private one)',
   '  /members [#channel]  list who is in a channel',
+  '  /rename #channel #new  rename a channel (its creator or an admin)',
+  '  /archive [#channel]  archive a channel: read-only and out of the lists (its creator or an admin)',
   '  /who             list who is online',
   '  /help            show this help',
   '  /quit            leave (Ctrl+D and Ctrl+C too)',
@@ -89,6 +93,13 @@ export function parseCommand(line: string): Command {
       return parseTopic(argumentsOf(line));
     case 'invite':
       return parseInvite(argumentsOf(line));
+    case 'rename':
+      return parseRename(argumentsOf(line));
+    case 'archive': {
+      const rest = argumentsOf(line);
+      if (rest === '') return { kind: 'archive' };
+      return withChannel(rest, 'usage: /archive [#channel]', (channel) => ({ kind: 'archive', channel }));
+    }
     case 'members': {
       const rest = argumentsOf(line);
       if (rest === '') return { kind: 'members' };
@@ -200,6 +211,17 @@ function parseTopic(rest: string): Command {
   if (!match) return { kind: 'invalid', message: 'usage: /topic [#channel] [text]' };
   const topic = text?.trim() ?? '';
   return { kind: 'topic', channel: match[1] ?? '', ...(topic !== '' ? { topic } : {}) };
+}
+
+const RENAME_USAGE = 'usage: /rename #channel #new-name';
+
+/** `/rename #build #ci`. */
+function parseRename(rest: string): Command {
+  const words = rest.split(/\s+/);
+  const from = CHANNEL_WORD.exec(words[0] ?? '');
+  const to = CHANNEL_WORD.exec(words[1] ?? '');
+  if (words.length !== 2 || !from || !to) return { kind: 'invalid', message: RENAME_USAGE };
+  return { kind: 'rename', channel: from[1] ?? '', name: to[1] ?? '' };
 }
 
 const INVITE_USAGE = 'usage: /invite #channel NAME';

@@ -7,7 +7,7 @@ import readline from 'node:readline';
 import { GENERAL, isValidChannelName, sameConversation, type Conversation } from '../../protocol';
 import type { OutgoingMessage, RelayClient } from '../relay-client';
 import { changePassword, revoke, setDisabled, showDevices, type AccountCommandContext } from './account-commands';
-import { browse, create, invite, isIn, join, leave, members, switchTo, topic, unreadConversations, type ChannelCommandContext } from './channel-commands';
+import { archive, browse, create, invite, isIn, join, leave, members, rename, switchTo, topic, unreadConversations, type ChannelCommandContext } from './channel-commands';
 import { COMMAND_HELP, parseCommand, type Command } from './commands';
 import { describe } from './describe-error';
 import { EXIT } from './exit-codes';
@@ -372,6 +372,10 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
           return run(invite(channelContext, command.channel, command.name));
         case 'members':
           return run(members(channelContext, command.channel));
+        case 'rename':
+          return run(rename(channelContext, command.channel, command.name));
+        case 'archive':
+          return run(archive(channelContext, command.channel));
         case 'invalid':
           showError(command.message);
           giveBack(line);

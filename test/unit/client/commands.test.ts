@@ -83,6 +83,10 @@ describe('client: terminal commands', () => {
     assert.deepEqual(parseCommand('/invite #ops bob'), { kind: 'invite', channel: 'ops', name: 'bob' });
     assert.deepEqual(parseCommand('/members'), { kind: 'members' });
     assert.deepEqual(parseCommand('/members #ops'), { kind: 'members', channel: 'ops' });
+    assert.deepEqual(parseCommand('/rename #ops #oncall'), { kind: 'rename', channel: 'ops', name: 'oncall' });
+    assert.deepEqual(parseCommand('/archive'), { kind: 'archive' });
+    assert.deepEqual(parseCommand('/archive #ops'), { kind: 'archive', channel: 'ops' });
+    assert.match((parseCommand('/rename #ops') as { message: string }).message, /^usage: \/rename #channel #new-name/);
     assert.deepEqual(parseCommand('/switch @Bob'), { kind: 'switch', conversation: { kind: 'direct', with: 'Bob' } });
     assert.deepEqual(parseCommand('/switch #ops'), { kind: 'switch', conversation: { kind: 'channel', channel: 'ops' } });
     for (const [bad, usage] of [

@@ -5,6 +5,7 @@ import { runBatch } from '../../../client/terminal/batch';
 import { EXIT } from '../../../client/terminal/exit-codes';
 import { FakeChannelServer } from './fake-channel-server';
 import { onTerminal, type FakeTerminal } from './fake-terminal';
+import { startTestServer } from '../../support/server';
 import { makeClient, nextEvent, online, until } from './helpers';
 
 describe('client: terminal client with channels (protocol 2)', function () {
@@ -153,5 +154,31 @@ describe('client: terminal client with channels (protocol 2)', function () {
     assert.equal(await exited, EXIT.refusedMessage);
     assert.match(problems, /line 3: a line of only #channel switches in interactive mode/);
     assert.match(problems, /line 4: \/join works in interactive mode only/);
+  });
+
+  it('/rename and /archive against the real server: the prompt follows the rename and leaves an archived channel', async () => {
+    await server.close();
+    const real = await startTestServer();
+    try {
+      const carol = makeClient(real.url, 'carol', { protocol: 2 });
+      clients.push(carol);
+      const term = onTerminal(carol);
+      await nextEvent(carol, 'welcome');
+      await enter(term, '/create #build', 'now talking in #build');
+      await enter(term, '/rename #build #ci', 'renamed #build to #ci');
+      await until(() => term.screen().endsWith('#ci> '), 'the prompt follows the rename');
+      await enter(term, '/rename build', '! usage: /rename #channel #new-name');
+      term.type('\x15'); // Ctrl+U clears the refused line, which was given back to fix
+      await enter(term, '/archive', 'archived #ci: it is read-only now');
+      await until(() => term.screen().endsWith('#general> '), 'back in #general');
+      assert.deepEqual(carol.channels.map((channel) => channel.name), ['general'], 'the archived channel left the list');
+      await enter(term, '#ci still here?', 'not sent (CHANNEL_ARCHIVED)');
+      term.type('\x15/quit\r');
+      assert.equal(await term.exited, 0);
+    } finally {
+      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await real.close();
+      server = await FakeChannelServer.start();
+    }
   });
 });
