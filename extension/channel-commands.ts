@@ -1,6 +1,6 @@
 /**
  * The channel commands (protocol 2): Browse Channels…, Create Channel…, Open Channel…, Leave
- * Channel, Invite to Channel…, Set Topic… and Mute / Unmute Channel. Each works on the channel
+ * Channel, Invite to Channel…, Set Topic…, Rename Channel…, Archive Channel and Mute / Unmute Channel. Each works on the channel
  * it was invoked on (a tree row, a panel) or asks which; the server's refusals are shown as the
  * server worded them, cut to one line.
  */
@@ -215,6 +215,43 @@ export async function setTopic({ connection }: ChannelCommandContext, target: Co
     await model.client.setTopic(channel.channel, topic);
   } catch (error) {
     showFailure(`set the topic of #${channel.channel}`, error);
+  }
+}
+
+export async function renameChannel({ connection }: ChannelCommandContext, target: Conversation | undefined): Promise<void> {
+  const model = onlineModel(connection, 'rename a channel');
+  if (!model) return;
+  const channel = await targetChannel(model, target, 'Rename Channel', GENERAL_CHANNEL);
+  if (!channel) return;
+  const name = await askStep({
+    title: `Relay Chat: Rename #${channel.channel}`,
+    prompt: 'The new name; its messages, members and panels stay with it (its creator or an admin can rename it)',
+    value: channel.channel,
+    check: channelNameFrom,
+  });
+  if (name === undefined || name === channel.channel) return;
+  try {
+    await model.client.renameChannel(channel.channel, name);
+  } catch (error) {
+    showFailure(`rename #${channel.channel}`, error);
+  }
+}
+
+export async function archiveChannel({ connection }: ChannelCommandContext, target: Conversation | undefined): Promise<void> {
+  const model = onlineModel(connection, 'archive a channel');
+  if (!model) return;
+  const channel = await targetChannel(model, target, 'Archive Channel', GENERAL_CHANNEL);
+  if (!channel) return;
+  const choice = await vscode.window.showWarningMessage(
+    `Archive #${channel.channel}?`,
+    { modal: true, detail: 'It becomes read-only and leaves everyone\'s channel list; its history stays. This cannot be undone from here.' },
+    'Archive',
+  );
+  if (choice !== 'Archive') return;
+  try {
+    await model.client.archiveChannel(channel.channel);
+  } catch (error) {
+    showFailure(`archive #${channel.channel}`, error);
   }
 }
 

@@ -49,6 +49,8 @@ export function registerCommands(
   channelCommand('relayChat.leaveChannel', (commands, target) => commands.leaveChannel(channels, target));
   channelCommand('relayChat.inviteToChannel', (commands, target) => commands.inviteToChannel(channels, target));
   channelCommand('relayChat.setTopic', (commands, target) => commands.setTopic(channels, target));
+  channelCommand('relayChat.renameChannel', (commands, target) => commands.renameChannel(channels, target));
+  channelCommand('relayChat.archiveChannel', (commands, target) => commands.archiveChannel(channels, target));
   channelCommand('relayChat.muteChannel', (commands, target) => commands.setChannelMuted(channels, target, true));
   channelCommand('relayChat.unmuteChannel', (commands, target) => commands.setChannelMuted(channels, target, false));
 

@@ -163,4 +163,28 @@ describe('Relay Chat channels in VS Code', () => {
     await eventually(() => !/muted/.test(row('#build')?.description ?? ''), 'unmuted');
     prompts.reset();
   });
+
+  it('renames a channel with Rename Channel… (its open panel follows) and archives it with Archive Channel…', async () => {
+    await closePanels();
+    await vscode.commands.executeCommand('relayChat.openChannel', BUILD);
+    await eventually(() => api.panels().find((p) => p.title === '#build'), "#build's panel");
+    prompts.answer('Not A Name');
+    await vscode.commands.executeCommand('relayChat.renameChannel', BUILD);
+    assert.match(prompts.boxes[0]?.problem ?? '', /channel name/);
+    prompts.reset();
+    prompts.answer('#releases');
+    await vscode.commands.executeCommand('relayChat.renameChannel', BUILD);
+    await eventually(() => row('#releases'), 'the row under its new name');
+    assert.equal(row('#build'), undefined);
+    await eventually(() => api.panels().find((p) => p.title === '#releases'), 'the open panel follows the rename');
+    prompts.reset();
+
+    prompts.click(/^Archive #releases\?/, 'Archive');
+    await vscode.commands.executeCommand('relayChat.archiveChannel', { kind: 'channel', channel: 'releases' });
+    assert.ok(prompts.messages.some((m) => m.modal && /^Archive #releases\?/.test(m.text)), 'it asked first');
+    await eventually(() => row('#releases') === undefined, 'an archived channel leaves the list');
+    const dana = clients.find((client) => client.name === 'dana')!;
+    assert.ok(!(await dana.browseChannels()).channels.some((channel) => channel.name === 'releases'), 'and the browse list');
+    prompts.reset();
+  });
 });
