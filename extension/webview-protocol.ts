@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 // Only the limits and the address: the wire schemas are not needed in the webview bundle.
+import { attachment } from '../protocol/attachments';
 import { CHANNEL_NAME_PATTERN } from '../protocol/conversation';
 import { LIMITS, NAME_PATTERN } from '../protocol/limits';
 import { upgradeSavedConversation } from './model/address';
@@ -34,6 +35,13 @@ export const messageEntry = z.object({
   mine: z.boolean(),
   /** Who the server says the message mentions (names, '@here', '@channel'); absent from servers that do not say. */
   mentions: z.array(z.string()).optional(),
+  /**
+   * (code anchors) The message's attachments; `text` is then the sender's note alone, its
+   * fallback for attachment-blind clients taken off (client/code-refs).
+   */
+  attachments: z.array(attachment).optional(),
+  /** The code links in `text` (as client/code-refs/links.ts spells them) that open here: the rest stay text. */
+  codeLinks: z.array(z.string()).optional(),
   status: messageStatus,
   error: z.string().optional(),
 });
@@ -79,6 +87,8 @@ export const panelView = z.object({
     .optional(),
   /** The names `@` completes to here: the channel's members or the other person (never oneself). */
   mentionable: z.array(name),
+  /** (code anchors) What Share Selection / Share Changes put in the composer, sent with the next message. */
+  staged: z.array(attachment).optional(),
 });
 export type PanelView = z.infer<typeof panelView>;
 
@@ -108,6 +118,17 @@ export const fromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('connect') }),
   /** A sender's name was clicked: open the direct conversation with them. */
   z.object({ type: z.literal('openDirect'), with: z.string().regex(NAME_PATTERN) }),
+  /** (code anchors) An action on attachment `index` of the message `key` (the extension looks it up itself). */
+  z.object({
+    type: z.literal('openAttachment'),
+    key: z.string().min(1).max(256),
+    index: z.number().int().nonnegative().max(LIMITS.attachmentsMax),
+    action: z.enum(['open', 'web', 'snapshot', 'diff', 'checkout']),
+  }),
+  /** (code anchors) A code link in a message's text was clicked: one of that entry's `codeLinks`. */
+  z.object({ type: z.literal('openCodeLink'), key: z.string().min(1).max(256), link: z.string().min(1).max(LIMITS.attachmentPathMaxLength + 32) }),
+  /** (code anchors) Take staged attachment `index` out of the composer. */
+  z.object({ type: z.literal('unstage'), index: z.number().int().nonnegative().max(LIMITS.attachmentsMax) }),
   z.object({
     type: z.literal('openLink'),
     url: z.string().refine(isOpenableLink, 'only http, https and mailto links open'),

@@ -2,3 +2,4 @@ export * from './limits';
 export * from './schema';
 export * from './parse';
 export * from './conversation';
+export * from './attachments';

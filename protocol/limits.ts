@@ -13,6 +13,16 @@ export const LIMITS = {
   channelNameMaxLength: 32,
   /** (new) A channel's topic, in UTF-16 code units. */
   topicMaxLength: 250,
+  /** (new) Attachments on one message. */
+  attachmentsMax: 4,
+  /** (new) A code anchor's snippet, in UTF-16 code units. */
+  snippetMaxLength: 16_000,
+  /** (new) A diff attachment's text, in UTF-8 bytes: with the rest of a `say` it fits the frame limit. */
+  diffMaxBytes: 56 * 1024,
+  /** (new) A code anchor's path, in UTF-16 code units. */
+  attachmentPathMaxLength: 1024,
+  /** (new) A normalised git remote ("github.com/org/repo"). */
+  attachmentRemoteMaxLength: 512,
   historyDefaultLimit: 50,
   historyMaxLimit: 200,
   welcomeRecentMessages: 50,

@@ -4,6 +4,7 @@
  * Unknown fields are stripped, so older peers keep working when fields are added.
  */
 import * as z from 'zod';
+import { attachments } from './attachments';
 import { isWellFormed, LIMITS } from './limits';
 
 /**
@@ -57,6 +58,8 @@ export const sayFrame = z.object({
   to: wireString().optional(),
   /** (new) The channel; with neither `to` nor `channel`, #general. */
   channel: channelField.optional(),
+  /** (new) Code anchors and diffs (protocol/attachments.ts); `text` stays their readable fallback. */
+  attachments: attachments.optional(),
 });
 
 export const historyRequestFrame = z.object({
@@ -241,6 +244,8 @@ export const chatMessage = z.object({
    * read the conversation, and `@here` (members online when it was sent) or `@channel` (all members).
    */
   mentions: z.array(wireString().min(1).max(LIMITS.nameMaxLength + 1)).optional(),
+  /** (new) As the sender attached them (protocol/attachments.ts). */
+  attachments: attachments.optional(),
 });
 
 /** (new, protocol 2) A channel as everyone may see it. */

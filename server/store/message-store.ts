@@ -4,7 +4,7 @@
  * devices are the identity store's (identity/identity-store.ts). Every method is asynchronous
  * so that such a store fits.
  */
-import type { ChatMessage } from '../../protocol';
+import type { Attachment, ChatMessage } from '../../protocol';
 
 export interface UserRecord {
   /** Never reused, so a released and re-registered name starts with a clean slate. */
@@ -35,6 +35,8 @@ export interface NewMessage {
   mentions?: string[];
   /** The ids of the accounts it mentions (not the sender): their mention counts grow. */
   mentioned?: readonly number[];
+  /** (new) Code anchors and diffs, stored and sent back as they came (already schema-checked). */
+  attachments?: Attachment[];
 }
 
 export interface AppendResult {
