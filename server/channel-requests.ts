@@ -223,6 +223,7 @@ export class ChannelRequests {
       this.broker.publish({
         audience: { kind: 'channel', channelId: channel.id, exceptDevice: connection.deviceId!, v2Only: true },
         payload: JSON.stringify(event),
+        welcomePart: 'conversations',
       });
     }
     connection.send({ ...event, ...refOf(frame) });

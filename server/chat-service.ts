@@ -140,6 +140,7 @@ export class ChatService implements FrameHandler {
       frame.resume,
       frame.resume === undefined ? LIMITS.welcomeRecentMessages : LIMITS.resumeMaxMessages,
     );
+    connection.readingWelcomePart('users');
     const users = await this.presence.online();
     const welcome: WelcomeFrame = {
       type: 'welcome',
@@ -154,7 +155,11 @@ export class ChatService implements FrameHandler {
       seq: snapshot.latestSeq,
       ...(snapshot.gap ? { gap: true } : {}),
     };
-    if (v2) Object.assign(welcome, { protocol: 2 }, await this.channels.readState(user));
+    if (v2) {
+      connection.readingWelcomePart('conversations');
+      // Counted up to the snapshot: the messages after it follow the welcome and count then.
+      Object.assign(welcome, { protocol: 2 }, await this.channels.readState(user, snapshot.latestSeq));
+    }
     connection.finishWelcome(serialiseWelcome(welcome, frame.resume !== undefined), snapshot.latestSeq);
     this.logger.info(`${user.name} ${claim.created ? 'registered and ' : ''}connected`);
   }
@@ -258,7 +263,11 @@ export class ChatService implements FrameHandler {
       unread: position.unread,
       mentions: position.mentions,
     };
-    this.publish(read, { kind: 'users', keys: [connection.key!], exceptDevice: connection.deviceId! });
+    this.broker.publish({
+      audience: { kind: 'users', keys: [connection.key!], exceptDevice: connection.deviceId! },
+      payload: JSON.stringify(read),
+      welcomePart: 'conversations',
+    });
     connection.send({ ...read, ...refOf(frame) });
   }
 
@@ -309,6 +318,7 @@ export class ChatService implements FrameHandler {
       audience: { kind: 'everyone', except: key },
       payload: JSON.stringify({ type: 'presence', name, online } satisfies ServerFrame),
       lazy: true,
+      welcomePart: 'users',
     });
   }
 

@@ -24,7 +24,7 @@ import type { AccountRequestFrame } from './account-requests';
 import type { AdminRequestFrame } from './admin-requests';
 import type { AdmissionTicket } from './admission';
 import type { ChannelRequestFrame } from './channel-requests';
-import type { FrameEvent } from './broker/broker';
+import type { FrameEvent, WelcomePart } from './broker/broker';
 import { FlushScheduler, OutboundQueue, wireTextFrame, type WireFrame } from './outbound';
 import type { Logger } from './options';
 import { TokenBucket, type RateLimit } from './rate-limiter';
@@ -62,6 +62,7 @@ type State = 'awaiting-hello' | 'hello-pending' | 'welcoming' | 'live' | 'closed
 interface HeldEvent {
   frame: WireFrame;
   seq: number | undefined;
+  welcomePart: WelcomePart | undefined;
 }
 
 export class Connection {
@@ -79,6 +80,8 @@ export class Connection {
   private heldFrames: string[] = [];
   /** Broker events that arrive while the welcome snapshot is read. */
   private heldEvents: HeldEvent[] = [];
+  /** How many events were held when each part of the welcome began to be read: later ones are newer than it. */
+  private readonly welcomePartMarks = new Map<WelcomePart, number>();
   private readonly bucket: TokenBucket;
   private rateLimitedInARow = 0;
   private alive = true;
@@ -246,23 +249,37 @@ export class Connection {
     this.state = 'welcoming';
   }
 
-  /** Sends the welcome (serialised), then the events held meanwhile that it does not already hold. */
+  /** The welcome's `part` is about to be read from the store: events held from now on may be newer than it. */
+  readingWelcomePart(part: WelcomePart): void {
+    this.welcomePartMarks.set(part, this.heldEvents.length);
+  }
+
+  /**
+   * Sends the welcome (serialised), then the events held meanwhile that it does not already
+   * hold: messages after its snapshot, and changes to its users or conversations that came once
+   * that part was being read. One that came during the read may be in the welcome too; clients
+   * apply these as state (online or not, a channel's info, a read position), so twice is harmless.
+   */
   finishWelcome(welcome: string, snapshotSeq: number): void {
     if (this.state !== 'welcoming') return;
     this.admissionTicket();
     this.sendSerialised(welcome);
-    for (const event of this.heldEvents) {
-      // Presence and typing from before the welcome are already reflected in its user list.
-      if (event.seq !== undefined && event.seq > snapshotSeq) this.outbound.enqueue(event.frame);
-    }
+    this.heldEvents.forEach((event, index) => {
+      const newer =
+        event.seq !== undefined
+          ? event.seq > snapshotSeq
+          : event.welcomePart !== undefined && index >= (this.welcomePartMarks.get(event.welcomePart) ?? Infinity);
+      if (newer) this.outbound.enqueue(event.frame);
+    });
     this.heldEvents = [];
+    this.welcomePartMarks.clear();
     this.state = 'live';
   }
 
   /** A broker event for this user; `frame` is shared by all recipients and must not be changed. */
   deliver(frame: WireFrame, event: FrameEvent): void {
     if (this.state === 'live') this.outbound.enqueue(frame, event.lazy);
-    else if (this.state === 'welcoming') this.heldEvents.push({ frame, seq: event.seq });
+    else if (this.state === 'welcoming') this.heldEvents.push({ frame, seq: event.seq, welcomePart: event.welcomePart });
   }
 
   send(frame: ServerFrame): void {

@@ -17,6 +17,8 @@ export type Audience =
   | { kind: 'users'; keys: readonly string[]; exceptDevice?: number }
   | { kind: 'channel'; channelId: number; except?: string; exceptDevice?: number; v2Only?: boolean };
 
+export type WelcomePart = 'users' | 'conversations';
+
 /** What goes through the broker: a frame for an audience, the order to disconnect one, or a membership change. */
 export type BrokerEvent = FrameEvent | DisconnectEvent | SubscriptionEvent;
 
@@ -28,6 +30,13 @@ export interface FrameEvent {
   seq?: number;
   /** May wait a few milliseconds to go out with others (presence): see LAZY_FLUSH_MS. */
   lazy?: boolean;
+  /**
+   * The part of a welcome that this (seq-less) event changes: `users` (presence), or
+   * `conversations` (channel events, read positions). A connection being welcomed passes it on
+   * after its welcome when it arrived once that part was being read; seq-less events without it
+   * (typing) are dropped there.
+   */
+  welcomePart?: WelcomePart;
   disconnect?: never;
   subscription?: never;
 }

@@ -53,8 +53,11 @@ export interface ChannelStore {
   browse(viewer: UserRecord): Promise<Array<ChannelInfo & { joined: boolean }>>;
   /** The ids of the unarchived channels the user is in: what their connections are subscribed to. */
   subscriptions(user: UserRecord): Promise<number[]>;
-  /** Unread and mention counts of every conversation the user is in: what a protocol 2 welcome carries. */
-  readState(user: UserRecord): Promise<ReadStateSnapshot>;
+  /**
+   * Unread and mention counts of every conversation the user is in, counting messages up to
+   * `upToSeq` (the welcome's snapshot): what a protocol 2 welcome carries.
+   */
+  readState(user: UserRecord, upToSeq: number): Promise<ReadStateSnapshot>;
   /** Moves the read position up to `seq` (never back, never past the latest message); resolves with it as it is now. */
   markRead(user: UserRecord, conversation: StoredConversation, seq: number): Promise<ReadPosition>;
 }

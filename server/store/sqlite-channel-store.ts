@@ -26,9 +26,12 @@ const INFO_COLUMNS = `${CHANNEL_COLUMNS},
   (SELECT u.name FROM users u WHERE u.id = c.created_by) AS creator`;
 
 /** Unread (messages past the read position) and mentions of one user in one conversation column. */
+/** Messages after the read position, up to `@upTo`. */
 const COUNTS = `
-  (SELECT COUNT(*) FROM messages x WHERE x.conversation = @conversation AND x.seq > @lastRead) AS unread,
-  (SELECT COUNT(*) FROM mentions n WHERE n.user_id = @user AND n.conversation = @conversation AND n.seq > @lastRead) AS mentions`;
+  (SELECT COUNT(*) FROM messages x WHERE x.conversation = @conversation AND x.seq > @lastRead AND x.seq <= @upTo) AS unread,
+  (SELECT COUNT(*) FROM mentions n WHERE n.user_id = @user AND n.conversation = @conversation AND n.seq > @lastRead AND n.seq <= @upTo) AS mentions`;
+/** Every message there is: `@upTo` for counts as they are now. */
+const NOW = Number.MAX_SAFE_INTEGER;
 
 function toRecord(row: ChannelRow): ChannelRecord {
   return {
@@ -97,9 +100,9 @@ export class SqliteChannelStore implements ChannelStore {
          FROM channel_members m JOIN channels c ON c.id = m.channel_id
          WHERE m.user_id = ? AND c.archived = 0 ORDER BY c.name`,
       ),
-      directConversations: db.prepare<{ user: number }, { conversation: string; last_seq: number }>(
+      directConversations: db.prepare<{ user: number; upTo: number }, { conversation: string; last_seq: number }>(
         `SELECT conversation, MAX(seq) AS last_seq FROM messages
-         WHERE channel_id IS NULL AND (sender_id = @user OR recipient_id = @user)
+         WHERE channel_id IS NULL AND (sender_id = @user OR recipient_id = @user) AND seq <= @upTo
          GROUP BY conversation ORDER BY last_seq DESC`,
       ),
       messageAt: db.prepare<[number], { sender_id: number; sender_name: string; recipient_name: string; ts: number }>(
@@ -108,7 +111,7 @@ export class SqliteChannelStore implements ChannelStore {
       lastRead: db.prepare<[number, string], { seq: number }>('SELECT seq FROM read_positions WHERE user_id = ? AND conversation = ?'),
       latestIn: db.prepare<[string], { seq: number | null }>('SELECT MAX(seq) AS seq FROM messages WHERE conversation = ?'),
       readUpTo: db.prepare<[number, string, number], unknown>(READ_UP_TO),
-      counts: db.prepare<{ user: number; conversation: string; lastRead: number }, { unread: number; mentions: number }>(`SELECT ${COUNTS}`),
+      counts: db.prepare<{ user: number; conversation: string; lastRead: number; upTo: number }, { unread: number; mentions: number }>(`SELECT ${COUNTS}`),
     };
   }
 
@@ -183,19 +186,19 @@ export class SqliteChannelStore implements ChannelStore {
     return this.statements.subscriptions.all(user.id).map((row) => row.id);
   }
 
-  async readState(user: UserRecord): Promise<ReadStateSnapshot> {
+  async readState(user: UserRecord, upToSeq: number): Promise<ReadStateSnapshot> {
     const read = this.db.transaction((): ReadStateSnapshot => {
       const channels = this.statements.joinedChannels.all(user.id).map((row): ChannelState => ({
         ...toInfo(row),
-        ...this.statements.counts.get({ user: user.id, conversation: row.conversation, lastRead: row.last_read })!,
+        ...this.statements.counts.get({ user: user.id, conversation: row.conversation, lastRead: row.last_read, upTo: upToSeq })!,
         lastRead: row.last_read,
       }));
-      const direct = this.statements.directConversations.all({ user: user.id }).map((row): DirectState => {
+      const direct = this.statements.directConversations.all({ user: user.id, upTo: upToSeq }).map((row): DirectState => {
         const last = this.statements.messageAt.get(row.last_seq)!;
         const lastRead = this.statements.lastRead.get(user.id, row.conversation)?.seq ?? 0;
         return {
           with: last.sender_id === user.id ? last.recipient_name : last.sender_name,
-          ...this.statements.counts.get({ user: user.id, conversation: row.conversation, lastRead })!,
+          ...this.statements.counts.get({ user: user.id, conversation: row.conversation, lastRead, upTo: upToSeq })!,
           lastRead,
           lastSeq: row.last_seq,
           lastActivity: last.ts,
@@ -212,7 +215,7 @@ export class SqliteChannelStore implements ChannelStore {
       const latest = this.statements.latestIn.get(column)?.seq ?? 0;
       this.statements.readUpTo.run(user.id, column, Math.min(seq, latest));
       const lastRead = this.statements.lastRead.get(user.id, column)!.seq;
-      return { seq: lastRead, ...this.statements.counts.get({ user: user.id, conversation: column, lastRead })! };
+      return { seq: lastRead, ...this.statements.counts.get({ user: user.id, conversation: column, lastRead, upTo: NOW })! };
     });
     return mark.immediate();
   }
