@@ -63,7 +63,7 @@ function healthz(url: string): Promise<{ ok?: boolean }> {
 }
 
 /** Sends one client's frames and collects the raw answers until it goes quiet or is closed. */
-function runClient(url: string, hello: string | undefined, frames: string[], problems: string[]): { sent: Promise<void>; done: Promise<void> } {
+function runClient(url: string, hello: string | undefined, protocol2: boolean, frames: string[], problems: string[]): { sent: Promise<void>; done: Promise<void> } {
   const ws = new WebSocket(url);
   let lastActivity = Date.now();
   ws.on('message', (data: Buffer) => {
@@ -77,7 +77,7 @@ function runClient(url: string, hello: string | undefined, frames: string[], pro
   const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
   const sent = new Promise<void>((resolve) => {
     ws.once('open', () => {
-      if (hello) ws.send(JSON.stringify({ type: 'hello', name: hello }));
+      if (hello) ws.send(JSON.stringify({ type: 'hello', name: hello, ...(protocol2 ? { protocol: 2 } : {}) }));
       for (const frame of frames) ws.send(frame);
       resolve();
     });
@@ -127,7 +127,7 @@ describe('server: property-based fuzzing with hostile frames', function () {
     const details = await fc.check(
       fc.asyncProperty(scenario, async (clients) => {
         const problems: string[] = [];
-        const runs = clients.map((client) => runClient(server.url, client.helloFirst, client.frames, problems));
+        const runs = clients.map((client) => runClient(server.url, client.helloFirst, client.protocol2, client.frames, problems));
         await Promise.all(runs.map((run) => run.done));
         assert.deepEqual(problems, []);
         const bugs = server.stderr.join('').split('\n').filter((line) => /failed/.test(line));
