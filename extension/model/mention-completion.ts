@@ -29,6 +29,9 @@ export function mentionQuery(text: string, caret: number): MentionQuery | undefi
   return { start, prefix };
 }
 
+/** The words that mention many at once; no account can have them as a name's mention. */
+const BROADCASTS = new Set(['here', 'channel']);
+
 /** The candidates (names, or `here` / `channel`) the prefix may become, best first. */
 export function completeMentions(prefix: string, candidates: readonly string[], max = MAX_SUGGESTIONS): string[] {
   const wanted = nameKey(prefix);
@@ -42,7 +45,9 @@ export function completeMentions(prefix: string, candidates: readonly string[], 
     if (key.startsWith(wanted)) starts.push(candidate);
     else if (wanted !== '' && key.includes(wanted)) contains.push(candidate);
   }
-  const byName = (a: string, b: string): number => nameKey(a).localeCompare(nameKey(b));
+  // People first: `@here` and `@channel` ping many, so they are never what a prefix picks by accident.
+  const byName = (a: string, b: string): number =>
+    Number(BROADCASTS.has(a)) - Number(BROADCASTS.has(b)) || nameKey(a).localeCompare(nameKey(b));
   return [...starts.sort(byName), ...contains.sort(byName)].slice(0, max);
 }
 

@@ -19,6 +19,8 @@ describe('completing @names', () => {
     const names = ['carol', 'Bob', 'bobby', 'abbot', 'BOB', 'here', 'channel'];
     assert.deepEqual(completeMentions('bo', names), ['Bob', 'bobby', 'abbot']);
     assert.deepEqual(completeMentions('', names), ['abbot', 'Bob', 'bobby', 'carol', 'channel', 'here']);
+    assert.deepEqual(completeMentions('c', names), ['carol', 'channel'], 'people before @channel');
+    assert.deepEqual(completeMentions('c', ['channel', 'Cy', 'carol']), ['carol', 'Cy', 'channel']);
     assert.deepEqual(completeMentions('h', names), ['here', 'channel']);
     assert.deepEqual(completeMentions('zz', names), []);
     assert.equal(completeMentions('', names, 2).length, 2);
