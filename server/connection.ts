@@ -65,6 +65,14 @@ interface HeldEvent {
   welcomePart: WelcomePart | undefined;
 }
 
+/** What a connection keeps only while its welcome is put together (thousands of idle ones keep nothing). */
+interface Welcoming {
+  /** Broker events that arrive meanwhile. */
+  events: HeldEvent[];
+  /** How many events were held when each part of the welcome began to be read: later ones are newer than it. */
+  marks: Partial<Record<WelcomePart, number>>;
+}
+
 export class Connection {
   user: UserRecord | undefined;
   /** Lower-cased name, set once the hello is accepted. */
@@ -77,11 +85,8 @@ export class Connection {
   readonly channels = new Set<number>();
   private state: State = 'awaiting-hello';
   /** Frames received while the hello is answered, processed after it in order. */
-  private heldFrames: string[] = [];
-  /** Broker events that arrive while the welcome snapshot is read. */
-  private heldEvents: HeldEvent[] = [];
-  /** How many events were held when each part of the welcome began to be read: later ones are newer than it. */
-  private readonly welcomePartMarks = new Map<WelcomePart, number>();
+  private heldFrames: string[] | undefined;
+  private welcoming: Welcoming | undefined;
   private readonly bucket: TokenBucket;
   private rateLimitedInARow = 0;
   private alive = true;
@@ -131,7 +136,7 @@ export class Connection {
     }
     const text = data.toString('utf8');
     if (this.state === 'hello-pending' || this.state === 'welcoming') {
-      this.heldFrames.push(text);
+      (this.heldFrames ??= []).push(text);
       return;
     }
     this.process(text);
@@ -232,8 +237,8 @@ export class Connection {
   }
 
   private releaseHeldFrames(): void {
-    const held = this.heldFrames;
-    this.heldFrames = [];
+    const held = this.heldFrames ?? [];
+    this.heldFrames = undefined;
     for (const text of held) {
       if (this.state === 'closed') return;
       this.process(text);
@@ -247,11 +252,12 @@ export class Connection {
     this.deviceId = deviceId;
     this.protocol = protocol;
     this.state = 'welcoming';
+    this.welcoming = { events: [], marks: {} };
   }
 
   /** The welcome's `part` is about to be read from the store: events held from now on may be newer than it. */
   readingWelcomePart(part: WelcomePart): void {
-    this.welcomePartMarks.set(part, this.heldEvents.length);
+    if (this.welcoming) this.welcoming.marks[part] = this.welcoming.events.length;
   }
 
   /**
@@ -264,22 +270,22 @@ export class Connection {
     if (this.state !== 'welcoming') return;
     this.admissionTicket();
     this.sendSerialised(welcome);
-    this.heldEvents.forEach((event, index) => {
+    const { events, marks } = this.welcoming!;
+    this.welcoming = undefined;
+    events.forEach((event, index) => {
       const newer =
         event.seq !== undefined
           ? event.seq > snapshotSeq
-          : event.welcomePart !== undefined && index >= (this.welcomePartMarks.get(event.welcomePart) ?? Infinity);
+          : event.welcomePart !== undefined && index >= (marks[event.welcomePart] ?? Infinity);
       if (newer) this.outbound.enqueue(event.frame);
     });
-    this.heldEvents = [];
-    this.welcomePartMarks.clear();
     this.state = 'live';
   }
 
   /** A broker event for this user; `frame` is shared by all recipients and must not be changed. */
   deliver(frame: WireFrame, event: FrameEvent): void {
     if (this.state === 'live') this.outbound.enqueue(frame, event.lazy);
-    else if (this.state === 'welcoming') this.heldEvents.push({ frame, seq: event.seq, welcomePart: event.welcomePart });
+    else if (this.state === 'welcoming') this.welcoming!.events.push({ frame, seq: event.seq, welcomePart: event.welcomePart });
   }
 
   send(frame: ServerFrame): void {
@@ -340,8 +346,8 @@ export class Connection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.stopHelloTimer();
-    this.heldFrames = [];
-    this.heldEvents = [];
+    this.heldFrames = undefined;
+    this.welcoming = undefined;
   }
 
   private onClose(): void {
