@@ -207,8 +207,12 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       return;
     }
     const address = clientAddress(request, options.trustProxy ?? false);
+    // The connection holds its ticket from here on: the map only bridges accept and upgrade.
+    const peer = peerOf(socket as net.Socket);
+    const ticket = tickets.get(peer);
+    tickets.delete(peer);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      connections.add(new Connection(ws, socket, settings, service, tickets.get(peerOf(socket as net.Socket)), address));
+      connections.add(new Connection(ws, socket, settings, service, ticket, address));
     });
   });
 
