@@ -24,7 +24,7 @@ export function linkRoots(cwd: string): string[] {
 
 function isInside(root: string, file: string): boolean {
   const relative = path.relative(root, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 function isFile(file: string): boolean {

@@ -134,6 +134,9 @@ describe('client: terminal attachments and code links', () => {
       assert.equal(fileLink({ kind: 'file', path: path.join(root, 'README.md') }), pathToFileURL(path.join(root, 'README.md')).href);
       assert.equal(fileLink({ kind: 'file', path: '/etc/hostname' }), undefined);
       assert.equal(fileLink({ kind: 'file', path: 'pkg' }), undefined, 'a directory is not a file to open');
+      fs.writeFileSync(path.join(root, '..dots.ts'), '');
+      assert.equal(fileLink({ kind: 'file', path: '..dots.ts' }), pathToFileURL(path.join(root, '..dots.ts')).href, 'a name starting with two dots is still inside');
+      assert.equal(fileLink({ kind: 'file', path: 'pkg/../../x.ts' }), undefined);
       const evil = shown('x.ts:1', undefined, { color: false, fileLink: () => 'file:///x\x1b\\\x07' });
       assert.equal(evil, '[12:03] alice: x.ts:1');
     } finally {
