@@ -6,6 +6,7 @@
  * messages, Home/End to the first and the newest.
  */
 import { isOpenableLink, type PanelView } from '../extension/webview-protocol';
+import { CodeBlockControls } from './code-block-controls';
 import { renderMarkdown } from './markdown';
 import { splitMentions } from './mentions';
 import { buildRows, countNewSince, newestStoredKey, type Row } from './rows';
@@ -38,6 +39,7 @@ export class MessageList {
   private entriesAtLastAutoLoad = -1;
   /** At midnight "today" moves: the rows are labelled again then. */
   private tomorrowTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly codeBlocks = new CodeBlockControls();
 
   constructor(
     private readonly container: HTMLElement,
@@ -179,6 +181,7 @@ export class MessageList {
       return;
     }
     const button = target.closest('button');
+    if (button && this.codeBlocks.handleClick(button)) return;
     if (button?.dataset.retry) this.actions.retry(button.dataset.retry);
     else if (button?.dataset.loadOlder !== undefined) this.actions.loadOlder();
     else if (button?.dataset.sender) this.actions.openDirect(button.dataset.sender);
@@ -198,7 +201,7 @@ export class MessageList {
         rendered = undefined;
       }
       if (!rendered) {
-        rendered = { signature, element: createRow(row) };
+        rendered = { signature, element: createRow(row, this.codeBlocks.isExpanded) };
         this.rendered.set(row.key, rendered);
       }
       if (rendered.element === cursor) cursor = cursor.nextSibling;
@@ -213,13 +216,13 @@ export class MessageList {
 }
 
 /** Every row is an item of the list (role=list on #messages). */
-function createRow(row: Row): HTMLElement {
-  const element = rowElement(row);
+function createRow(row: Row, isExpanded: (blockId: string) => boolean): HTMLElement {
+  const element = rowElement(row, isExpanded);
   element.setAttribute('role', 'listitem');
   return element;
 }
 
-function rowElement(row: Row): HTMLElement {
+function rowElement(row: Row, isExpanded: (blockId: string) => boolean): HTMLElement {
   switch (row.kind) {
     case 'history':
       return historyRow(row.state);
@@ -233,7 +236,7 @@ function rowElement(row: Row): HTMLElement {
       return element;
     }
     case 'message':
-      return messageRow(row);
+      return messageRow(row, isExpanded);
   }
 }
 
@@ -262,7 +265,7 @@ function divider(kind: string, label: string): HTMLElement {
   return element;
 }
 
-function messageRow(row: Extract<Row, { kind: 'message' }>): HTMLElement {
+function messageRow(row: Extract<Row, { kind: 'message' }>, isExpanded: (blockId: string) => boolean): HTMLElement {
   const { entry, showHeader, time } = row;
   const classes = ['message', entry.mine ? 'mine' : '', showHeader ? 'first' : 'continued', `status-${entry.status}`];
   if (row.mentionsMe) classes.push('mentions-me');
@@ -279,8 +282,9 @@ function messageRow(row: Extract<Row, { kind: 'message' }>): HTMLElement {
   }
   const body = el('div', 'body');
   body.title = new Date(entry.ts).toLocaleString();
-  // markdown-it runs with html:false and checked links, so this HTML holds no raw user markup.
-  body.innerHTML = renderMarkdown(entry.text);
+  // markdown-it runs with html:false and checked links, and code is escaped by highlight.js,
+  // so this HTML holds no raw user markup.
+  body.innerHTML = renderMarkdown(entry.text, { key: entry.key, isExpanded });
   highlightMentions(body, row.mentionTokens);
   element.append(body);
   const state = statusLine(entry);
