@@ -1,6 +1,7 @@
 /**
  * Message text to HTML, in the chat's markdown (see chat-markdown.ts: no raw HTML, checked
- * links), with code blocks highlighted and made copyable and collapsible (code-block.ts).
+ * links), with code blocks highlighted and made copyable and collapsible (code-block.ts) and
+ * the message's openable code links made links (code-links.ts).
  *
  * The webview bundle renders with chat-markdown's own instance, so a message parses exactly as
  * its notification does; what is added here only changes rendering (renderer rules, which
@@ -9,15 +10,18 @@
 import type { Env, RendererRule } from 'markdown-it';
 import { chatMarkdown } from '../extension/model/chat-markdown';
 import { codeBlockHtml } from './code-block';
+import { codeLinks, type CodeLinksEnv } from './code-links';
 
 /** What rendering one message's text needs to know about it. */
 export interface MessageContext {
   /** The message's key: names its code blocks for their collapse state. */
   key: string;
   isExpanded(blockId: string): boolean;
+  /** The entry's `codeLinks`: the code links in its text that open here. */
+  codeLinks?: readonly string[];
 }
 
-interface RenderEnv extends Env {
+interface RenderEnv extends Env, CodeLinksEnv {
   context?: MessageContext;
   /** Code blocks drawn so far in this message. */
   blocks?: number;
@@ -48,8 +52,9 @@ function codeBlockRule(withLanguage: boolean): RendererRule {
 
 chatMarkdown.renderer.rules.fence = codeBlockRule(true);
 chatMarkdown.renderer.rules.code_block = codeBlockRule(false);
+chatMarkdown.use(codeLinks);
 
 export function renderMarkdown(text: string, context: MessageContext = NO_CONTEXT): string {
-  const env: RenderEnv = { context };
+  const env: RenderEnv = { context, ...(context.codeLinks ? { codeLinks: context.codeLinks } : {}) };
   return chatMarkdown.render(text, env);
 }

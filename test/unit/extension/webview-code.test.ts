@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { plainTextPreview } from '../../../extension/model/plain-text';
 import { codeBlockHtml, COLLAPSE_ABOVE_LINES } from '../../../webview/code-block';
 import { highlightCode, highlightLanguage } from '../../../webview/highlight';
 import { renderMarkdown, textBlockId } from '../../../webview/markdown';
@@ -95,9 +94,5 @@ describe('code blocks in messages', () => {
   it('numbers a snippet from its first line', () => {
     const html = codeBlockHtml({ id: 'x', code: 'a\nb\nc', language: 'typescript', firstLine: 41 }, false);
     assert.match(html, /<pre class="line-numbers" aria-hidden="true">41\n42\n43<\/pre>/);
-  });
-
-  it('leaves the text of notifications as it was', () => {
-    assert.equal(plainTextPreview('see:\n```ts\nconst a = 1;\n```', 100), 'see: const a = 1;');
   });
 });

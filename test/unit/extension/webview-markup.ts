@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 
 const TAGS = new Set(['a', 'blockquote', 'br', 'button', 'code', 'div', 'em', 'li', 'ol', 'p', 'pre', 'section', 's', 'span', 'strong', 'ul', 'header', 'footer']);
-const ATTRIBUTE = /^(class|href|title|type|aria-[a-z]+|data-[a-z-]+)$/;
+const ATTRIBUTE = /^(class|href|title|type|tabindex|aria-[a-z]+|data-[a-z-]+)$/;
 const TAG = /<(\/?)([a-z0-9]+)((?:\s+[a-z-]+(?:="[^"<>]*")?)*)\s*(\/?)>/y;
 const ATTRIBUTES = /\s+([a-z-]+)(?:="([^"<>]*)")?/g;
 
