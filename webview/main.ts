@@ -3,6 +3,7 @@
  * validates it, draws it, and sends back what the user does. The draft and the conversation
  * are saved with setState so the panel comes back as it was after a reload.
  */
+import * as z from 'zod';
 import { conversationLabel } from '../extension/model/address';
 import { toWebview, type PanelView } from '../extension/webview-protocol';
 import { validateMessageText } from '../extension/model/validation';
@@ -18,6 +19,9 @@ function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   if (!(element instanceof type)) throw new Error(`the page is missing #${id}`);
   return element;
 }
+
+// zod would probe for eval (new Function) on its first parse; the page's CSP forbids it, and says so in a report.
+z.config({ jitless: true });
 
 const host = connectHost();
 let view: PanelView | undefined;
