@@ -99,7 +99,7 @@ export class Connection {
     private readonly settings: ConnectionSettings,
     private readonly handler: FrameHandler,
     /** This connection's place among those not yet welcomed; given back once it is. */
-    private readonly admissionTicket: AdmissionTicket = ignore,
+    private readonly admissionTicket: AdmissionTicket | undefined = undefined,
     /** The peer's address (the proxy's client, with --trust-proxy), for sign-in limits. */
     readonly address = 'unknown',
   ) {
@@ -268,7 +268,7 @@ export class Connection {
    */
   finishWelcome(welcome: string, snapshotSeq: number): void {
     if (this.state !== 'welcoming') return;
-    this.admissionTicket();
+    this.admissionTicket?.release();
     this.sendSerialised(welcome);
     const { events, marks } = this.welcoming!;
     this.welcoming = undefined;
