@@ -73,6 +73,11 @@ export interface StateDetail {
 export interface RelayClientOptions {
   /** ws://host:port or wss://host:port */
   url: string;
+  /**
+   * (new) The URLs of the same server's other nodes (one store, several processes). A connection
+   * that is lost, or cannot be made, is tried again on the next node in turn, `url` first.
+   */
+  otherNodes?: readonly string[];
   name: string;
   /** The device token (v1: session) from a previous welcome, if any. */
   session?: string;
@@ -175,8 +180,23 @@ export type RelayClientEvents = {
 const TYPING_INTERVAL_MS = 2000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
+/** Throws what is wrong with a server URL: it must parse and be ws:// or wss://. */
+function checkServerUrl(url: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new TypeError(`not a valid server URL: ${JSON.stringify(url)} (expected ws://host:port)`);
+  }
+  if (protocol !== 'ws:' && protocol !== 'wss:') {
+    throw new TypeError(`the server URL must start with ws:// or wss:// (got ${JSON.stringify(url)})`);
+  }
+}
+
 export class RelayClient extends TypedEmitter<RelayClientEvents> {
-  readonly url: string;
+  /** `url`, then the other nodes: the one connected to (or tried next) is `nodes[nodeIndex]`. */
+  private readonly nodes: readonly string[];
+  private nodeIndex = 0;
   private readonly createSocket: (url: string) => WebSocketLike;
   private readonly sessionFor: ((name: string) => Promise<string | undefined>) | undefined;
   private readonly connectTimeoutMs: number;
@@ -222,19 +242,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   constructor(options: RelayClientOptions) {
     super();
-    let protocol: string;
-    try {
-      protocol = new URL(options.url).protocol;
-    } catch {
-      throw new TypeError(`not a valid server URL: ${JSON.stringify(options.url)} (expected ws://host:port)`);
-    }
-    if (protocol !== 'ws:' && protocol !== 'wss:') {
-      throw new TypeError(`the server URL must start with ws:// or wss:// (got ${JSON.stringify(options.url)})`);
-    }
+    for (const url of [options.url, ...(options.otherNodes ?? [])]) checkServerUrl(url);
     if (options.lastSeq !== undefined && !(Number.isInteger(options.lastSeq) && options.lastSeq >= 0)) {
       throw new RangeError(`lastSeq must be a non-negative integer (got ${options.lastSeq})`);
     }
-    this.url = options.url;
+    this.nodes = [options.url, ...(options.otherNodes ?? [])];
     this.displayName = options.name;
     this.sessionSecret = options.session;
     this.sessionFor = options.sessionFor;
@@ -495,6 +507,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.transmit({ type: 'typing', ...(conversation !== undefined ? sayFields(conversation) : {}) });
   }
 
+  /** The node this client is connected to, or will try next. */
+  get url(): string {
+    return this.nodes[this.nodeIndex]!;
+  }
+
   // ---- connection lifecycle ----
 
   private openSocket(): void {
@@ -609,6 +626,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   }
 
   private scheduleReconnect(error: string): void {
+    // Another node may be up while this one is not; nothing ties a client to one.
+    this.nodeIndex = (this.nodeIndex + 1) % this.nodes.length;
     const delay = this.backoff.next();
     this.setState('offline', { retryInMs: delay, error });
     this.reconnectTimer = setTimeout(() => this.openSocket(), delay);

@@ -25,7 +25,8 @@ Commands:
                 admin
 
 Options:
-  --url URL     server to connect to, ws:// or wss:// (env RELAY_CHAT_URL; default ${DEFAULT_URL})
+  --url URL     server to connect to, ws:// or wss:// (env RELAY_CHAT_URL; default ${DEFAULT_URL});
+                for a server of several nodes, their URLs with commas: each is tried in turn
   --ca FILE     a CA certificate (PEM) to trust for wss:// besides the system's, for a team
                 that signs its own (env RELAY_CHAT_CA)
   --name NAME   name to chat as: 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-", "."
@@ -90,6 +91,8 @@ export class UsageError extends Error {}
 /** Which server, and which name on it. */
 export interface ConnectionOptions {
   url: string;
+  /** (new) The same server's other nodes, from a comma-separated --url: tried in turn when one is down. */
+  otherNodes?: string[];
   name: string;
   /** Path of a PEM CA certificate to trust, besides the system's. */
   caFile?: string;
@@ -246,8 +249,9 @@ function connection(
   env: NodeJS.ProcessEnv,
   defaults: ArgDefaults,
 ): ConnectionOptions {
-  const url = values.url ?? (env.RELAY_CHAT_URL || DEFAULT_URL);
-  checkUrl(url);
+  // Several nodes of one server: "ws://a:4446,ws://b:4446"; the first names the server (saved tokens).
+  const [url, ...otherNodes] = (values.url ?? (env.RELAY_CHAT_URL || DEFAULT_URL)).split(',').map((part) => part.trim());
+  for (const node of [url!, ...otherNodes]) checkUrl(node);
   const name = values.name ?? (env.RELAY_CHAT_NAME || defaults.userName);
   if (!isValidName(name)) {
     const given = values.name !== undefined || env.RELAY_CHAT_NAME ? 'the name' : 'your user name';
@@ -256,7 +260,7 @@ function connection(
     );
   }
   const caFile = values.ca ?? (env.RELAY_CHAT_CA || undefined);
-  return { url, name, ...(caFile !== undefined ? { caFile } : {}) };
+  return { url: url!, ...(otherNodes.length > 0 ? { otherNodes } : {}), name, ...(caFile !== undefined ? { caFile } : {}) };
 }
 
 function checkUrl(url: string): void {

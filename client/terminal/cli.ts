@@ -45,6 +45,7 @@ function connectionTo(options: ConnectionOptions): { ca: Buffer | undefined; fil
 function clientFor(options: ConnectionOptions, ca: Buffer | undefined, rest: Partial<RelayClientOptions>): RelayClient {
   return new RelayClient({
     url: options.url,
+    ...(options.otherNodes ? { otherNodes: options.otherNodes } : {}),
     name: options.name,
     ...(ca !== undefined ? { ca } : {}),
     caHint: "pass your team's CA certificate with --ca FILE",
