@@ -32,6 +32,7 @@ import type { IdentityStore } from './identity/identity-store';
 import { runAdmin, type AdminAction } from './admin';
 import { closeDevices, DISABLED_REASON } from './disconnect';
 import type { MessageStore } from './store/message-store';
+import { StoreUnavailableError } from './store/store-unavailable';
 
 const RELEASED_REASON = 'the server administrator released this name';
 const SIGNED_OUT_WHILE_JOINING = 'this device was signed out while it connected';
@@ -185,7 +186,11 @@ export class ChatService implements FrameHandler {
       });
     } catch (error) {
       this.logger.warn(`storing a message failed: ${String(error)}`);
-      connection.sendError('INTERNAL', 'the message could not be stored; send it again', tags);
+      if (error instanceof StoreUnavailableError) {
+        connection.sendError('UNAVAILABLE', 'the message store is unreachable just now; nothing was stored, send it again shortly', tags, error.retryAfterMs);
+      } else {
+        connection.sendError('INTERNAL', 'the message could not be stored; send it again', tags);
+      }
       return;
     }
     const message = result.message;

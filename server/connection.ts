@@ -276,8 +276,8 @@ export class Connection {
   }
 
   /** `about`: the say's id and the request's ref, which the error echoes. */
-  sendError(code: ErrorCode, message: string, about: ReplyTags = {}): void {
-    this.send({ type: 'error', code, message, ...about });
+  sendError(code: ErrorCode, message: string, about: ReplyTags = {}, retryAfterMs?: number): void {
+    this.send({ type: 'error', code, message, ...about, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   }
 
   refuseHello(code: ErrorCode, message: string, about: ReplyTags = {}, retryAfterMs?: number): void {

@@ -98,6 +98,11 @@ export async function transaction<T>(
     return classify(error);
   }
   let broken = false;
+  // A connection that fails while checked out emits 'error'; unheard, that would end the process.
+  const onError = (): void => {
+    broken = true;
+  };
+  client.on('error', onError);
   try {
     await client.query(`BEGIN ISOLATION LEVEL ${options.isolation === 'repeatable read' ? 'REPEATABLE READ' : 'READ COMMITTED'}${options.readOnly ? ' READ ONLY' : ''}`);
     let rolledBack = false;
@@ -109,6 +114,7 @@ export async function transaction<T>(
     return classify(error);
   } finally {
     // A connection whose ROLLBACK failed is gone or confused: it must not go back into the pool.
+    client.off('error', onError);
     client.release(broken);
   }
 }
