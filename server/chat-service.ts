@@ -185,12 +185,10 @@ export class ChatService implements FrameHandler {
         ...(mentions.mentions ? { mentions: mentions.mentions, mentioned: mentions.mentioned } : {}),
       });
     } catch (error) {
+      // An outage is answered alike for every frame, by the connection: UNAVAILABLE.
+      if (error instanceof StoreUnavailableError) throw error;
       this.logger.warn(`storing a message failed: ${String(error)}`);
-      if (error instanceof StoreUnavailableError) {
-        connection.sendError('UNAVAILABLE', 'the message store is unreachable just now; nothing was stored, send it again shortly', tags, error.retryAfterMs);
-      } else {
-        connection.sendError('INTERNAL', 'the message could not be stored; send it again', tags);
-      }
+      connection.sendError('INTERNAL', 'the message could not be stored; send it again', tags);
       return;
     }
     const message = result.message;
@@ -209,6 +207,7 @@ export class ChatService implements FrameHandler {
     try {
       result = await this.store.history({ viewer: connection.user!, conversation: target.conversation, limit, before: frame.before });
     } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
       this.logger.warn(`reading history failed: ${String(error)}`);
       connection.sendError('INTERNAL', 'history could not be read; try again', replyTagsOfFrame(frame));
       return;

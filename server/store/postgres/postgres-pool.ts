@@ -17,15 +17,25 @@ export interface PostgresConnectOptions {
   onIdleError?: (error: Error) => void;
 }
 
-export const POSTGRES_URL = /^postgres(ql)?:\/\//i;
-
 /** The URL with --store-ca folded in as libpq's sslrootcert, so node-postgres reads every TLS setting from one place. */
 export function connectionString(url: string, caFile: string | undefined): string {
   if (caFile === undefined) return url;
-  const parsed = new URL(url);
-  if (!parsed.searchParams.has('sslrootcert')) parsed.searchParams.set('sslrootcert', caFile);
-  if (!parsed.searchParams.has('sslmode')) parsed.searchParams.set('sslmode', 'verify-full');
-  return parsed.toString();
+  // Not through URL: a unix-socket URL (postgres://user@/db?host=/run/postgresql) has no host, which it rejects.
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  const params = new URLSearchParams(query);
+  const extra = new URLSearchParams();
+  if (!params.has('sslrootcert')) extra.set('sslrootcert', caFile);
+  if (!params.has('sslmode')) extra.set('sslmode', 'verify-full');
+  const added = extra.toString();
+  return added === '' ? url : `${url}${query === '' && !url.endsWith('?') ? '?' : '&'}${added}`;
+}
+
+/** Where the data is, for logs: host (or socket folder) and database, never the user or password. */
+export function describePostgresUrl(url: string): string {
+  const match = /^postgres(?:ql)?:\/\/(?:[^@/?]*@)?([^/?]*)(\/[^?]*)?(?:\?(.*))?$/i.exec(url);
+  if (!match) return 'PostgreSQL';
+  const host = match[1] || new URLSearchParams(match[3] ?? '').get('host') || 'localhost';
+  return `PostgreSQL ${host}${match[2] ?? ''}`;
 }
 
 const INT8 = 20;
