@@ -15,9 +15,10 @@ import { TestClient } from '../../support/ws-test-client';
 
 const CLI = path.resolve('dist/server/cli.js');
 
-function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(args: string[], stdin = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdin.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -158,6 +159,17 @@ describe('server: relay-chat-server on PostgreSQL', function () {
     cleanups.push(() => back.close());
     assert.deepEqual(back.welcome.messages.map((m) => [m.seq, m.text]), [[1, 'stored in PostgreSQL']], 'the other node knows the device and the history');
     assert.equal(back.welcome.server, ana.welcome.server, 'one installation, one server id');
+  });
+
+  it('administers accounts on PostgreSQL with --store when no server runs', async () => {
+    const url = await postgres().createDatabase();
+    const data = tempDir();
+    cleanups.push(() => data.remove());
+    const added = await run(['user', 'add', 'ada', '--admin', '--store', url, '--data', data.path], 'a long enough password\n');
+    assert.equal(added.status, 0, added.stderr);
+    assert.match((await run(['user', 'list', '--store', url, '--data', data.path])).stdout, /^ada \(admin\) {2}password: yes {2}devices: 0/m);
+    const target = await backend(url);
+    assert.equal((await target.identity.accountByName('ada'))?.admin, true);
   });
 
   it('answers a say with UNAVAILABLE and retryAfterMs while PostgreSQL is down, stores nothing, and takes the resend once it is back', async () => {
