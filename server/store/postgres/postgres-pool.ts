@@ -51,6 +51,8 @@ export function openPool(options: PostgresConnectOptions): pg.Pool {
     max: options.max ?? 10,
     // A send while PostgreSQL is down fails within this, instead of waiting for the outage to end.
     connectionTimeoutMillis: 3000,
+    // …and a PostgreSQL that accepted the connection but stopped answering fails a send within this.
+    query_timeout: 15_000,
     types,
   });
   pool.on('error', (error) => options.onIdleError?.(error));
@@ -66,7 +68,7 @@ export function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNAVAILABLE_ERRNOS.has(code))) return true;
   // node-postgres's own words for a connection that ended or never came.
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(error.message);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(error.message);
 }
 
 /** Rethrows what isUnavailable recognises as StoreUnavailableError, everything else as it is. */
