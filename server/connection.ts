@@ -29,6 +29,7 @@ import { FlushScheduler, OutboundQueue, wireTextFrame, type WireFrame } from './
 import type { Logger } from './options';
 import { TokenBucket, type RateLimit } from './rate-limiter';
 import type { UserRecord } from './store/message-store';
+import { StoreUnavailableError } from './store/store-unavailable';
 
 /** What frames mean. A handler that throws or rejects fails that frame only (INTERNAL), never the process. */
 export interface FrameHandler {
@@ -229,6 +230,11 @@ export class Connection {
   /** A bug met while handling one frame: logged, answered with INTERNAL, and the connection goes on. */
   private failFrame(frame: ClientFrame | undefined, error: unknown): void {
     this.settings.logger.warn(`handling a ${frame?.type ?? 'client'} frame failed: ${describeError(error)}`);
+    if (error instanceof StoreUnavailableError) {
+      const message = 'the store is unreachable just now; nothing was done, send it again (a say with the same id) after retryAfterMs';
+      this.sendError('UNAVAILABLE', message, frame ? replyTagsOfFrame(frame) : {}, error.retryAfterMs);
+      return;
+    }
     this.sendError(
       'INTERNAL',
       'the server failed while handling this frame; a say can be sent again with the same id',
@@ -299,8 +305,8 @@ export class Connection {
   }
 
   /** `about`: the say's id and the request's ref, which the error echoes. */
-  sendError(code: ErrorCode, message: string, about: ReplyTags = {}): void {
-    this.send({ type: 'error', code, message, ...about });
+  sendError(code: ErrorCode, message: string, about: ReplyTags = {}, retryAfterMs?: number): void {
+    this.send({ type: 'error', code, message, ...about, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   }
 
   refuseHello(code: ErrorCode, message: string, about: ReplyTags = {}, retryAfterMs?: number): void {
