@@ -52,12 +52,15 @@ function toInfo(row: InfoRow): ChannelInfo {
   };
 }
 
-/** Unread (messages past `lastRead`) and mentions of `user` in one conversation column. */
-async function counts(client: Queryable, user: number, conversation: string, lastRead: number): Promise<{ unread: number; mentions: number }> {
+/** Every message there is: `upTo` for counts as they are now. */
+const NOW = Number.MAX_SAFE_INTEGER;
+
+/** Unread (messages past `lastRead`, up to `upTo`) and mentions of `user` in one conversation column. */
+async function counts(client: Queryable, user: number, conversation: string, lastRead: number, upTo: number): Promise<{ unread: number; mentions: number }> {
   const rows = await client.query<{ unread: number; mentions: number }>(
-    `SELECT (SELECT COUNT(*) FROM messages x WHERE x.conversation = $2 AND x.seq > $3) AS unread,
-            (SELECT COUNT(*) FROM mentions n WHERE n.user_id = $1 AND n.conversation = $2 AND n.seq > $3) AS mentions`,
-    [user, conversation, lastRead],
+    `SELECT (SELECT COUNT(*) FROM messages x WHERE x.conversation = $2 AND x.seq > $3 AND x.seq <= $4) AS unread,
+            (SELECT COUNT(*) FROM mentions n WHERE n.user_id = $1 AND n.conversation = $2 AND n.seq > $3 AND n.seq <= $4) AS mentions`,
+    [user, conversation, lastRead, upTo],
   );
   return rows.rows[0]!;
 }
@@ -188,7 +191,7 @@ export class PostgresChannelStore implements ChannelStore {
     return rows.map((row) => row.id);
   }
 
-  async readState(user: UserRecord): Promise<ReadStateSnapshot> {
+  async readState(user: UserRecord, upToSeq: number): Promise<ReadStateSnapshot> {
     return transaction(
       this.pool,
       async (client) => {
@@ -201,22 +204,22 @@ export class PostgresChannelStore implements ChannelStore {
         );
         const channels: ChannelState[] = [];
         for (const row of joined.rows) {
-          channels.push({ ...toInfo(row), ...(await counts(client, user.id, row.conversation, row.last_read)), lastRead: row.last_read });
+          channels.push({ ...toInfo(row), ...(await counts(client, user.id, row.conversation, row.last_read, upToSeq)), lastRead: row.last_read });
         }
         const conversations = await client.query<{ conversation: string; last_seq: number; sender_id: number; sender_name: string; recipient_name: string; ts: number; last_read: number }>(
           `SELECT d.conversation, d.last_seq, m.sender_id, m.sender_name, m.recipient_name, m.ts,
              COALESCE((SELECT r.seq FROM read_positions r WHERE r.user_id = $1 AND r.conversation = d.conversation), 0) AS last_read
            FROM (SELECT conversation, MAX(seq) AS last_seq FROM messages
-                 WHERE channel_id IS NULL AND (sender_id = $1 OR recipient_id = $1) GROUP BY conversation) d
+                 WHERE channel_id IS NULL AND (sender_id = $1 OR recipient_id = $1) AND seq <= $2 GROUP BY conversation) d
            JOIN messages m ON m.seq = d.last_seq
            ORDER BY d.last_seq DESC`,
-          [user.id],
+          [user.id, upToSeq],
         );
         const direct: DirectState[] = [];
         for (const row of conversations.rows) {
           direct.push({
             with: row.sender_id === user.id ? row.recipient_name : row.sender_name,
-            ...(await counts(client, user.id, row.conversation, row.last_read)),
+            ...(await counts(client, user.id, row.conversation, row.last_read, upToSeq)),
             lastRead: row.last_read,
             lastSeq: row.last_seq,
             lastActivity: row.ts,
@@ -234,7 +237,7 @@ export class PostgresChannelStore implements ChannelStore {
       const latest = (await client.query<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM messages WHERE conversation = $1', [column])).rows[0]!.seq ?? 0;
       await client.query(READ_UP_TO, [user.id, column, Math.min(seq, latest)]);
       const lastRead = (await client.query<{ seq: number }>('SELECT seq FROM read_positions WHERE user_id = $1 AND conversation = $2', [user.id, column])).rows[0]!.seq;
-      return { seq: lastRead, ...(await counts(client, user.id, column, lastRead)) };
+      return { seq: lastRead, ...(await counts(client, user.id, column, lastRead, NOW)) };
     });
   }
 

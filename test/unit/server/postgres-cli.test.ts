@@ -95,7 +95,7 @@ describe('server: relay-chat-server on PostgreSQL', function () {
       accounts: await sqlite.identity.accounts(),
       invites: await sqlite.identity.invites(),
       browse: await sqlite.channels.browse(ana.account),
-      state: [await sqlite.channels.readState(ana.account), await sqlite.channels.readState(bo.account)],
+      state: [await sqlite.channels.readState(ana.account, Number.MAX_SAFE_INTEGER), await sqlite.channels.readState(bo.account, Number.MAX_SAFE_INTEGER)],
       welcome: [await sqlite.store.welcomeSnapshot(ana.account, 'all', undefined, 50), await sqlite.store.welcomeSnapshot(bo.account, 'all', undefined, 50)],
       direct: await sqlite.store.history({ viewer: bo.account, conversation: { kind: 'direct', with: ana.account }, limit: 50 }),
     };
@@ -112,7 +112,7 @@ describe('server: relay-chat-server on PostgreSQL', function () {
         accounts: await target.identity.accounts(),
         invites: await target.identity.invites(),
         browse: await target.channels.browse(ana.account),
-        state: [await target.channels.readState(ana.account), await target.channels.readState(bo.account)],
+        state: [await target.channels.readState(ana.account, Number.MAX_SAFE_INTEGER), await target.channels.readState(bo.account, Number.MAX_SAFE_INTEGER)],
         welcome: [await target.store.welcomeSnapshot(ana.account, 'all', undefined, 50), await target.store.welcomeSnapshot(bo.account, 'all', undefined, 50)],
         direct: await target.store.history({ viewer: bo.account, conversation: { kind: 'direct', with: ana.account }, limit: 50 }),
       },

@@ -114,17 +114,21 @@ function conformance(open: () => Promise<Storage>): void {
     await say(bo, 'b1', general, { mentions: ['ana'], mentioned: [ana.id] });
     const s3 = await say(bo, 'b2', general);
     await say(bo, 'd1', direct(ana), { mentions: ['ana'], mentioned: [ana.id] });
-    const state = await storage.channels.readState(ana);
+    const state = await storage.channels.readState(ana, Number.MAX_SAFE_INTEGER);
     assert.deepEqual(
       state.channels.map(({ name, unread, mentions, lastRead, members }) => ({ name, unread, mentions, lastRead, members })),
       [{ name: 'general', unread: 2, mentions: 1, lastRead: s1, members: 2 }],
     );
     assert.equal(state.direct.length, 1);
     assert.deepEqual({ ...state.direct[0], lastActivity: 0 }, { with: 'bo', unread: 1, mentions: 1, lastRead: 0, lastSeq: s3 + 1, lastActivity: 0 });
+    // As a welcome whose snapshot ended at b1 sees it: b2 and the direct message come after it.
+    const asOfB1 = await storage.channels.readState(ana, s3 - 1);
+    assert.deepEqual(asOfB1.channels.map(({ unread, mentions }) => ({ unread, mentions })), [{ unread: 1, mentions: 1 }]);
+    assert.deepEqual(asOfB1.direct, [], 'no direct conversation before the snapshot');
     assert.deepEqual(await storage.channels.markRead(ana, general, s3 + 100), { seq: s3, unread: 0, mentions: 0 }, 'not past the latest');
     assert.deepEqual(await storage.channels.markRead(ana, general, s1), { seq: s3, unread: 0, mentions: 0 }, 'never back');
     assert.deepEqual(await storage.channels.markRead(ana, direct(bo), s3 + 1), { seq: s3 + 1, unread: 0, mentions: 0 });
-    assert.deepEqual((await storage.channels.readState(bo)).direct.map((d) => [d.with, d.unread]), [['ana', 0]], 'bo wrote it: read');
+    assert.deepEqual((await storage.channels.readState(bo, Number.MAX_SAFE_INTEGER)).direct.map((d) => [d.with, d.unread]), [['ana', 0]], 'bo wrote it: read');
   });
 
   it('makes, finds, joins, leaves, renames, archives and lists channels; a private one only for its members', async () => {
@@ -141,7 +145,7 @@ function conformance(open: () => Promise<Storage>): void {
     assert.equal(await storage.channels.addMember(design, bo), true);
     assert.equal(await storage.channels.addMember(design, bo), false);
     assert.equal(await storage.channels.isMember(design, bo), true);
-    const boState = (await storage.channels.readState(bo)).channels.find((c) => c.name === 'design')!;
+    const boState = (await storage.channels.readState(bo, Number.MAX_SAFE_INTEGER)).channels.find((c) => c.name === 'design')!;
     assert.equal(boState.unread, 0, 'a new member has read what came before');
     assert.deepEqual((await storage.channels.members(design)).map((u) => u.name), ['ana', 'bo']);
     assert.deepEqual((await storage.channels.browse(bo)).map((c) => [c.name, c.joined, c.members]), [['design', true, 2], ['general', true, 2]]);
