@@ -180,6 +180,11 @@ export type RelayClientEvents = {
 const TYPING_INTERVAL_MS = 2000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
+/** How long to wait before resending a say the server answered UNAVAILABLE: what it asks, within reason. */
+function unavailableRetryMs(asked: number | undefined): number {
+  return Math.min(Math.max(asked ?? 2000, 100), 30_000);
+}
+
 /** Throws what is wrong with a server URL: it must parse and be ws:// or wss://. */
 function checkServerUrl(url: string): void {
   let protocol: string;
@@ -797,6 +802,18 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       return;
     }
     const message = error.id === undefined ? undefined : this.outbox.pendingById(error.id);
+    if (message && error.code === 'UNAVAILABLE') {
+      // The server could not reach its database and stored nothing: the same say goes again
+      // (same id) after the wait it asks for, and everything else waits with it.
+      this.outbox.requeue(message.id);
+      if (!this.flushTimer) {
+        this.flushTimer = setTimeout(() => {
+          this.flushTimer = undefined;
+          this.flush();
+        }, unavailableRetryMs(error.retryAfterMs));
+      }
+      return;
+    }
     if (message) {
       this.outbox.refuse(message, { code: error.code, message: text });
       this.emit('failed', message);
