@@ -754,14 +754,15 @@ describe('Relay Chat end to end in code-server', () => {
     await build.locator('.message.mentions-me .mention', { hasText: '@erin' }).waitFor(UI_TIMEOUT);
     // The mention's notification would cover the completion list in the screenshot.
     await runCommand(page, 'Notifications: Clear All Notifications');
-    // @ completes the channel's members: ↓ moves, Tab takes the name.
+    // @ completes the channel's members, people before @channel and @here: ↓ and ↑ move, Tab takes the name.
     const buildInput = build.getByLabel('Message #build');
     await buildInput.click();
     await buildInput.pressSequentially('thanks @');
     await build.locator('#mention-list .mention-option', { hasText: '@dana' }).waitFor(UI_TIMEOUT);
-    assert.deepEqual(await build.locator('#mention-list .mention-option').allInnerTexts(), ['@channel', '@dana', '@here']);
+    assert.deepEqual(await build.locator('#mention-list .mention-option').allInnerTexts(), ['@dana', '@channel', '@here']);
     await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-17-channel-header-and-mentions');
     await buildInput.press('ArrowDown');
+    await buildInput.press('ArrowUp');
     await buildInput.press('Tab');
     assert.equal(await buildInput.inputValue(), 'thanks @dana ');
     assert.equal(await build.locator('#mention-list').isVisible(), false);
