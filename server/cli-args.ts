@@ -40,6 +40,8 @@ Options (environment variables in brackets):
   --port PORT             port, 0 picks a free one (default ${DEFAULTS.port}) [RELAY_CHAT_PORT]
   --data DIR              folder of the embedded store (default ./${DEFAULT_DATA_DIR}) [RELAY_CHAT_DATA]
   --sync normal|full      full fsyncs every commit to survive power loss (default normal) [RELAY_CHAT_SYNC]
+  --commit-window-ms MS   messages sent within MS of the last commit share the next one, acked
+                          after it (default ${DEFAULTS.commitWindowMs}; 0: one commit per event-loop turn) [RELAY_CHAT_COMMIT_WINDOW_MS]
   --rate-burst N          frames a connection may send at once (default ${DEFAULTS.rateLimit.burst}) [RELAY_CHAT_RATE_BURST]
   --rate-per-second N     frames per second after the burst (default ${DEFAULTS.rateLimit.perSecond}) [RELAY_CHAT_RATE_PER_SECOND]
   --max-buffered BYTES    drop a client whose unread output passes this (default ${DEFAULTS.maxBufferedBytes}) [RELAY_CHAT_MAX_BUFFERED]
@@ -67,6 +69,7 @@ export interface ServeCommand {
   port: number;
   dataDir: string;
   synchronous: 'normal' | 'full';
+  commitWindowMs: number;
   rateLimit: { burst: number; perSecond: number };
   maxBufferedBytes: number;
   allowOrigins: string[];
@@ -218,6 +221,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         port: { type: 'string' },
         data: { type: 'string' },
         sync: { type: 'string' },
+        'commit-window-ms': { type: 'string' },
         'rate-burst': { type: 'string' },
         'rate-per-second': { type: 'string' },
         'max-buffered': { type: 'string' },
@@ -264,6 +268,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     port: integer(setting(values.port, 'RELAY_CHAT_PORT', DEFAULTS.port), 'port', 0, 65535),
     dataDir,
     synchronous: sync,
+    commitWindowMs: integer(setting(values['commit-window-ms'], 'RELAY_CHAT_COMMIT_WINDOW_MS', DEFAULTS.commitWindowMs), 'commit window', 0, 1000),
     rateLimit: {
       burst: integer(setting(values['rate-burst'], 'RELAY_CHAT_RATE_BURST', DEFAULTS.rateLimit.burst), 'rate burst', 1, 1e9),
       perSecond: integer(
