@@ -1,5 +1,6 @@
 /** The embedded default: the message, identity and channel stores on one SQLite database. */
 import { SqliteIdentityStore } from '../identity/sqlite-identity-store';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
 import { SqliteChannelStore } from './sqlite-channel-store';
 import { DEFAULT_GROUP_COMMIT, SqliteStore } from './sqlite-store';
@@ -19,6 +20,8 @@ export interface SqliteBackend {
 
 export function openSqliteBackend(options: SqliteBackendOptions = {}): SqliteBackend {
   const db = openSqliteDatabase(options);
+  // A database in memory has no WAL to checkpoint.
+  const checkpointer = options.dataDir !== undefined ? new SqliteCheckpointer(db) : undefined;
   const store = new SqliteStore(db, { ...DEFAULT_GROUP_COMMIT, ...(options.commitWindowMs !== undefined ? { windowMs: options.commitWindowMs } : {}) });
   return {
     store,
@@ -26,6 +29,7 @@ export function openSqliteBackend(options: SqliteBackendOptions = {}): SqliteBac
     channels: new SqliteChannelStore(db),
     close: async () => {
       await store.close();
+      await checkpointer?.stop();
       db.close();
     },
   };
