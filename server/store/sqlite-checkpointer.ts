@@ -69,6 +69,8 @@ export class SqliteCheckpointer {
 
   /** Stops the worker and closes its connection; the server's connection checkpoints the rest when it closes. */
   async stop(): Promise<void> {
+    // Held so that a process with nothing else to do waits for the worker instead of exiting mid-close.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }
