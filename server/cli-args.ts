@@ -51,6 +51,8 @@ Options (environment variables in brackets):
                           share it [RELAY_CHAT_STORE]
   --store-ca FILE         the PEM CA that signed PostgreSQL's certificate (sets sslmode=verify-full
                           unless the URL names one) [RELAY_CHAT_STORE_CA]
+  --commit-window-ms MS   messages sent within MS of the last commit share the next one, acked
+                          after it (default ${DEFAULTS.commitWindowMs}; 0: one commit per event-loop turn) [RELAY_CHAT_COMMIT_WINDOW_MS]
   --rate-burst N          frames a connection may send at once (default ${DEFAULTS.rateLimit.burst}) [RELAY_CHAT_RATE_BURST]
   --rate-per-second N     frames per second after the burst (default ${DEFAULTS.rateLimit.perSecond}) [RELAY_CHAT_RATE_PER_SECOND]
   --max-buffered BYTES    drop a client whose unread output passes this (default ${DEFAULTS.maxBufferedBytes}) [RELAY_CHAT_MAX_BUFFERED]
@@ -78,6 +80,7 @@ export interface ServeCommand {
   port: number;
   dataDir: string;
   synchronous: 'normal' | 'full';
+  commitWindowMs: number;
   rateLimit: { burst: number; perSecond: number };
   maxBufferedBytes: number;
   allowOrigins: string[];
@@ -247,6 +250,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         port: { type: 'string' },
         data: { type: 'string' },
         sync: { type: 'string' },
+        'commit-window-ms': { type: 'string' },
         'rate-burst': { type: 'string' },
         'rate-per-second': { type: 'string' },
         'max-buffered': { type: 'string' },
@@ -308,6 +312,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     port: integer(setting(values.port, 'RELAY_CHAT_PORT', DEFAULTS.port), 'port', 0, 65535),
     dataDir,
     synchronous: sync,
+    commitWindowMs: integer(setting(values['commit-window-ms'], 'RELAY_CHAT_COMMIT_WINDOW_MS', DEFAULTS.commitWindowMs), 'commit window', 0, 1000),
     rateLimit: {
       burst: integer(setting(values['rate-burst'], 'RELAY_CHAT_RATE_BURST', DEFAULTS.rateLimit.burst), 'rate burst', 1, 1e9),
       perSecond: integer(

@@ -45,6 +45,7 @@ async function serve(command: ServeCommand): Promise<void> {
     port: command.port,
     dataDir,
     synchronous: command.synchronous,
+    commitWindowMs: command.commitWindowMs,
     rateLimit: command.rateLimit,
     maxBufferedBytes: command.maxBufferedBytes,
     allowOrigins: command.allowOrigins,

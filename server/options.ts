@@ -9,6 +9,7 @@ import type { RateLimit } from './rate-limiter';
 import type { IdentityStore } from './identity/identity-store';
 import type { ChannelStore } from './store/channel-store';
 import type { MessageStore } from './store/message-store';
+import { DEFAULT_GROUP_COMMIT } from './store/sqlite-store';
 
 /** Where messages, accounts and channels live, and how to let go of them. */
 export interface Storage {
@@ -33,6 +34,8 @@ export interface RelayServerOptions {
   dataDir?: string;
   /** 'full' fsyncs every commit: survives power loss, not only a crash of the process. Default 'normal'. */
   synchronous?: 'normal' | 'full';
+  /** (new) The embedded store's group commit window: appends within it share one commit. Default 2; 0: one commit per event-loop turn. */
+  commitWindowMs?: number;
   /** Any other storage instead of the embedded SQLite one; the server closes it on shutdown. */
   storage?: Storage;
   broker?: Broker;
@@ -85,6 +88,7 @@ export const DEFAULTS = {
   pendingLimits: { perAddress: 32, total: 1024 },
   headersTimeoutMs: 10_000,
   channelMentionMaxMembers: 50,
+  commitWindowMs: DEFAULT_GROUP_COMMIT.windowMs,
 } as const;
 
 export const silentLogger: Logger = { info() {}, warn() {} };

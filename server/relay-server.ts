@@ -90,6 +90,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     openSqliteBackend({
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
       ...(options.synchronous !== undefined ? { synchronous: options.synchronous } : {}),
+      ...(options.commitWindowMs !== undefined ? { commitWindowMs: options.commitWindowMs } : {}),
     });
   const { store, identity, channels } = storage;
   const broker = options.broker ?? new MemoryBroker();

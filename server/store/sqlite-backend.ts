@@ -1,8 +1,14 @@
 /** The embedded default: the message, identity and channel stores on one SQLite database. */
 import { SqliteIdentityStore } from '../identity/sqlite-identity-store';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { openSqliteDatabase, type SqliteDatabaseOptions } from './sqlite-database';
 import { SqliteChannelStore } from './sqlite-channel-store';
-import { SqliteStore } from './sqlite-store';
+import { DEFAULT_GROUP_COMMIT, SqliteStore } from './sqlite-store';
+
+export interface SqliteBackendOptions extends SqliteDatabaseOptions {
+  /** The group commit window of message appends (GroupCommitOptions.windowMs); 0 commits each event-loop turn's appends. */
+  commitWindowMs?: number;
+}
 
 export interface SqliteBackend {
   store: SqliteStore;
@@ -12,15 +18,18 @@ export interface SqliteBackend {
   close(): Promise<void>;
 }
 
-export function openSqliteBackend(options: SqliteDatabaseOptions = {}): SqliteBackend {
+export function openSqliteBackend(options: SqliteBackendOptions = {}): SqliteBackend {
   const db = openSqliteDatabase(options);
-  const store = new SqliteStore(db);
+  // A database in memory has no WAL to checkpoint.
+  const checkpointer = options.dataDir !== undefined ? new SqliteCheckpointer(db) : undefined;
+  const store = new SqliteStore(db, { ...DEFAULT_GROUP_COMMIT, ...(options.commitWindowMs !== undefined ? { windowMs: options.commitWindowMs } : {}) });
   return {
     store,
     identity: new SqliteIdentityStore(db),
     channels: new SqliteChannelStore(db),
     close: async () => {
       await store.close();
+      await checkpointer?.stop();
       db.close();
     },
   };

@@ -1,10 +1,10 @@
 /**
  * The embedded default store: SQLite through better-sqlite3, in WAL mode.
  *
- * Appends are queued and committed in one transaction per event-loop turn, and each append
- * resolves only after that commit, so nothing is delivered or acked before it is on disk
- * (in the WAL: it survives the process being killed; with `synchronous: 'full'` it also
- * survives power loss, at the cost of an fsync per turn).
+ * Appends are group-committed (group-commit.ts): those that arrive within one commit window
+ * share one transaction, and each append resolves only after that commit, so nothing is
+ * delivered or acked before it is on disk (in the WAL: it survives the process being killed;
+ * with `synchronous: 'full'` it also survives power loss, at the cost of an fsync per commit).
  */
 import type Database from 'better-sqlite3';
 import type { Attachment, ChatMessage } from '../../protocol';
@@ -18,6 +18,7 @@ import type {
   WelcomeScope,
   WelcomeSnapshot,
 } from './message-store';
+import { GroupCommit, type GroupCommitOptions } from './group-commit';
 import { conversationColumn, READ_UP_TO } from './sqlite-conversation';
 
 export interface MessageRow {
@@ -30,12 +31,6 @@ export interface MessageRow {
   ts: number;
   mentions: string | null;
   attachments: string | null;
-}
-
-interface PendingAppend {
-  message: NewMessage;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
 }
 
 /** What a message carries besides its address and text, each absent when it has none. */
@@ -70,15 +65,21 @@ export const MESSAGE_COLUMNS = `seq, client_id, sender_name, recipient_name, tex
 const VISIBLE_TO_VIEWER = `(channel_id IN (SELECT value FROM json_each(@channels))
   OR (channel_id IS NULL AND (sender_id = @viewer OR recipient_id = @viewer)))`;
 
+/** See GroupCommitOptions; chosen from the private and fan-out benchmarks (docs/benchmarks.md). */
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 2, maxBatch: 256 };
+
 export class SqliteStore implements MessageStore {
-  private pending: PendingAppend[] = [];
-  private flushScheduled = false;
+  private readonly commits: GroupCommit<NewMessage, AppendResult>;
   private closed = false;
 
   private readonly statements;
 
   /** `db`: opened and migrated by openSqliteDatabase; whoever opened it closes it after close(). */
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    commitOptions: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+  ) {
+    this.commits = new GroupCommit((batch) => this.db.transaction(() => batch.map((message) => this.insert(message)))(), commitOptions);
     this.statements = {
       insertMessage: db.prepare<
         {
@@ -128,29 +129,7 @@ export class SqliteStore implements MessageStore {
 
   append(message: NewMessage): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ message, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
-  }
-
-  /** Commits every queued append in one transaction, then settles them in order. */
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    if (batch.length === 0) return;
-    this.pending = [];
-    let results: AppendResult[];
-    try {
-      results = this.db.transaction(() => batch.map((item) => this.insert(item.message)))();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    batch.forEach((item, index) => item.resolve(results[index]!));
+    return this.commits.add(message);
   }
 
   private insert({ sender, clientId, text, conversation, mentions, mentioned, attachments }: NewMessage): AppendResult {
@@ -216,7 +195,7 @@ export class SqliteStore implements MessageStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
     this.closed = true;
+    await this.commits.flush();
   }
 }

@@ -9,6 +9,7 @@ describe('server: command line', () => {
       port: 4446,
       dataDir: 'relay-chat-data',
       synchronous: 'normal',
+      commitWindowMs: 2,
       rateLimit: { burst: 30, perSecond: 10 },
       maxBufferedBytes: 1024 * 1024,
       allowOrigins: [],
