@@ -103,7 +103,7 @@ async function runAdminCommand(plan: AdminPlan, dataDir: string, store: StoreCon
     if (reply.ok) return reply.output;
     throw reply.refused ? new AdminRefusal(reply.error) : new Error(reply.error);
   }
-  const storage = store ? await openPostgres(store) : openSqliteBackend({ dataDir });
+  const storage = store ? await openPostgres(store) : openSqliteBackend({ dataDir, checkpointWorker: false });
   try {
     return await runAdmin(action, { ...storage, signedOut: () => {} });
   } finally {
@@ -142,7 +142,7 @@ function readPassword(prompt: string): Promise<string> {
 async function migrate(dataDir: string, store: StoreConfig | undefined): Promise<string> {
   if (!store) {
     // Opening the SQLite store migrates it.
-    await openSqliteBackend({ dataDir: path.resolve(dataDir) }).close();
+    await openSqliteBackend({ dataDir: path.resolve(dataDir), checkpointWorker: false }).close();
     return `the SQLite store in ${path.resolve(dataDir)} is up to date`;
   }
   const { openPool } = await import('./store/postgres/postgres-pool');
