@@ -44,8 +44,8 @@ export interface RelayChatTestApi {
     icon: { light: string; dark: string } | undefined;
     visible: boolean;
     connection: string | undefined;
-    /** `codeLinks`: the links of the text that open here, as the webview was told. */
-    messages: { key: string; from: string; text: string; status: MessageStatus; attachments: number; codeLinks?: string[] }[];
+    /** `attachments`: how many it carries; `codeLinks`: the links of the text that open here, as the webview was told. */
+    messages: { from: string; text: string; status: MessageStatus; attachments?: number; codeLinks?: string[] }[];
     /** A channel panel's header: its topic and members. */
     channel: { topic: string; private: boolean; members?: string[] } | undefined;
     mentionable: string[];
@@ -99,7 +99,15 @@ export function createTestApi(parts: {
         connection: panel.view?.connection.state,
         messages: (panel.view?.entries ?? []).flatMap((entry) =>
           entry.kind === 'message'
-            ? [{ key: entry.key, from: entry.from, text: entry.text, status: entry.status, attachments: entry.attachments?.length ?? 0, ...(entry.codeLinks ? { codeLinks: entry.codeLinks } : {}) }]
+            ? [
+                {
+                  from: entry.from,
+                  text: entry.text,
+                  status: entry.status,
+                  ...(entry.attachments ? { attachments: entry.attachments.length } : {}),
+                  ...(entry.codeLinks ? { codeLinks: entry.codeLinks } : {}),
+                },
+              ]
             : [],
         ),
         channel: panel.view?.channel,

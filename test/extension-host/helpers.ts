@@ -1,4 +1,6 @@
 /** Shared by the extension-host suite files: waiting for a state, and the servers' details from the environment. */
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { RelayChatTestApi } from '../../extension/test-api';
 
@@ -33,4 +35,20 @@ export async function activateExtension(): Promise<RelayChatTestApi> {
 
 export function settings(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('relayChat');
+}
+
+/**
+ * Has the launcher photograph the workbench as NAME.png in RELAY_CHAT_TEST_OUTPUT_DIR (see
+ * test/harness/extension-host-tests.ts) and waits until the file is there; without that
+ * directory (another runner) there is nobody to take it, and this does nothing.
+ */
+export async function screenshot(name: string): Promise<void> {
+  const dir = process.env.RELAY_CHAT_TEST_OUTPUT_DIR;
+  if (!dir) return;
+  const file = path.join(dir, `${name}.png`);
+  rmSync(file, { force: true });
+  // A moment for the editor to paint what the test just did.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  console.log(`screenshot: ${name}`);
+  await eventually(() => existsSync(file), `the screenshot ${name}`, 15_000);
 }
