@@ -1,20 +1,19 @@
 /**
  * Where an anchor's code is now in the receiver's checkout. With the anchor's commit in the
  * local repository, the file as it was at that commit is diffed against the file as it is now
- * (the editor's text, unsaved edits included; following a rename made since), and the range is
- * mapped through that diff. Without the commit, or when the sender's file had uncommitted
- * changes (so the snippet need not be at the commit), the snippet is looked for in the file.
+ * (the editor's text, so unsaved edits count; following a rename made since), and
+ * locateAnchor (extension/model/range-mapping.ts) carries the range through that diff, checking
+ * it against the snippet; without the commit it looks for the snippet in the file.
  */
 import { createTwoFilesPatch } from 'diff';
 import * as vscode from 'vscode';
 import type { CodeAttachment, CodeRange } from '../../protocol/attachments';
-import { findSnippet, mapRangeThroughDiff } from '../model/range-mapping';
+import { locateAnchor } from '../model/range-mapping';
 import type { GitRepository } from '../git/git-extension';
 import { fileExists, type WorkspacePlace } from './workspace-match';
 
 export type AnchorLocation =
-  /** `how`: the file is as it was, the range came through the commits' diff, or the snippet was found. */
-  | { found: true; uri: vscode.Uri; range: CodeRange; how: 'unchanged' | 'diff' | 'snippet' }
+  | { found: true; uri: vscode.Uri; range: CodeRange }
   /** The code is not there any more; `uri` is the file when it still exists. */
   | { found: false; uri: vscode.Uri | undefined };
 
@@ -38,49 +37,28 @@ async function renamedSince(repository: GitRepository, commit: string, uri: vsco
   }
 }
 
-async function currentText(uri: vscode.Uri): Promise<string | undefined> {
-  if (!(await fileExists(uri))) return undefined;
-  return (await vscode.workspace.openTextDocument(uri)).getText();
+function relativeTo(base: vscode.Uri, uri: vscode.Uri): string {
+  return uri.path.slice(base.path.replace(/\/$/, '').length + 1);
 }
 
-/** The range through the diff from the file at `commit` to `text`; undefined when git cannot show that version. */
-async function mapThroughCommit(
-  repository: GitRepository,
-  commit: string,
-  atCommit: vscode.Uri,
-  text: string,
-  range: CodeRange,
-): Promise<{ range: CodeRange; unchanged: boolean } | { gone: true } | undefined> {
-  let before: string;
+/** The unified diff of the file from `commit` to `text` (whose path is `now`); undefined when git cannot show that version. */
+async function diffSinceCommit(repository: GitRepository, commit: string, shared: vscode.Uri, path: string, now: string, text: string): Promise<string | undefined> {
   try {
-    before = await repository.show(commit, atCommit.fsPath);
+    const before = await repository.show(commit, shared.fsPath);
+    return createTwoFilesPatch(`a/${path}`, `b/${now}`, before, text);
   } catch {
     return undefined;
   }
-  if (before === text) return { range, unchanged: true };
-  const mapped = mapRangeThroughDiff(range, createTwoFilesPatch('a', 'b', before, text));
-  return 'gone' in mapped ? mapped : { range: mapped.range, unchanged: false };
 }
 
-export async function locateAnchor(code: CodeAttachment, place: WorkspacePlace): Promise<AnchorLocation> {
+export async function locateInCheckout(code: CodeAttachment, place: WorkspacePlace): Promise<AnchorLocation> {
   const shared = vscode.Uri.joinPath(place.base, ...code.path.split('/'));
-  const git = code.git;
   const repository = place.repository;
-  if (repository && git && (await commitExists(repository, git.commit))) {
-    const uri = (await fileExists(shared)) ? shared : await renamedSince(repository, git.commit, shared);
-    const text = await currentText(uri);
-    if (text === undefined) return { found: false, uri: undefined };
-    const mapped = await mapThroughCommit(repository, git.commit, shared, text, code.range);
-    if (mapped && !('gone' in mapped) && !git.dirty) return { found: true, uri, range: mapped.range, how: mapped.unchanged ? 'unchanged' : 'diff' };
-    // The sender's copy differed from the commit, or the lines were taken out: the snippet may still be there.
-    const near = mapped && !('gone' in mapped) ? mapped.range.startLine : code.range.startLine;
-    const snippet = findSnippet(text, code.snippet, near);
-    if (snippet) return { found: true, uri, range: snippet, how: 'snippet' };
-    if (mapped && !('gone' in mapped)) return { found: true, uri, range: mapped.range, how: 'diff' };
-    return { found: false, uri };
-  }
-  const text = await currentText(shared);
-  if (text === undefined) return { found: false, uri: undefined };
-  const snippet = findSnippet(text, code.snippet, code.range.startLine);
-  return snippet ? { found: true, uri: shared, range: snippet, how: 'snippet' } : { found: false, uri: shared };
+  const commit = repository && code.git && (await commitExists(repository, code.git.commit)) ? code.git.commit : undefined;
+  const uri = (await fileExists(shared)) || !repository || !commit ? shared : await renamedSince(repository, commit, shared);
+  if (!(await fileExists(uri))) return { found: false, uri: undefined };
+  const text = (await vscode.workspace.openTextDocument(uri)).getText();
+  const diff = repository && commit ? await diffSinceCommit(repository, commit, shared, code.path, relativeTo(place.base, uri), text) : undefined;
+  const location = locateAnchor(code, { ...(diff !== undefined ? { diff } : {}), fileText: text });
+  return location.range ? { found: true, uri, range: location.range } : { found: false, uri };
 }

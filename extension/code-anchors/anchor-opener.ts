@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { anchorHeader } from '../../client/code-refs/anchor-header';
 import type { CodeAttachment, CodeRange } from '../../protocol/attachments';
-import { locateAnchor } from './anchor-location';
+import { locateInCheckout } from './anchor-location';
 import { showRange } from './reveal';
 import type { SnapshotDocuments } from './snapshot-documents';
 import { findWorkspacePlace } from './workspace-match';
@@ -40,7 +40,7 @@ export class AnchorOpener {
   async open(code: CodeAttachment, id: string): Promise<AnchorOutcome> {
     const place = await findWorkspacePlace({ ...(code.git?.remote !== undefined ? { remote: code.git.remote } : {}), ...(code.folder !== undefined ? { folder: code.folder } : {}) }, code.path);
     if (!place) return this.openSnapshot(code, id);
-    const location = await locateAnchor(code, place);
+    const location = await locateInCheckout(code, place);
     if (!location.found) return this.gone(code, id, location.uri);
     await showRange(location.uri, location.range);
     if (!moved(code.range, location.range)) return { opened: 'file', uri: location.uri.toString(), range: location.range };

@@ -8,8 +8,9 @@
  * editor with every file, the way VS Code shows a commit's changes, instead of a quick pick
  * that would show one file at a time and ask again for the next.
  */
-import { applyPatch, parsePatch, type StructuredPatch } from 'diff';
+import { applyPatch, type StructuredPatch } from 'diff';
 import * as vscode from 'vscode';
+import { parseUnifiedDiff, patchPaths } from '../../client/code-refs/diff-stat';
 import type { DiffAttachment } from '../../protocol/attachments';
 import { gitApi, type GitRepository } from '../git/git-extension';
 import type { SnapshotDocuments } from './snapshot-documents';
@@ -33,14 +34,9 @@ interface FileSides {
   right: vscode.Uri;
 }
 
-/** `a/src/x.ts` → `src/x.ts`; undefined for /dev/null (an added or deleted file's missing side). */
-function pathIn(name: string | undefined, prefix: 'a/' | 'b/'): string | undefined {
-  if (name === undefined || name === '/dev/null') return undefined;
-  return name.startsWith(prefix) ? name.slice(prefix.length) : name;
-}
-
 function displayPath(file: StructuredPatch): string {
-  return pathIn(file.newFileName, 'b/') ?? pathIn(file.oldFileName, 'a/') ?? 'file';
+  const { oldPath, newPath } = patchPaths(file);
+  return newPath ?? oldPath ?? 'file';
 }
 
 /** One side of the hunks ('-' lines are the old side's, '+' lines the new one's), each hunk under its header. */
@@ -60,7 +56,7 @@ export class DiffOpener {
   constructor(private readonly documents: SnapshotDocuments) {}
 
   async open(diff: DiffAttachment, id: string, onCheckout: boolean): Promise<DiffOutcome> {
-    const files = parsePatch(diff.diff);
+    const files = parseUnifiedDiff(diff.diff);
     if (onCheckout) {
       const found = await this.checkout(diff);
       if ('repository' in found) return this.show(diff, await this.onRepository(files, found.repository, diff.base!, id), found.note);
@@ -116,9 +112,9 @@ export class DiffOpener {
         problems.push(`${path}: binary, not shown`);
         continue;
       }
-      const oldPath = pathIn(file.oldFileName, 'a/');
+      const { oldPath } = patchPaths(file);
       let before = '';
-      if (oldPath !== undefined && !file.isCreate) {
+      if (oldPath !== undefined) {
         try {
           before = await repository.show(base, vscode.Uri.joinPath(repository.rootUri, ...oldPath.split('/')).fsPath);
         } catch {
