@@ -149,7 +149,7 @@ export class DiffOpener {
     }
     await vscode.commands.executeCommand(
       'vscode.changes',
-      `Shared ${diff.scope} changes${at} (${sides.length} files)`,
+      `Shared ${diff.scope} changes${at}`,
       sides.map((side) => [side.right, side.left, side.right]),
     );
     return { opened: 'changes', files, problems, ...(note ? { note } : {}) };

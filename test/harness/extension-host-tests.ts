@@ -70,8 +70,9 @@ export async function runExtensionHostTests(options: ExtensionHostTestOptions): 
       // The workbench calls these on `window`; they must exist before the page loads.
       await browser.page.exposeFunction('codeAutomationLog', (level: string, message: string) => {
         lines.push(level === 'info' ? message : `[${level}] ${message}`);
-        const name = message.startsWith(SCREENSHOT_PREFIX) ? message.slice(SCREENSHOT_PREFIX.length) : undefined;
-        if (name !== undefined && options.screenshotDir && /^[A-Za-z0-9-]{1,80}$/.test(name)) {
+        // The host may put its own prefix before a suite's line: look for the marker at the end.
+        const name = new RegExp(`${SCREENSHOT_PREFIX}([A-Za-z0-9-]{1,80})\\s*$`).exec(message)?.[1];
+        if (name !== undefined && options.screenshotDir) {
           const dir = options.screenshotDir;
           mkdirSync(dir, { recursive: true });
           const file = path.join(dir, `${name}.png`);
