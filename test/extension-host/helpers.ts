@@ -52,3 +52,14 @@ export async function screenshot(name: string): Promise<void> {
   console.log(`screenshot: ${name}`);
   await eventually(() => existsSync(file), `the screenshot ${name}`, 15_000);
 }
+
+/** Whether the launcher carries out the suite's requests to the page (screenshots, webview clicks): code-server's does. */
+export function workbenchDriven(): boolean {
+  return process.env.RELAY_CHAT_TEST_OUTPUT_DIR !== undefined;
+}
+
+/** Has the launcher click the first element matching `selector` in the visible webview (see test/harness/suite-requests.ts). */
+export function webviewClick(selector: string): void {
+  if (!workbenchDriven()) throw new Error('no launcher here clicks in webviews');
+  console.log(`webview-click: ${selector}`);
+}

@@ -2,11 +2,12 @@
 // code-server and a browser: the workbench URL carries the development extension and the test
 // module in its `payload`, and the workbench reports the host's output and the suite's outcome to
 // two functions the page exposes (codeAutomationLog, codeAutomationExit).
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { launchChromium } from './chromium';
 import { startCodeServer } from './code-server';
 import { logTail } from './log-file';
+import { handleSuiteRequest } from './suite-requests';
 import { withTimeout } from './timeout';
 
 export interface ExtensionHostTestOptions {
@@ -22,16 +23,9 @@ export interface ExtensionHostTestOptions {
   extensionsDir?: string;
   /** From opening the workbench to the exit code (default 120 s; a small suite takes about 5 s here). */
   timeoutMs?: number;
-  /**
-   * Where a suite's screenshots go: a suite line `screenshot: NAME` (NAME of letters, digits and
-   * dashes) makes the harness save the workbench as NAME.png there. The file appears whole (written
-   * aside, then renamed), so the suite waits for it to exist before it goes on (see SCREENSHOT_PREFIX).
-   */
+  /** Where a suite's screenshots go (see suite-requests.ts: a suite line `screenshot: NAME`). */
   screenshotDir?: string;
 }
-
-/** What a suite prints to have the workbench photographed. */
-export const SCREENSHOT_PREFIX = 'screenshot: ';
 
 export interface ExtensionHostTestResult {
   /** 0 when run() resolved, 1 when it rejected or could not be loaded. */
@@ -70,17 +64,7 @@ export async function runExtensionHostTests(options: ExtensionHostTestOptions): 
       // The workbench calls these on `window`; they must exist before the page loads.
       await browser.page.exposeFunction('codeAutomationLog', (level: string, message: string) => {
         lines.push(level === 'info' ? message : `[${level}] ${message}`);
-        // The host may put its own prefix before a suite's line: look for the marker at the end.
-        const name = new RegExp(`${SCREENSHOT_PREFIX}([A-Za-z0-9-]{1,80})\\s*$`).exec(message)?.[1];
-        if (name !== undefined && options.screenshotDir) {
-          const dir = options.screenshotDir;
-          mkdirSync(dir, { recursive: true });
-          const file = path.join(dir, `${name}.png`);
-          browser.page
-            .screenshot({ path: `${file}.part.png` })
-            .then(() => renameSync(`${file}.part.png`, file))
-            .catch((error: unknown) => lines.push(`[harness] screenshot ${name} failed: ${String(error)}`));
-        }
+        handleSuiteRequest(browser.page, message, options.screenshotDir, (problem) => lines.push(`[harness] ${problem}`));
       });
       await browser.page.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
 
