@@ -31,6 +31,8 @@ const list = new MessageList(byId('messages', HTMLDivElement), byId('new-message
   retry: (id) => host.post({ type: 'retry', id }),
   openLink: (url) => host.post({ type: 'openLink', url }),
   openDirect: (name) => host.post({ type: 'openDirect', with: name }),
+  openAttachment: (key, index, action) => host.post({ type: 'openAttachment', key, index, action }),
+  openCodeLink: (key, link) => host.post({ type: 'openCodeLink', key, link }),
 });
 const header = new ChannelHeader(byId('channel-header', HTMLElement), byId('channel-topic', HTMLDivElement), byId('channel-members', HTMLDivElement));
 // Before the composer: its keys go first while it is open (see mention-picker.ts).
