@@ -38,7 +38,8 @@ export class AnchorOpener {
 
   /** `id` names the attachment (message key and index): its snapshot is kept under it. */
   async open(code: CodeAttachment, id: string): Promise<AnchorOutcome> {
-    const place = await findWorkspacePlace({ ...(code.git?.remote !== undefined ? { remote: code.git.remote } : {}), ...(code.folder !== undefined ? { folder: code.folder } : {}) }, code.path);
+    const origin = { ...(code.git?.remote !== undefined ? { remote: code.git.remote } : {}), ...(code.folder !== undefined ? { folder: code.folder } : {}) };
+    const place = await findWorkspacePlace(origin, code.path);
     if (!place) return this.openSnapshot(code, id);
     const location = await locateInCheckout(code, place);
     if (!location.found) return this.gone(code, id, location.uri);
