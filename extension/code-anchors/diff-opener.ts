@@ -71,7 +71,7 @@ export class DiffOpener {
     const problems: string[] = [];
     files.forEach((file, index) => {
       const path = displayPath(file);
-      if (file.isBinary || file.hunks.length === 0) return problems.push(`${path}: no text changes in the diff (binary or mode only)`);
+      if (file.isBinary || file.hunks.length === 0) return problems.push(`${path}: no changed lines in the diff (binary, renamed or mode changed only)`);
       sides.push({
         path,
         left: this.documents.put(`${id}/diff/${index}/old`, `shared diff/before/${path}`, file.isCreate ? '' : hunkSide(file, '+')),
