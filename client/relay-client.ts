@@ -32,6 +32,8 @@ import {
   type DirectState,
   isValidName,
   LIMITS,
+  utf8Length,
+  type Attachment,
 } from '../protocol';
 import { Backoff, type BackoffOptions } from './backoff';
 import { conversationProblem, existingChannelProblem, newChannelProblem, topicProblem, unknownUser, type Problem } from './channel-checks';
@@ -54,6 +56,12 @@ export type { RateLimit } from './send-pacer';
 export type { WebSocketLike } from './socket';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline' | 'closed';
+
+/** (new) What a message carries besides its text. */
+export interface SendOptions {
+  /** Code anchors and diffs (protocol/attachments.ts), at most LIMITS.attachmentsMax. */
+  attachments?: Attachment[];
+}
 
 export interface StateDetail {
   /** With 'offline': when the next attempt starts. */
@@ -337,18 +345,21 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   /**
    * Sends (or queues, when offline) a message to the group, privately to the user `to` (a name),
-   * or to a conversation (a channel, protocol 2, or a person).
+   * or to a conversation (a channel, protocol 2, or a person), with `attachments` if given
+   * (`text` is then their readable fallback too, see client/code-refs/fallback.ts). What the
+   * server would refuse, a frame over LIMITS.maxFrameBytes included, fails at once ('failed').
    */
-  send(text: string, to?: string | Conversation): OutgoingMessage {
-    const conversation = typeof to === 'string' ? { kind: 'direct' as const, with: to } : to;
-    const message: OutgoingMessage = {
-      id: globalThis.crypto.randomUUID(),
-      text,
-      ...(conversation !== undefined ? sayFields(conversation) : {}),
-      status: 'queued',
-    };
+  send(text: string, to?: string | Conversation, options: SendOptions = {}): OutgoingMessage {
+    const message = outgoingMessage(text, to, options);
     this.enqueue(message);
     return message;
+  }
+
+  /** (new) Why send() with these arguments would be refused before anything is sent, or undefined when it would go. */
+  checkSend(text: string, to?: string | Conversation, options: SendOptions = {}): RelayError | undefined {
+    const message = outgoingMessage(text, to, options);
+    const problem = checkFrame(sayFrame(message), conversationOfOutgoing(message));
+    return problem && new RelayError(problem.code, problem.message);
   }
 
   /** Sends a failed message again, with the same id. Throws if `id` is not a failed message. */
@@ -875,6 +886,17 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   }
 }
 
+function outgoingMessage(text: string, to: string | Conversation | undefined, options: SendOptions): OutgoingMessage {
+  const conversation = typeof to === 'string' ? { kind: 'direct' as const, with: to } : to;
+  return {
+    id: globalThis.crypto.randomUUID(),
+    text,
+    ...(conversation !== undefined ? sayFields(conversation) : {}),
+    ...(options.attachments !== undefined ? { attachments: options.attachments } : {}),
+    status: 'queued',
+  };
+}
+
 function sayFrame(message: OutgoingMessage): SayFrame {
   return {
     type: 'say',
@@ -882,6 +904,7 @@ function sayFrame(message: OutgoingMessage): SayFrame {
     text: message.text,
     ...(message.to !== undefined ? { to: message.to } : {}),
     ...(message.channel !== undefined ? { channel: message.channel } : {}),
+    ...(message.attachments !== undefined ? { attachments: message.attachments } : {}),
   };
 }
 
@@ -895,10 +918,22 @@ function unknownUserProblem(name: string): Problem | undefined {
   return isValidName(name) ? undefined : unknownUser(name);
 }
 
-/** The server's own checks, run before queueing so bad input fails at once, even offline. */
+/**
+ * The server's own checks, run before queueing so bad input fails at once, even offline. A frame
+ * over the size limit would not be refused but cut off (close 1009): it is refused here instead.
+ */
 function checkFrame(frame: ClientFrame, conversation: Conversation | undefined): Problem | undefined {
   const named = conversation === undefined ? undefined : conversationProblem(conversation);
   if (named) return named;
-  const parsed = parseClientFrame(JSON.stringify(frame));
-  return parsed.ok ? undefined : { code: parsed.code, message: parsed.message };
+  const json = JSON.stringify(frame);
+  const parsed = parseClientFrame(json);
+  if (!parsed.ok) return { code: parsed.code, message: parsed.message };
+  const bytes = utf8Length(json);
+  if (bytes <= LIMITS.maxFrameBytes) return undefined;
+  const what = frame.type === 'say' ? 'this message' : `this ${frame.type} request`;
+  const hint = frame.type === 'say' && frame.attachments !== undefined ? ': send a smaller diff or snippet, or fewer attachments' : '';
+  return {
+    code: 'TOO_LONG',
+    message: `${what} would be a ${bytes}-byte frame; the limit is ${LIMITS.maxFrameBytes} bytes (${LIMITS.maxFrameBytes / 1024} KiB)${hint}`,
+  };
 }

@@ -44,11 +44,13 @@ export interface RelayChatTestApi {
     icon: { light: string; dark: string } | undefined;
     visible: boolean;
     connection: string | undefined;
-    /** `attachments`: how many it carries; `codeLinks`: the links of the text that open here, as the webview was told. */
-    messages: { from: string; text: string; status: MessageStatus; attachments?: number; codeLinks?: string[] }[];
+    /** `codeLinks`: the links of the text that open here, as the webview was told. */
+    messages: { from: string; text: string; status: MessageStatus; attachments?: Attachment[]; codeLinks?: string[] }[];
     /** A channel panel's header: its topic and members. */
     channel: { topic: string; private: boolean; members?: string[] } | undefined;
     mentionable: string[];
+    /** (code anchors) What waits in the message box to go with the next message. */
+    staged: Attachment[];
   }[];
   /**
    * (code anchors) What a click on an attachment's action does, for a message `key` of a panel's
@@ -58,6 +60,12 @@ export interface RelayChatTestApi {
   openAttachment(target: { conversation: Conversation; key: string; index: number } | { attachment: Attachment; id: string }, action: AttachmentAction): Promise<AttachmentOutcome>;
   /** (code anchors) What a click on code link `link` of message `key` in a panel's conversation does. */
   openCodeLink(conversation: Conversation, key: string, link: string): Promise<LinkOutcome>;
+  /**
+   * Hands `message` to the conversation's panel as if its webview had posted it (`send` with the
+   * note typed, `unstage`): the webview's own page cannot be driven from the extension host.
+   * Resolves once the panel has handled it.
+   */
+  fromWebview(conversation: Conversation, message: unknown): Promise<void>;
   /** Hands a URI to the extension's URI handler, as VS Code does for vscode://relay-chat.relay-chat/…; resolves when it is done. */
   openUri(uri: vscode.Uri): Promise<void>;
   /**
@@ -104,7 +112,7 @@ export function createTestApi(parts: {
                   from: entry.from,
                   text: entry.text,
                   status: entry.status,
-                  ...(entry.attachments ? { attachments: entry.attachments.length } : {}),
+                  ...(entry.attachments ? { attachments: entry.attachments } : {}),
                   ...(entry.codeLinks ? { codeLinks: entry.codeLinks } : {}),
                 },
               ]
@@ -112,12 +120,14 @@ export function createTestApi(parts: {
         ),
         channel: panel.view?.channel,
         mentionable: panel.view?.mentionable ?? [],
+        staged: panel.view?.staged ?? [],
       })),
     openAttachment: (target, action) => {
       if ('attachment' in target) return parts.codeAnchors.open(target.attachment, action, target.id);
       return panelOf(parts.panels, target.conversation).openAttachment(target.key, target.index, action);
     },
     openCodeLink: (conversation, key, link) => panelOf(parts.panels, conversation).openCodeLink(key, link),
+    fromWebview: (conversation, message) => panelOf(parts.panels, conversation).onWebviewMessage(message),
     openUri: (uri) => parts.inviteLinks.handleUri(uri),
     storedSessionBook: async () => {
       if (parts.extensionMode !== vscode.ExtensionMode.Test) throw new Error('only under test');

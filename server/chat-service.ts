@@ -182,6 +182,7 @@ export class ChatService implements FrameHandler {
         text: frame.text,
         conversation: target.conversation,
         ...(mentions.mentions ? { mentions: mentions.mentions, mentioned: mentions.mentioned } : {}),
+        ...(frame.attachments ? { attachments: frame.attachments } : {}),
       });
     } catch (error) {
       this.logger.warn(`storing a message failed: ${String(error)}`);

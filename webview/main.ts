@@ -12,6 +12,7 @@ import { MentionPicker } from './mention-picker';
 import { connectHost } from './host';
 import { ConnectionBanner, NoticeLine, typingText } from './indicators';
 import { MessageList } from './message-list';
+import { StagedStrip } from './staged-strip';
 
 function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   const element = document.getElementById(id);
@@ -35,6 +36,7 @@ const list = new MessageList(byId('messages', HTMLDivElement), byId('new-message
   openCodeLink: (key, link) => host.post({ type: 'openCodeLink', key, link }),
 });
 const header = new ChannelHeader(byId('channel-header', HTMLElement), byId('channel-topic', HTMLDivElement), byId('channel-members', HTMLDivElement));
+const staged = new StagedStrip(byId('staged', HTMLDivElement), (index) => host.post({ type: 'unstage', index }));
 // Before the composer: its keys go first while it is open (see mention-picker.ts).
 const mentions = new MentionPicker(byId('composer-input', HTMLTextAreaElement), byId('mention-list', HTMLUListElement), () =>
   byId('composer-input', HTMLTextAreaElement).dispatchEvent(new Event('input')),
@@ -49,7 +51,8 @@ const composer = new Composer(
   },
   {
     send(text) {
-      const problem = validateMessageText(text);
+      // With attachments waiting, the text is their note, and may be left empty.
+      const problem = staged.count > 0 && text.trim() === '' ? undefined : validateMessageText(text);
       if (problem) {
         notice.show(problem);
         return false;
@@ -83,6 +86,7 @@ function show(next: PanelView): void {
   mentions.setCandidates(conversation.kind === 'channel' ? [...next.mentionable, 'here', 'channel'] : next.mentionable);
   typingLine.textContent = typingText(next.typing);
   list.render(next);
+  staged.render(next.staged ?? []);
   saveState(composer.draft);
 }
 

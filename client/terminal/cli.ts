@@ -10,6 +10,7 @@ import { parseTerminalArgs, UsageError, USAGE, type ChatOptions, type Connection
 import { runBatch } from './batch';
 import { EXIT } from './exit-codes';
 import { readFirstLine } from './first-line';
+import { fileLinker, linkRoots } from './file-links';
 import { runInteractive } from './interactive';
 import { runLogin } from './login';
 import { runLogout } from './logout';
@@ -70,7 +71,7 @@ async function chat(options: ChatOptions): Promise<number> {
     output: process.stdout,
     errors: process.stderr,
     terminal,
-    style: { color: terminal && !process.env.NO_COLOR },
+    style: { color: terminal && !process.env.NO_COLOR, ...(process.stdout.isTTY === true ? { fileLink: fileLinker(linkRoots(process.cwd())) } : {}) },
     ...channel,
     forgetSession: (session) => {
       try {
