@@ -6,12 +6,15 @@
  * the commit is unknown here); code that is gone is said to be and compared with its snapshot;
  * with no matching repository the snapshot opens read-only. Shared diffs open in the diff
  * editor, alone and on top of the checkout. Code links in a message ("bea", a RelayClient)
- * open when the file or commit is here, and stay text when not.
+ * open when the file or commit is here, and stay text when not. Last, bea sends an anchor: its
+ * card in #general's panel, clicked in the webview (by the launcher, as a user would), lands on
+ * the moved lines.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { composeText } from '../../client/code-refs/fallback';
 import { RelayClient } from '../../client/relay-client';
 import type { AnchorOutcome } from '../../extension/code-anchors/anchor-opener';
 import type { DiffOutcome } from '../../extension/code-anchors/diff-opener';
@@ -20,7 +23,7 @@ import { entryKey } from '../../extension/model/conversation-timeline';
 import type { RelayChatTestApi } from '../../extension/test-api';
 import type { CodeAttachment, DiffAttachment } from '../../protocol/attachments';
 import { APP_FIRST, APP_SECOND, diffBetween, HELPER_FIRST, makeGitFixture, REMOTE, type GitFixture } from './git-fixture';
-import { activateExtension, eventually, screenshot, serverUrl, settings } from './helpers';
+import { activateExtension, eventually, screenshot, serverUrl, settings, webviewClick, workbenchDriven } from './helpers';
 import { prompts } from './prompts';
 
 const GENERAL = { kind: 'channel' as const, channel: 'general' };
@@ -239,5 +242,37 @@ describe('Code anchors in VS Code', () => {
 
     assert.equal((await api.openCodeLink(GENERAL, key, short)).opened, 'commit');
     await eventually(() => activeTab()?.label.startsWith(fixture.second.slice(0, 7)), "the commit's changes");
+  });
+  it('shows an anchor bea sends as a card in the panel; clicking it lands on the moved lines', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('relayChat.openGroupChat');
+    const code = anchor(GREET_FIRST, fixture.first, APP_FIRST);
+    const sent = bea.send(composeText('this one greets', [code]), GENERAL, { attachments: [code] });
+    const general = () => api.panels().find((panel) => panel.title === '#general');
+    const message = await eventually(() => general()?.visible && general()?.messages.find((m) => m.from === 'bea' && m.attachments?.length === 1), "bea's anchor in #general");
+    assert.equal(message.text, 'this one greets', 'the note, without the fallback');
+    assert.deepEqual(message.attachments, [code]);
+    await screenshot('code-anchor-1-card');
+
+    const key = entryKey('bea', sent.id);
+    if (workbenchDriven()) webviewClick(`.message[data-key="${key}"] button[data-attachment-action="open"][data-attachment-index="0"]`);
+    else await api.fromWebview(GENERAL, { type: 'openAttachment', key, index: 0, action: 'open' });
+    await eventually(() => vscode.window.activeTextEditor?.document.uri.fsPath === path.join(fixture.demo, 'src', 'app.ts'), 'the click to open app.ts', 20_000);
+    assert.deepEqual(selectedLines(), { path: path.join(fixture.demo, 'src', 'app.ts'), start: 15, end: 18 });
+    // What the webview names is looked up in the model: an index the message does not have opens nothing.
+    assert.deepEqual(await api.openAttachment({ conversation: GENERAL, key, index: 3 }, 'open'), { note: 'that message has no such attachment' });
+  });
+
+  it('opens a code link clicked in the panel', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('relayChat.openGroupChat');
+    const text = 'the helper is at demo/src/new-name.ts:3';
+    const sent = bea.send(text, GENERAL);
+    await eventually(() => api.panels().find((panel) => panel.title === '#general' && panel.visible)?.messages.find((m) => m.text === text && m.codeLinks), 'the link resolved');
+    const key = entryKey('bea', sent.id);
+    if (workbenchDriven()) webviewClick(`.message[data-key="${key}"] a[data-code-link="demo/src/new-name.ts:3"]`);
+    else await api.fromWebview(GENERAL, { type: 'openCodeLink', key, link: 'demo/src/new-name.ts:3' });
+    await eventually(() => vscode.window.activeTextEditor?.document.uri.fsPath === path.join(fixture.demo, 'src', 'new-name.ts'), 'the click to open new-name.ts', 20_000);
+    assert.equal(vscode.window.activeTextEditor!.selection.active.line, 2);
   });
 });

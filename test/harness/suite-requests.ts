@@ -11,9 +11,13 @@ import { webviewFrame } from './workbench';
 export const SCREENSHOT_PREFIX = 'screenshot: ';
 export const WEBVIEW_CLICK_PREFIX = 'webview-click: ';
 
-/** Carries out the request in `line`, if it is one; a failure is reported through `report`. */
-export function handleSuiteRequest(page: Page, line: string, screenshotDir: string | undefined, report: (problem: string) => void): void {
-  // The host may put its own prefix before a suite's line: look for the request at the end.
+/**
+ * Carries out the request in `logged` (what codeAutomationLog got: the workbench passes the
+ * host's console arguments, an array, though typed as text), if it is one; a failure is reported through `report`.
+ */
+export function handleSuiteRequest(page: Page, logged: unknown, screenshotDir: string | undefined, report: (problem: string) => void): void {
+  const line = Array.isArray(logged) ? logged.join(' ') : String(logged);
+  // Other arguments may come before the request in the line: look for it at the end.
   const shot = new RegExp(`${SCREENSHOT_PREFIX}([A-Za-z0-9-]{1,80})\\s*$`).exec(line)?.[1];
   if (shot !== undefined && screenshotDir) {
     mkdirSync(screenshotDir, { recursive: true });
@@ -30,7 +34,7 @@ export function handleSuiteRequest(page: Page, line: string, screenshotDir: stri
     webviewFrame(page)
       .locator(selector)
       .first()
-      .click({ timeout: 10_000 })
+      .click({ timeout: 8_000 })
       .catch((error: unknown) => report(`webview click on ${selector} failed: ${String(error)}`));
   }
 }
