@@ -1,6 +1,7 @@
 /** One panel per conversation: opening a conversation again reveals the panel it already has. */
 import * as vscode from 'vscode';
 import { ChatPanel, CONVERSATION_VIEW_TYPE } from './chat-panel';
+import type { CodeAnchors } from './code-anchors/code-anchors';
 import type { ConnectionManager } from './connection-manager';
 import { conversationKey, conversationTitle, type Conversation } from './model/address';
 
@@ -11,6 +12,7 @@ export class ChatPanelManager implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly connection: ConnectionManager,
     private readonly log: vscode.LogOutputChannel,
+    private readonly codeAnchors: CodeAnchors,
   ) {}
 
   open(conversation: Conversation, options: { preserveFocus?: boolean } = {}): ChatPanel {
@@ -48,7 +50,7 @@ export class ChatPanelManager implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, conversation: Conversation): ChatPanel {
-    const chatPanel = new ChatPanel(panel, conversation, this.extensionUri, this.connection, this.log);
+    const chatPanel = new ChatPanel(panel, conversation, this.extensionUri, this.connection, this.log, this.codeAnchors);
     this.panels.set(chatPanel.key, chatPanel);
     chatPanel.onDidDispose(() => this.panels.delete(chatPanel.key));
     return chatPanel;

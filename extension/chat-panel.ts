@@ -3,6 +3,8 @@
  * the model, and carries out what the webview asks for after validating it.
  */
 import * as vscode from 'vscode';
+import type { AttachmentAction, AttachmentOutcome, CodeAnchors } from './code-anchors/code-anchors';
+import type { LinkOutcome } from './code-anchors/code-link-opener';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
 import { conversationKey, conversationTitle, sameName, type Conversation } from './model/address';
@@ -10,7 +12,7 @@ import { StagedAttachments } from './model/staged-attachments';
 import { validateMessageText } from './model/validation';
 import type { Attachment } from '../protocol/attachments';
 import { chatHtml, webviewRoots } from './webview-html';
-import type { FromWebview, PanelView, ToWebview } from './webview-protocol';
+import type { FromWebview, MessageEntry, PanelView, ToWebview } from './webview-protocol';
 
 /** The one panel type, whatever the conversation: the conversation is in the panel's state. */
 export const CONVERSATION_VIEW_TYPE = 'relayChat.conversation';
@@ -59,6 +61,7 @@ export class ChatPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     connection: ConnectionManager,
     private readonly log: vscode.LogOutputChannel,
+    private readonly codeAnchors: CodeAnchors,
   ) {
     this.address = address;
     this.key = conversationKey(address);
@@ -71,6 +74,7 @@ export class ChatPanel implements vscode.Disposable {
       panel.onDidChangeViewState(() => this.onVisibilityChanged()),
       panel.webview.onDidReceiveMessage((message: unknown) => void this.onWebviewMessage(message)),
       connection.watchModel((model) => this.bind(model)),
+      codeAnchors.links.onDidResolve(() => this.queueRender()),
     );
   }
 
@@ -201,10 +205,30 @@ export class ChatPanel implements vscode.Disposable {
       case 'openLink':
         void vscode.env.openExternal(vscode.Uri.parse(message.url, true));
         return;
+      case 'openAttachment':
+        return void this.openAttachment(message.key, message.index, message.action).catch((error: unknown) => this.notice(`Could not open that: ${errorText(error)}`));
+      case 'openCodeLink':
+        return void this.openCodeLink(message.key, message.link).catch((error: unknown) => this.notice(`Could not open that: ${errorText(error)}`));
       case 'unstage':
         if (this.staged.remove(message.index)) this.queueRender();
         return;
     }
+  }
+
+  /** An attachment action on message `key`: the attachment is taken from the model's message, not from the webview. */
+  async openAttachment(key: string, index: number, action: AttachmentAction): Promise<AttachmentOutcome> {
+    return this.codeAnchors.openAttachment(this.entry(key), index, action);
+  }
+
+  /** A code link of message `key`, checked against that message's own text. */
+  async openCodeLink(key: string, link: string): Promise<LinkOutcome> {
+    return this.codeAnchors.openCodeLink(this.entry(key), link);
+  }
+
+  private entry(key: string): MessageEntry {
+    const entry = this.model?.timeline(this.address).find((candidate): candidate is MessageEntry => candidate.kind === 'message' && candidate.key === key);
+    if (!entry) throw new Error('that message is not here any more');
+    return entry;
   }
 
   /** With attachments staged, `text` is their note and may be empty. */
@@ -298,7 +322,7 @@ export class ChatPanel implements vscode.Disposable {
       title,
       ...(model ? { self: model.self } : {}),
       connection: model?.connection ?? { state: 'disconnected', reached: false },
-      entries: model?.timeline(this.address) ?? [],
+      entries: this.codeAnchors.links.withCodeLinks(model?.timeline(this.address) ?? []),
       hasMore: conversation?.hasMore ?? false,
       loadingOlder: model?.isLoadingOlder(this.address) ?? false,
       ...(this.unreadFromKey !== undefined ? { unreadFromKey: this.unreadFromKey } : {}),

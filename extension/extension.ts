@@ -14,6 +14,7 @@
  */
 import * as vscode from 'vscode';
 import { ChatPanelManager } from './chat-panel-manager';
+import { CodeAnchors } from './code-anchors/code-anchors';
 import { CONVERSATION_VIEW_TYPE, LEGACY_GROUP_VIEW_TYPE, LEGACY_PRIVATE_VIEW_TYPE } from './chat-panel';
 import { ChatPanelSerializer } from './chat-panel-serializer';
 import { registerCommands } from './commands';
@@ -30,7 +31,8 @@ import { BadgeDecorations, SidebarTreeProvider } from './sidebar-tree';
 export function activate(context: vscode.ExtensionContext): RelayChatTestApi {
   const log = vscode.window.createOutputChannel('Relay Chat', { log: true });
   const connection = new ConnectionManager(context.secrets, log);
-  const panels = new ChatPanelManager(context.extensionUri, connection, log);
+  const codeAnchors = new CodeAnchors();
+  const panels = new ChatPanelManager(context.extensionUri, connection, log, codeAnchors);
   const muted = new MutedChannels(context.globalState);
   const sidebar = new SidebarTreeProvider(connection, muted);
   // The view keeps the id it had as Online Users: layouts and keybindings people saved still find it.
@@ -41,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): RelayChatTestApi {
   context.subscriptions.push(
     log,
     connection,
+    codeAnchors,
     panels,
     muted,
     sidebar,
@@ -57,5 +60,5 @@ export function activate(context: vscode.ExtensionContext): RelayChatTestApi {
   registerCommands(context, connection, panels, muted);
 
   if (autoConnectSetting()) void connection.connect();
-  return createTestApi({ connection, sidebar, sidebarView, statusBar, panels, inviteLinks, extensionMode: context.extensionMode });
+  return createTestApi({ connection, sidebar, sidebarView, statusBar, panels, inviteLinks, codeAnchors, extensionMode: context.extensionMode });
 }

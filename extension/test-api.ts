@@ -4,15 +4,17 @@
  * text, the views the panels were last sent), not from a separate copy of the state.
  */
 import * as vscode from 'vscode';
+import type { ChatPanel } from './chat-panel';
 import type { ChatPanelManager } from './chat-panel-manager';
+import type { AttachmentAction, AttachmentOutcome, CodeAnchors } from './code-anchors/code-anchors';
+import type { LinkOutcome } from './code-anchors/code-link-opener';
+import type { Attachment } from '../protocol/attachments';
 import type { ConnectionManager } from './connection-manager';
 import type { InviteLinkHandler } from './invite-handler';
 import type { TreeRow } from './model/tree-rows';
 import type { StatusBarController } from './status-bar';
 import { BadgeDecorations, type SidebarTreeProvider } from './sidebar-tree';
-import type { Conversation } from './model/address';
-import type { Attachment } from '../protocol/attachments';
-import { conversationKey } from './model/address';
+import { conversationKey, type Conversation } from './model/address';
 import type { MessageStatus } from './webview-protocol';
 
 export interface SidebarRowView {
@@ -42,13 +44,22 @@ export interface RelayChatTestApi {
     icon: { light: string; dark: string } | undefined;
     visible: boolean;
     connection: string | undefined;
-    messages: { from: string; text: string; status: MessageStatus; attachments?: Attachment[] }[];
+    /** `codeLinks`: the links of the text that open here, as the webview was told. */
+    messages: { from: string; text: string; status: MessageStatus; attachments?: Attachment[]; codeLinks?: string[] }[];
     /** A channel panel's header: its topic and members. */
     channel: { topic: string; private: boolean; members?: string[] } | undefined;
     mentionable: string[];
     /** (code anchors) What waits in the message box to go with the next message. */
     staged: Attachment[];
   }[];
+  /**
+   * (code anchors) What a click on an attachment's action does, for a message `key` of a panel's
+   * conversation (as the panel hands it on), or for an attachment given here (a message the
+   * panels do not hold); resolves with what was opened and said.
+   */
+  openAttachment(target: { conversation: Conversation; key: string; index: number } | { attachment: Attachment; id: string }, action: AttachmentAction): Promise<AttachmentOutcome>;
+  /** (code anchors) What a click on code link `link` of message `key` in a panel's conversation does. */
+  openCodeLink(conversation: Conversation, key: string, link: string): Promise<LinkOutcome>;
   /**
    * Hands `message` to the conversation's panel as if its webview had posted it (`send` with the
    * note typed, `unstage`): the webview's own page cannot be driven from the extension host.
@@ -71,6 +82,7 @@ export function createTestApi(parts: {
   statusBar: StatusBarController;
   panels: ChatPanelManager;
   inviteLinks: InviteLinkHandler;
+  codeAnchors: CodeAnchors;
   extensionMode: vscode.ExtensionMode;
 }): RelayChatTestApi {
   return {
@@ -95,24 +107,39 @@ export function createTestApi(parts: {
         connection: panel.view?.connection.state,
         messages: (panel.view?.entries ?? []).flatMap((entry) =>
           entry.kind === 'message'
-            ? [{ from: entry.from, text: entry.text, status: entry.status, ...(entry.attachments ? { attachments: entry.attachments } : {}) }]
+            ? [
+                {
+                  from: entry.from,
+                  text: entry.text,
+                  status: entry.status,
+                  ...(entry.attachments ? { attachments: entry.attachments } : {}),
+                  ...(entry.codeLinks ? { codeLinks: entry.codeLinks } : {}),
+                },
+              ]
             : [],
         ),
         channel: panel.view?.channel,
         mentionable: panel.view?.mentionable ?? [],
         staged: panel.view?.staged ?? [],
       })),
-    fromWebview: async (conversation, message) => {
-      const panel = parts.panels.all().find((candidate) => candidate.key === conversationKey(conversation));
-      if (!panel) throw new Error(`no panel of ${conversationKey(conversation)} is open`);
-      await panel.onWebviewMessage(message);
+    openAttachment: (target, action) => {
+      if ('attachment' in target) return parts.codeAnchors.open(target.attachment, action, target.id);
+      return panelOf(parts.panels, target.conversation).openAttachment(target.key, target.index, action);
     },
+    openCodeLink: (conversation, key, link) => panelOf(parts.panels, conversation).openCodeLink(key, link),
+    fromWebview: (conversation, message) => panelOf(parts.panels, conversation).onWebviewMessage(message),
     openUri: (uri) => parts.inviteLinks.handleUri(uri),
     storedSessionBook: async () => {
       if (parts.extensionMode !== vscode.ExtensionMode.Test) throw new Error('only under test');
       return parts.connection.storedSessionBook();
     },
   };
+}
+
+function panelOf(panels: ChatPanelManager, conversation: Conversation): ChatPanel {
+  const panel = panels.all().find((candidate) => conversationKey(candidate.conversation) === conversationKey(conversation));
+  if (!panel) throw new Error(`no panel shows ${conversationKey(conversation)}`);
+  return panel;
 }
 
 function tabIconFiles(icon: vscode.WebviewPanel['iconPath']): { light: string; dark: string } | undefined {

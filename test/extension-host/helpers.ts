@@ -1,4 +1,6 @@
 /** Shared by the extension-host suite files: waiting for a state, and the servers' details from the environment. */
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { RelayChatTestApi } from '../../extension/test-api';
 
@@ -33,4 +35,31 @@ export async function activateExtension(): Promise<RelayChatTestApi> {
 
 export function settings(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('relayChat');
+}
+
+/**
+ * Has the launcher photograph the workbench as NAME.png in RELAY_CHAT_TEST_OUTPUT_DIR (see
+ * test/harness/extension-host-tests.ts) and waits until the file is there; without that
+ * directory (another runner) there is nobody to take it, and this does nothing.
+ */
+export async function screenshot(name: string): Promise<void> {
+  const dir = process.env.RELAY_CHAT_TEST_OUTPUT_DIR;
+  if (!dir) return;
+  const file = path.join(dir, `${name}.png`);
+  rmSync(file, { force: true });
+  // A moment for the editor to paint what the test just did.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  console.log(`screenshot: ${name}`);
+  await eventually(() => existsSync(file), `the screenshot ${name}`, 15_000);
+}
+
+/** Whether the launcher carries out the suite's requests to the page (screenshots, webview clicks): code-server's does. */
+export function workbenchDriven(): boolean {
+  return process.env.RELAY_CHAT_TEST_OUTPUT_DIR !== undefined;
+}
+
+/** Has the launcher click the first element matching `selector` in the visible webview (see test/harness/suite-requests.ts). */
+export function webviewClick(selector: string): void {
+  if (!workbenchDriven()) throw new Error('no launcher here clicks in webviews');
+  console.log(`webview-click: ${selector}`);
 }

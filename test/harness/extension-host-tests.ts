@@ -7,6 +7,7 @@ import path from 'node:path';
 import { launchChromium } from './chromium';
 import { startCodeServer } from './code-server';
 import { logTail } from './log-file';
+import { handleSuiteRequest } from './suite-requests';
 import { withTimeout } from './timeout';
 
 export interface ExtensionHostTestOptions {
@@ -22,6 +23,8 @@ export interface ExtensionHostTestOptions {
   extensionsDir?: string;
   /** From opening the workbench to the exit code (default 120 s; a small suite takes about 5 s here). */
   timeoutMs?: number;
+  /** Where a suite's screenshots go (see suite-requests.ts: a suite line `screenshot: NAME`). */
+  screenshotDir?: string;
 }
 
 export interface ExtensionHostTestResult {
@@ -61,6 +64,7 @@ export async function runExtensionHostTests(options: ExtensionHostTestOptions): 
       // The workbench calls these on `window`; they must exist before the page loads.
       await browser.page.exposeFunction('codeAutomationLog', (level: string, message: string) => {
         lines.push(level === 'info' ? message : `[${level}] ${message}`);
+        handleSuiteRequest(browser.page, message, options.screenshotDir, (problem) => lines.push(`[harness] ${problem}`));
       });
       await browser.page.exposeFunction('codeAutomationExit', (code: number) => reportExit(code));
 

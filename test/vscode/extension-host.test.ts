@@ -12,7 +12,7 @@ import path from 'node:path';
 import { openSqliteBackend, startRelayServer, type RelayServer } from '../../server';
 import { PasswordHasher } from '../../server/identity/passwords';
 import { makeTestCa } from '../support/certificates';
-import { repoRoot, runExtensionHostTests } from '../harness';
+import { repoRoot, runExtensionHostTests, testOutputDir } from '../harness';
 
 /** Cheap scrypt: these tests check sign-in, not the cost of guessing. */
 const passwordCost = { N: 1024, r: 8, p: 1 };
@@ -65,7 +65,8 @@ describe('extension-host suite in code-server', () => {
       extensionDevelopmentPath: repoRoot,
       extensionTestsPath: path.join(repoRoot, 'dist', 'test', 'extension-host', 'index.js'),
       workspaceDir: workspace,
-      env,
+      env: { ...env, RELAY_CHAT_TEST_OUTPUT_DIR: testOutputDir },
+      screenshotDir: testOutputDir,
     });
     console.log(result.log.replace(/^/gm, '    | '));
     assert.equal(result.exitCode, 0, 'the extension-host suite failed; its output is above');
