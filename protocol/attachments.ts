@@ -51,7 +51,11 @@ const remote = wireString().min(1).max(LIMITS.attachmentRemoteMaxLength);
 const line = z.number().int().min(1);
 const column = z.number().int().min(1);
 
-/** Lines and columns count from 1; the range is inclusive of both lines. */
+/**
+ * Lines and columns count from 1, and the range includes both ends: `endColumn` is the column of
+ * the last selected character (so a selection of "abc" from column 5 is 5 to 7). Without columns
+ * the range is whole lines.
+ */
 export const codeRange = z
   .object({ startLine: line, endLine: line, startColumn: column.optional(), endColumn: column.optional() })
   .refine((range) => range.endLine >= range.startLine, 'endLine must not be before startLine')

@@ -8,7 +8,7 @@ import { gitApi } from '../git/git-extension';
 import type { MessageEntry } from '../webview-protocol';
 import { showCommitChanges } from './commit-changes';
 import { candidateLinks, type CodeLinkResolver } from './code-link-resolver';
-import { showRange } from './reveal';
+import { caretAt, showRange } from './reveal';
 
 export interface LinkOutcome {
   opened: 'file' | 'commit' | 'none';
@@ -27,8 +27,7 @@ export async function openCodeLink(resolver: CodeLinkResolver, entry: MessageEnt
   }
   if (resolved.kind === 'file') {
     const line = resolved.line;
-    const column = resolved.column ?? 1;
-    await showRange(resolved.uri, line !== undefined ? { startLine: line, endLine: line, startColumn: column, endColumn: column } : undefined);
+    await showRange(resolved.uri, line !== undefined ? caretAt(line, resolved.column) : undefined);
     return { opened: 'file', uri: resolved.uri.toString() };
   }
   const api = await gitApi();

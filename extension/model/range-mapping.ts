@@ -136,8 +136,8 @@ function matchAt(file: readonly string[], i: number, lines: readonly string[]): 
 /**
  * Where `snippet` is in `fileText`, insensitive to CRLF against LF and to trailing white space
  * (and, failing that, to indentation); the occurrence nearest `nearLine` when there are several.
- * Columns come back when the snippet is part of a line: 1-based, `endColumn` just after its last
- * character, as VS Code's selection end plus one.
+ * Columns come back when the snippet is part of a line: 1-based and inclusive, as attachments
+ * count them (`endColumn` is its last character's).
  */
 export function findSnippet(fileText: string, snippet: string, nearLine: number): CodeRange | undefined {
   for (const matcher of MATCHERS) {
@@ -155,8 +155,8 @@ export function findSnippet(fileText: string, snippet: string, nearLine: number)
     const startLine = best.index + 1;
     const endLine = startLine + lines.length - 1;
     const lastLength = lines[lines.length - 1]!.length;
-    const endColumn = (lines.length === 1 ? best.column : 0) + lastLength + 1;
-    const whole = best.column === 0 && endColumn === file[endLine - 1]!.length + 1;
+    const endColumn = (lines.length === 1 ? best.column : 0) + lastLength;
+    const whole = best.column === 0 && endColumn === file[endLine - 1]!.length;
     return matcher.partial && !whole ? { startLine, endLine, startColumn: best.column + 1, endColumn } : { startLine, endLine };
   }
   return undefined;

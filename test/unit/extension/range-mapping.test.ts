@@ -86,8 +86,8 @@ describe('extension: range mapping', () => {
     });
 
     it('gives columns for part of a line and for a selection that starts or ends inside lines', () => {
-      assert.deepEqual(findSnippet(file, 'return 2', 1), { startLine: 6, endLine: 6, startColumn: 3, endColumn: 11 });
-      assert.deepEqual(findSnippet(file, 'b() {\n  return', 1), { startLine: 5, endLine: 6, startColumn: 10, endColumn: 9 });
+      assert.deepEqual(findSnippet(file, 'return 2', 1), { startLine: 6, endLine: 6, startColumn: 3, endColumn: 10 });
+      assert.deepEqual(findSnippet(file, 'b() {\n  return', 1), { startLine: 5, endLine: 6, startColumn: 10, endColumn: 8 });
     });
 
     it('finds a selection at the end of a file without a trailing newline', () => {
