@@ -7,6 +7,9 @@ import { defaultRegistration } from './listen-address';
 import { DEFAULTS } from './options';
 import { normaliseOrigin } from './origin-policy';
 import { normalisePublicUrl } from './public-url';
+import { parseRedisTarget } from './broker/redis-connection';
+import { PRESENCE_DEFAULTS } from './broker/redis-presence';
+import type { RedisSettings } from './redis-cluster';
 
 export const DEFAULT_DATA_DIR = 'relay-chat-data';
 
@@ -58,6 +61,15 @@ Options (environment variables in brackets):
   --channel-mention-max-members N
                           who may mention @channel: admins always, others in channels of at most N
                           members (default ${DEFAULTS.channelMentionMaxMembers}; 0: admins only) [RELAY_CHAT_CHANNEL_MENTION_MAX_MEMBERS]
+  --redis URL             (new) run as one of several nodes on one store: share fan-out, presence and
+                          sign-in limits through this Redis: redis://[user:password@]host[:port][/db],
+                          rediss://… for TLS, or a unix socket path (default: none, all in this
+                          process) [RELAY_CHAT_REDIS]
+  --redis-ca FILE         (new) a PEM CA certificate to trust for rediss:// besides the system's [RELAY_CHAT_REDIS_CA]
+  --presence-refresh-ms MS --presence-ttl-ms MS
+                          (new) with --redis: how often a node renews its users' presence, and how long
+                          it lasts unrenewed; a dead node's users go offline everywhere within TTL +
+                          refresh (default ${PRESENCE_DEFAULTS.ttlMs} + ${PRESENCE_DEFAULTS.refreshMs}) [RELAY_CHAT_PRESENCE_REFRESH_MS, RELAY_CHAT_PRESENCE_TTL_MS]
   --help                  show this help
   --version               show the version`;
 
@@ -78,6 +90,7 @@ export interface ServeCommand {
   insecure: boolean;
   registration: RegistrationPolicy;
   publicUrl?: string;
+  redis?: RedisSettings;
 }
 
 /** An admin action before its password, read from stdin, is hashed in. */
@@ -232,6 +245,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         insecure: { type: 'boolean' },
         registration: { type: 'string' },
         'public-url': { type: 'string' },
+        redis: { type: 'string' },
+        'redis-ca': { type: 'string' },
+        'presence-refresh-ms': { type: 'string' },
+        'presence-ttl-ms': { type: 'string' },
         admin: { type: 'boolean' },
         all: { type: 'boolean' },
         uses: { type: 'string' },
@@ -306,5 +323,30 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     insecure: values.insecure ?? env.RELAY_CHAT_INSECURE === '1',
     registration: registration !== undefined ? registrationPolicy(registration) : defaultRegistration(host),
     ...(publicUrl !== undefined ? { publicUrl: serverUrl(publicUrl, '--public-url') } : {}),
+    ...redisSettings(values.redis ?? env.RELAY_CHAT_REDIS, values['redis-ca'] ?? env.RELAY_CHAT_REDIS_CA, {
+      refresh: values['presence-refresh-ms'] ?? env.RELAY_CHAT_PRESENCE_REFRESH_MS,
+      ttl: values['presence-ttl-ms'] ?? env.RELAY_CHAT_PRESENCE_TTL_MS,
+    }),
   };
+}
+
+function redisSettings(url: string | undefined, caFile: string | undefined, timing: { refresh?: string; ttl?: string }): { redis?: RedisSettings } {
+  if (url === undefined || url === '') {
+    if (caFile !== undefined) throw new UsageError('--redis-ca goes with --redis rediss://…');
+    if (timing.refresh !== undefined || timing.ttl !== undefined) throw new UsageError('--presence-refresh-ms and --presence-ttl-ms go with --redis');
+    return {};
+  }
+  const refreshMs = integer(timing.refresh ?? String(PRESENCE_DEFAULTS.refreshMs), 'presence refresh', 50, 600_000);
+  const ttlMs = integer(timing.ttl ?? String(PRESENCE_DEFAULTS.ttlMs), 'presence TTL', 100, 3_600_000);
+  if (ttlMs <= refreshMs) throw new UsageError(`the presence TTL (${ttlMs} ms) must be longer than its refresh (${refreshMs} ms)`);
+  const presence = { refreshMs, ttlMs, sweepMs: refreshMs };
+  let parsed;
+  try {
+    parsed = parseRedisTarget(url);
+  } catch (error) {
+    throw new UsageError(`--redis: ${(error as Error).message}`);
+  }
+  if (caFile === undefined) return { redis: { url, presence } };
+  if (!parsed.options.tls) throw new UsageError('--redis-ca is for TLS: give a rediss:// URL');
+  return { redis: { url, caFile, presence } };
 }

@@ -52,12 +52,18 @@ export interface ConnectionSettings {
   onOverflow: (connection: Connection) => void;
   /** Called once the socket has closed: one shared callback weighs less per connection than a listener of its own. */
   onClosed: (connection: Connection) => void;
+  /** This server process's id in the cluster. */
+  nodeId: string;
 }
 
 /** Shared, so no closure is made per connection. */
 const ignore = (): void => {};
 
-type State = 'awaiting-hello' | 'hello-pending' | 'welcoming' | 'live' | 'closed';
+/** `catching-up`: live, but broker events wait while the messages missed in a Redis outage are read (catch-up.ts). */
+type State = 'awaiting-hello' | 'hello-pending' | 'welcoming' | 'live' | 'catching-up' | 'closed';
+
+/** Numbers connections in this process; with the node id, a connection's id in the cluster. */
+let connectionCount = 0;
 
 interface HeldEvent {
   frame: WireFrame;
@@ -66,6 +72,8 @@ interface HeldEvent {
 }
 
 export class Connection {
+  /** Unique in the cluster: a takeover on another node names the connection that stays. */
+  readonly id: string;
   user: UserRecord | undefined;
   /** Lower-cased name, set once the hello is accepted. */
   key: string | undefined;
@@ -82,6 +90,11 @@ export class Connection {
   private heldEvents: HeldEvent[] = [];
   /** How many events were held when each part of the welcome began to be read: later ones are newer than it. */
   private readonly welcomePartMarks = new Map<WelcomePart, number>();
+  /**
+   * Every message up to this seq that this connection may see has reached it, in its welcome or
+   * a catch-up: a copy of one that comes later through the broker (from another node, late) is dropped.
+   */
+  coveredSeq = 0;
   private readonly bucket: TokenBucket;
   private rateLimitedInARow = 0;
   private alive = true;
@@ -98,6 +111,7 @@ export class Connection {
     /** The peer's address (the proxy's client, with --trust-proxy), for sign-in limits. */
     readonly address = 'unknown',
   ) {
+    this.id = `${settings.nodeId}:${++connectionCount}`;
     this.bucket = new TokenBucket(settings.rateLimit);
     this.outbound = new OutboundQueue(socket, settings.scheduler, settings.maxBufferedBytes, () =>
       settings.onOverflow(this),
@@ -273,13 +287,37 @@ export class Connection {
     });
     this.heldEvents = [];
     this.welcomePartMarks.clear();
+    this.coveredSeq = snapshotSeq;
+    this.state = 'live';
+  }
+
+  /** From now until finishCatchUp, broker events wait. False when the connection is not live (a welcome covers it, or it closed). */
+  beginCatchUp(): boolean {
+    if (this.state !== 'live') return false;
+    this.state = 'catching-up';
+    return true;
+  }
+
+  /**
+   * Sends the messages missed (serialised, in seq order), read from the store up to
+   * `snapshotSeq`, then the events that waited meanwhile, without the messages the read held.
+   */
+  finishCatchUp(missed: readonly string[], snapshotSeq: number): void {
+    if (this.state !== 'catching-up') return;
+    for (const json of missed) this.outbound.enqueue(wireTextFrame(json));
+    this.coveredSeq = Math.max(this.coveredSeq, snapshotSeq);
+    for (const event of this.heldEvents) {
+      if (event.seq === undefined || event.seq > this.coveredSeq) this.outbound.enqueue(event.frame);
+    }
+    this.heldEvents = [];
     this.state = 'live';
   }
 
   /** A broker event for this user; `frame` is shared by all recipients and must not be changed. */
   deliver(frame: WireFrame, event: FrameEvent): void {
+    if (event.seq !== undefined && event.seq <= this.coveredSeq) return;
     if (this.state === 'live') this.outbound.enqueue(frame, event.lazy);
-    else if (this.state === 'welcoming') this.heldEvents.push({ frame, seq: event.seq, welcomePart: event.welcomePart });
+    else if (this.state === 'welcoming' || this.state === 'catching-up') this.heldEvents.push({ frame, seq: event.seq, welcomePart: event.welcomePart });
   }
 
   send(frame: ServerFrame): void {

@@ -1,0 +1,55 @@
+/**
+ * The seams a node shares with the others through Redis (`--redis`): the broker, presence and
+ * sign-in limits, over one command and one subscriber connection, opened and closed together.
+ */
+import { SIGN_IN_RULES } from './attempt-limiter';
+import { RedisBroker } from './broker/redis-broker';
+import { openRedis, type RedisTarget } from './broker/redis-connection';
+import { RedisPresence } from './broker/redis-presence';
+import type { Logger } from './options';
+import { RedisAttemptLimiter } from './redis-attempt-limiter';
+
+export interface RedisSettings extends RedisTarget {
+  /** Prefix of every key and channel, so installations can share a Redis. Default `relay-chat:`. */
+  prefix?: string;
+  /** Presence timing (redis-presence.ts): refresh every 5 s, TTL 15 s, sweep every 5 s by default. */
+  presence?: { refreshMs?: number; ttlMs?: number; sweepMs?: number };
+}
+
+export interface RedisCluster {
+  broker: RedisBroker;
+  presence: RedisPresence;
+  attempts: RedisAttemptLimiter;
+  close(): Promise<void>;
+}
+
+/** How long a starting node waits for Redis before it gives up. */
+const CONNECT_TIMEOUT_MS = 5000;
+
+export async function openRedisCluster(settings: RedisSettings, nodeId: string, logger: Logger): Promise<RedisCluster> {
+  const redis = openRedis(settings);
+  try {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cannot reach Redis at ${redis.where} (waited ${CONNECT_TIMEOUT_MS / 1000} s)`)), CONNECT_TIMEOUT_MS);
+    });
+    await Promise.race([Promise.all([redis.commands.ping(), redis.subscriber.ping()]), timeout]).finally(() => clearTimeout(timer));
+    const common = { nodeId, logger, ...(settings.prefix !== undefined ? { prefix: settings.prefix } : {}) };
+    const broker = await RedisBroker.open(redis, common);
+    const presence = await RedisPresence.open(redis, { ...common, ...settings.presence });
+    const attempts = new RedisAttemptLimiter(redis, SIGN_IN_RULES, settings.prefix);
+    return {
+      broker,
+      presence,
+      attempts,
+      async close() {
+        presence.halt();
+        broker.close();
+        await redis.close();
+      },
+    };
+  } catch (error) {
+    await redis.close();
+    throw error;
+  }
+}
