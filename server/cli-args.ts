@@ -66,6 +66,8 @@ Options (environment variables in brackets):
                           rediss://… for TLS, or a unix socket path (default: none, all in this
                           process) [RELAY_CHAT_REDIS]
   --redis-ca FILE         (new) a PEM CA certificate to trust for rediss:// besides the system's [RELAY_CHAT_REDIS_CA]
+  --redis-prefix PREFIX   (new) prefix of every Redis key and channel, so installations can share one
+                          Redis (default relay-chat:) [RELAY_CHAT_REDIS_PREFIX]
   --presence-refresh-ms MS --presence-ttl-ms MS
                           (new) with --redis: how often a node renews its users' presence, and how long
                           it lasts unrenewed; a dead node's users go offline everywhere within TTL +
@@ -247,6 +249,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         'public-url': { type: 'string' },
         redis: { type: 'string' },
         'redis-ca': { type: 'string' },
+        'redis-prefix': { type: 'string' },
         'presence-refresh-ms': { type: 'string' },
         'presence-ttl-ms': { type: 'string' },
         admin: { type: 'boolean' },
@@ -326,16 +329,30 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     ...redisSettings(values.redis ?? env.RELAY_CHAT_REDIS, values['redis-ca'] ?? env.RELAY_CHAT_REDIS_CA, {
       refresh: values['presence-refresh-ms'] ?? env.RELAY_CHAT_PRESENCE_REFRESH_MS,
       ttl: values['presence-ttl-ms'] ?? env.RELAY_CHAT_PRESENCE_TTL_MS,
+      prefix: values['redis-prefix'] ?? env.RELAY_CHAT_REDIS_PREFIX,
     }),
   };
 }
 
-function redisSettings(url: string | undefined, caFile: string | undefined, timing: { refresh?: string; ttl?: string }): { redis?: RedisSettings } {
+/** A key prefix: printable ASCII without spaces, at most 64 characters. */
+const REDIS_PREFIX = /^[!-~]{1,64}$/;
+
+function redisSettings(
+  url: string | undefined,
+  caFile: string | undefined,
+  more: { refresh?: string; ttl?: string; prefix?: string },
+): { redis?: RedisSettings } {
   if (url === undefined || url === '') {
     if (caFile !== undefined) throw new UsageError('--redis-ca goes with --redis rediss://…');
-    if (timing.refresh !== undefined || timing.ttl !== undefined) throw new UsageError('--presence-refresh-ms and --presence-ttl-ms go with --redis');
+    if (more.refresh !== undefined || more.ttl !== undefined || more.prefix !== undefined) {
+      throw new UsageError('--redis-prefix, --presence-refresh-ms and --presence-ttl-ms go with --redis');
+    }
     return {};
   }
+  if (more.prefix !== undefined && !REDIS_PREFIX.test(more.prefix)) {
+    throw new UsageError(`--redis-prefix takes 1 to 64 printable ASCII characters without spaces; got ${quote(more.prefix, 80)}`);
+  }
+  const timing = more;
   const refreshMs = integer(timing.refresh ?? String(PRESENCE_DEFAULTS.refreshMs), 'presence refresh', 50, 600_000);
   const ttlMs = integer(timing.ttl ?? String(PRESENCE_DEFAULTS.ttlMs), 'presence TTL', 100, 3_600_000);
   if (ttlMs <= refreshMs) throw new UsageError(`the presence TTL (${ttlMs} ms) must be longer than its refresh (${refreshMs} ms)`);
@@ -346,7 +363,8 @@ function redisSettings(url: string | undefined, caFile: string | undefined, timi
   } catch (error) {
     throw new UsageError(`--redis: ${(error as Error).message}`);
   }
-  if (caFile === undefined) return { redis: { url, presence } };
+  const settings: RedisSettings = { url, presence, ...(more.prefix !== undefined ? { prefix: more.prefix } : {}) };
+  if (caFile === undefined) return { redis: settings };
   if (!parsed.options.tls) throw new UsageError('--redis-ca is for TLS: give a rediss:// URL');
-  return { redis: { url, caFile, presence } };
+  return { redis: { ...settings, caFile } };
 }

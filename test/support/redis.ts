@@ -15,6 +15,10 @@ export interface TestRedis {
   readonly socket: string;
   /** Kills the server (SIGKILL: nothing flushed, every connection dropped), waits `downMs`, and starts it again on the same socket, empty. */
   restart(downMs?: number): Promise<void>;
+  /** Kills it (SIGKILL): unreachable until `start`. */
+  kill(): Promise<void>;
+  /** Starts it again after `kill`, on the same socket, empty. */
+  start(): Promise<void>;
   /** Stops it and removes its folder. */
   stop(): Promise<void>;
 }
@@ -50,6 +54,10 @@ export async function startTestRedis(): Promise<TestRedis> {
     async restart(downMs = 0) {
       await kill();
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+      child = await launch(dir, socket);
+    },
+    kill,
+    async start() {
       child = await launch(dir, socket);
     },
     async stop() {

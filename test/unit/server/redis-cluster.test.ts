@@ -4,68 +4,15 @@
  * acts on a user or a device crosses nodes.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import path from 'node:path';
-import { openSqliteBackend, type RelayServer, type RelayServerOptions } from '../../../server';
+import { openSqliteBackend } from '../../../server';
 import { sendControlRequest } from '../../../server/control/control-client';
 import { PasswordHasher } from '../../../server/identity/passwords';
 import { requireRedisServer, startTestRedis, type TestRedis } from '../../support/redis';
-import { startTestServer, tempDir } from '../../support/server';
+import { healthOf, passwordCost, TestCluster } from '../../support/redis-cluster';
 import { TestClient } from '../../support/ws-test-client';
 
-const passwordCost = { N: 1024, r: 8, p: 1 };
 const PASSWORD = 'correct horse battery';
-/** Short presence times, so a dead node's users go offline within 400 + 100 ms. */
-const FAST_PRESENCE = { refreshMs: 100, ttlMs: 400, sweepMs: 100 };
-
-export function getJson(url: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (response) => {
-        let text = '';
-        response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
-      })
-      .on('error', reject);
-  });
-}
-
-export function healthOf(server: RelayServer): Promise<Record<string, unknown>> {
-  return getJson(`${server.url.replace('ws:', 'http:')}/healthz`);
-}
-
-/** A cluster of nodes for one test: its own data folder and its own Redis key prefix. */
-export class TestCluster {
-  private static count = 0;
-  readonly servers: RelayServer[] = [];
-  readonly data = tempDir();
-  readonly prefix = `test${++TestCluster.count}:`;
-
-  constructor(readonly redis: TestRedis) {}
-
-  async node(extra: RelayServerOptions = {}): Promise<RelayServer> {
-    const server = await startTestServer({
-      storage: openSqliteBackend({ dataDir: this.data.path }),
-      controlSocket: false,
-      passwordCost,
-      redis: { url: this.redis.socket, prefix: this.prefix, presence: FAST_PRESENCE },
-      ...extra,
-    });
-    this.servers.push(server);
-    return server;
-  }
-
-  async nodes(count: number): Promise<RelayServer[]> {
-    const started: RelayServer[] = [];
-    for (let i = 0; i < count; i++) started.push(await this.node());
-    return started;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.servers.splice(0).map((server) => server.close()));
-    this.data.remove();
-  }
-}
 
 describe('server: several nodes on one Redis', function () {
   let redis: TestRedis;
