@@ -14,6 +14,8 @@ export interface RedisSettings extends RedisTarget {
   prefix?: string;
   /** Presence timing (redis-presence.ts): refresh every 5 s, TTL 15 s, sweep every 5 s by default. */
   presence?: { refreshMs?: number; ttlMs?: number; sweepMs?: number };
+  /** How long a starting node waits for Redis before it gives up. Default 5 s. */
+  connectTimeoutMs?: number;
 }
 
 export interface RedisCluster {
@@ -23,15 +25,18 @@ export interface RedisCluster {
   close(): Promise<void>;
 }
 
-/** How long a starting node waits for Redis before it gives up. */
 const CONNECT_TIMEOUT_MS = 5000;
 
 export async function openRedisCluster(settings: RedisSettings, nodeId: string, logger: Logger): Promise<RedisCluster> {
   const redis = openRedis(settings);
   try {
     let timer: NodeJS.Timeout | undefined;
+    const waitMs = settings.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`cannot reach Redis at ${redis.where} (waited ${CONNECT_TIMEOUT_MS / 1000} s)`)), CONNECT_TIMEOUT_MS);
+      timer = setTimeout(() => {
+        const why = redis.lastError !== undefined ? `: ${redis.lastError.slice(0, 200)}` : '';
+        reject(new Error(`cannot reach Redis at ${redis.where} (waited ${waitMs / 1000} s)${why}`));
+      }, waitMs);
     });
     await Promise.race([Promise.all([redis.commands.ping(), redis.subscriber.ping()]), timeout]).finally(() => clearTimeout(timer));
     const common = { nodeId, logger, ...(settings.prefix !== undefined ? { prefix: settings.prefix } : {}) };

@@ -5,6 +5,7 @@
  * wait in its offline queue and go out once it is back.
  */
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import Redis, { type RedisOptions } from 'ioredis';
 
@@ -22,6 +23,8 @@ export interface RedisConnections {
   readonly subscriber: Redis;
   /** Where it is, for messages: the URL without its password. */
   readonly where: string;
+  /** The last connection error, to say why Redis cannot be reached. */
+  readonly lastError: string | undefined;
   close(): Promise<void>;
 }
 
@@ -46,12 +49,13 @@ export function parseRedisTarget(value: string): { options: RedisOptions; where:
   const db = url.pathname.replace(/^\//, '');
   if (db !== '' && !/^\d{1,2}$/.test(db)) throw new Error(`the Redis database after the host must be a number; got ${bounded(db)}`);
   const options: RedisOptions = {
-    host: url.hostname.replace(/^\[|\]$/g, ''),
+    host: hostOf(url),
     port: url.port ? Number(url.port) : 6379,
     ...(db !== '' ? { db: Number(db) } : {}),
     ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
-    ...(url.protocol === 'rediss:' ? { tls: { servername: url.hostname } } : {}),
+    // SNI takes a host name, never an address.
+    ...(url.protocol === 'rediss:' ? { tls: net.isIP(hostOf(url)) ? {} : { servername: url.hostname } } : {}),
   };
   return { options, where: `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}` };
 }
@@ -75,12 +79,16 @@ export function openRedis(target: RedisTarget): RedisConnections {
   const commands = new Redis({ ...common, connectionName: 'relay-chat' });
   const subscriber = new Redis({ ...common, connectionName: 'relay-chat-sub' });
   // Errors are connection trouble that ioredis recovers from; it reconnects. Without a listener they would crash.
-  commands.on('error', () => {});
+  let lastError: string | undefined;
+  commands.on('error', (error: Error) => (lastError = error.message));
   subscriber.on('error', () => {});
   return {
     commands,
     subscriber,
     where,
+    get lastError() {
+      return lastError;
+    },
     async close() {
       // QUIT waits for the replies still due (the last presence and events); a Redis that is away gets a second.
       const quit = Promise.all([commands.quit(), subscriber.quit()]).catch(() => {});
@@ -89,6 +97,10 @@ export function openRedis(target: RedisTarget): RedisConnections {
       subscriber.disconnect();
     },
   };
+}
+
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
 }
 
 function bounded(text: string): string {

@@ -13,6 +13,8 @@ import path from 'node:path';
 export interface TestRedis {
   /** The unix socket path: what `--redis` takes. */
   readonly socket: string;
+  /** With `tls`: the loopback port that speaks TLS (rediss://127.0.0.1:PORT). */
+  readonly tlsPort?: number;
   /** Kills the server (SIGKILL: nothing flushed, every connection dropped), waits `downMs`, and starts it again on the same socket, empty. */
   restart(downMs?: number): Promise<void>;
   /** Kills it (SIGKILL): unreachable until `start`. */
@@ -38,10 +40,16 @@ export function requireRedisServer(context: Mocha.Context): void {
   context.skip();
 }
 
-export async function startTestRedis(): Promise<TestRedis> {
+/** With `tls`, it also listens with TLS (this certificate and key) on a free loopback port, not asking clients for certificates. */
+export async function startTestRedis(options: { tls?: { certFile: string; keyFile: string; caFile: string } } = {}): Promise<TestRedis> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'relay-chat-redis-'));
   const socket = path.join(dir, 'redis.sock');
-  let child = await launch(dir, socket);
+  const tlsPort = options.tls ? await freePort() : undefined;
+  const tlsArgs = options.tls
+    ? ['--tls-port', String(tlsPort), '--bind', '127.0.0.1', '--tls-cert-file', options.tls.certFile, '--tls-key-file', options.tls.keyFile, '--tls-ca-cert-file', options.tls.caFile, '--tls-auth-clients', 'no']
+    : [];
+  const launch = () => launchRedis(dir, socket, tlsArgs);
+  let child = await launch();
   const kill = async (): Promise<void> => {
     const running = child;
     if (running.exitCode !== null || running.signalCode !== null) return;
@@ -51,14 +59,15 @@ export async function startTestRedis(): Promise<TestRedis> {
   };
   return {
     socket,
+    ...(tlsPort !== undefined ? { tlsPort } : {}),
     async restart(downMs = 0) {
       await kill();
       if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
-      child = await launch(dir, socket);
+      child = await launch();
     },
     kill,
     async start() {
-      child = await launch(dir, socket);
+      child = await launch();
     },
     async stop() {
       await kill();
@@ -67,11 +76,11 @@ export async function startTestRedis(): Promise<TestRedis> {
   };
 }
 
-async function launch(dir: string, socket: string): Promise<ChildProcess> {
+async function launchRedis(dir: string, socket: string, extraArgs: string[]): Promise<ChildProcess> {
   rmSync(socket, { force: true });
   const child = spawn(
     'redis-server',
-    ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--dir', dir],
+    ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
     { stdio: 'ignore' },
   );
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -84,6 +93,18 @@ async function launch(dir: string, socket: string): Promise<ChildProcess> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return child;
+}
+
+/** A loopback port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 function answersPing(socket: string): Promise<boolean> {
