@@ -22,10 +22,14 @@ export interface RedisCluster {
   broker: RedisBroker;
   presence: RedisPresence;
   attempts: RedisAttemptLimiter;
+  /** Takes this node's users out of presence, announcing them offline; gives up after a few seconds when Redis is away. */
+  withdraw(): Promise<void>;
   close(): Promise<void>;
 }
 
 const CONNECT_TIMEOUT_MS = 5000;
+/** A node shutting down while Redis is away does not wait for it longer than this; its entry then expires. */
+const WITHDRAW_TIMEOUT_MS = 2000;
 
 export async function openRedisCluster(settings: RedisSettings, nodeId: string, logger: Logger): Promise<RedisCluster> {
   const redis = openRedis(settings);
@@ -47,6 +51,16 @@ export async function openRedisCluster(settings: RedisSettings, nodeId: string, 
       broker,
       presence,
       attempts,
+      async withdraw() {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<void>((resolve) => {
+          timer = setTimeout(() => {
+            logger.warn(`Redis did not answer within ${WITHDRAW_TIMEOUT_MS / 1000} s: this node's users go offline when its presence expires`);
+            resolve();
+          }, WITHDRAW_TIMEOUT_MS);
+        });
+        await Promise.race([presence.withdraw(), late]).finally(() => clearTimeout(timer));
+      },
       async close() {
         presence.halt();
         broker.close();

@@ -293,7 +293,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       await serverClosed;
       await control?.close();
       // This node's users go offline for the other nodes now, not after the presence TTL.
-      await cluster?.presence.withdraw().catch((error: unknown) => logger.warn(`leaving the cluster's presence failed: ${String(error)}`));
+      await cluster?.withdraw().catch((error: unknown) => logger.warn(`leaving the cluster's presence failed: ${String(error)}`));
       unsubscribe();
       wss.close();
       await cluster?.close();

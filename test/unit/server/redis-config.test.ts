@@ -66,6 +66,29 @@ describe('server: --redis configuration', () => {
     }
   });
 
+  it('skips the Redis tests without redis-server, with a message, and fails them instead under CI', () => {
+    const saved = { PATH: process.env.PATH, CI: process.env.CI };
+    const skipped: string[] = [];
+    const context = { skip: () => skipped.push('skipped') } as unknown as Mocha.Context;
+    const log = console.log;
+    const printed: string[] = [];
+    console.log = (line: string) => printed.push(line);
+    try {
+      process.env.PATH = '';
+      delete process.env.CI;
+      requireRedisServer(context);
+      assert.deepEqual(skipped, ['skipped']);
+      assert.match(printed.join('\n'), /redis-server is not installed .*skipping the Redis tests/);
+      process.env.CI = 'true';
+      assert.throws(() => requireRedisServer(context), /redis-server is not installed .*, and CI must run the Redis tests/);
+    } finally {
+      console.log = log;
+      process.env.PATH = saved.PATH;
+      if (saved.CI === undefined) delete process.env.CI;
+      else process.env.CI = saved.CI;
+    }
+  });
+
   it('reaches Redis over TLS with rediss:// and the team CA (--redis-ca)', async function () {
     requireRedisServer(this);
     const certificates = tempDir();

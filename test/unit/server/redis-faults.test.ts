@@ -102,6 +102,20 @@ describe('server: nodes on Redis under faults', function () {
     }
   });
 
+  it('shuts a node down while Redis is away, and serves its own connections meanwhile', async () => {
+    const [a, b] = await cluster.nodes(2);
+    const ana = await TestClient.join(a!.url, 'ana');
+    const other = await TestClient.join(a!.url, 'al');
+    await redis.kill();
+    try {
+      await ana.request({ type: 'say', id: 'local', text: 'on this node' }, 's');
+      assert.equal((await other.next('message', (m) => m.id === 'local')).text, 'on this node');
+      await b!.close();
+    } finally {
+      await redis.start();
+    }
+  });
+
   it('drops a second copy of a message event (a publish resent after a reconnect)', async () => {
     const [, b] = await cluster.nodes(2);
     const bo = await TestClient.join(b!.url, 'bo');
