@@ -32,7 +32,7 @@ const CONNECT_TIMEOUT_MS = 5000;
 const WITHDRAW_TIMEOUT_MS = 2000;
 
 export async function openRedisCluster(settings: RedisSettings, nodeId: string, logger: Logger): Promise<RedisCluster> {
-  const redis = openRedis(settings);
+  const redis = openRedis(settings, nodeId);
   try {
     let timer: NodeJS.Timeout | undefined;
     const waitMs = settings.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;

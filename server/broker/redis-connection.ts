@@ -60,7 +60,8 @@ export function parseRedisTarget(value: string): { options: RedisOptions; where:
   return { options, where: `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}` };
 }
 
-export function openRedis(target: RedisTarget): RedisConnections {
+/** `nodeId` names the connections (CLIENT LIST shows `relay-chat:NODE` and `relay-chat-sub:NODE`). */
+export function openRedis(target: RedisTarget, nodeId: string): RedisConnections {
   const { options, where } = parseRedisTarget(target.url);
   if (target.caFile !== undefined) {
     if (!options.tls) throw new Error('--redis-ca is for TLS: give a rediss:// URL');
@@ -76,8 +77,8 @@ export function openRedis(target: RedisTarget): RedisConnections {
     autoResubscribe: false,
     lazyConnect: false,
   };
-  const commands = new Redis({ ...common, connectionName: 'relay-chat' });
-  const subscriber = new Redis({ ...common, connectionName: 'relay-chat-sub' });
+  const commands = new Redis({ ...common, connectionName: `relay-chat:${nodeId}` });
+  const subscriber = new Redis({ ...common, connectionName: `relay-chat-sub:${nodeId}` });
   // Errors are connection trouble that ioredis recovers from; it reconnects. Without a listener they would crash.
   let lastError: string | undefined;
   commands.on('error', (error: Error) => (lastError = error.message));

@@ -82,6 +82,43 @@ describe('server: nodes on Redis under faults', function () {
     assert.equal(bo.frames.filter((f) => f.type === 'message' && f.id === 'after').length, 1);
   });
 
+  it('catches a node up that lost Redis while the others kept it, delivering every message once', async () => {
+    const [a, b] = await cluster.nodes(2);
+    const ana = await TestClient.join(a!.url, 'ana');
+    const bo = await TestClient.join(b!.url, 'bo');
+    const acked: string[] = [];
+    let sending = true;
+    const traffic = (async () => {
+      for (let i = 0; sending; i++) {
+        const reply = await ana.request({ type: 'say', id: `m${i}`, text: `message ${i}` }, `r${i}`);
+        if (reply.type === 'ack') acked.push(`m${i}`);
+        await sleep(5);
+      }
+    })();
+    await sleep(100);
+    const raw = new Redis({ path: redis.socket });
+    let killed = 0;
+    try {
+      for (let cut = 0; cut < 5; cut++) {
+        // Only b's two connections; a and Redis go on.
+        for (const line of String(await raw.call('CLIENT', 'LIST')).split('\n')) {
+          const match = new RegExp(`^id=(\\d+) .* name=relay-chat(-sub)?:${b!.nodeId} `).exec(line);
+          if (match) killed += Number(await raw.call('CLIENT', 'KILL', 'ID', match[1]!));
+        }
+        await sleep(150);
+      }
+    } finally {
+      raw.disconnect();
+    }
+    assert.equal(killed, 10, "b's two connections, cut five times");
+    sending = false;
+    await traffic;
+    await bo.next('message', (m) => m.id === acked.at(-1), 8000);
+    await sleep(1500);
+    const received = bo.frames.flatMap((f) => (f.type === 'message' ? [f.id] : []));
+    assert.deepEqual([...received].sort(), [...acked].sort(), 'every acked message, and nothing twice');
+  });
+
   it('catches up, once subscribed again after a Redis restart, on a message whose event was lost meanwhile', async () => {
     const [a, b] = await cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
