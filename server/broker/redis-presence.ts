@@ -160,7 +160,8 @@ export class RedisPresence implements PresenceManager {
   async join(key: string, name: string): Promise<boolean> {
     this.local.set(key, name);
     const [news, live] = await this.run<[number, number]>('presenceJoin', this.nodeId, key, name, this.hashPrefix, this.ttlMs, this.keepMs);
-    if (live !== 1) void this.refresh();
+    // This node's entry had expired: its other users are written again (and announced) at once.
+    if (live !== 1) this.refresh().catch((error: unknown) => this.logger.warn(`presence in Redis: ${String(error)}`));
     return news === 1;
   }
 
