@@ -5,6 +5,8 @@
  * user wrote in even when the server rate limits or refuses a message, and after a drop it is
  * the only one whose fate is unknown (it is re-sent with the same id; the server dedups).
  */
+import type { Attachment } from '../protocol';
+
 export type OutgoingStatus = 'queued' | 'sending' | 'sent' | 'failed';
 
 export interface OutgoingMessage {
@@ -14,6 +16,8 @@ export interface OutgoingMessage {
   to?: string;
   /** (protocol 2) The channel of a channel message; with neither field, the group (#general). */
   channel?: string;
+  /** (new) Code anchors and diffs, sent with the text (the sender's fallback for them) every time it goes. */
+  attachments?: Attachment[];
   status: OutgoingStatus;
   seq?: number;
   ts?: number;

@@ -32,6 +32,8 @@ import {
   type DirectState,
   isValidName,
   LIMITS,
+  utf8Length,
+  type Attachment,
 } from '../protocol';
 import { Backoff, type BackoffOptions } from './backoff';
 import { conversationProblem, existingChannelProblem, newChannelProblem, topicProblem, unknownUser, type Problem } from './channel-checks';
@@ -55,6 +57,12 @@ export type { WebSocketLike } from './socket';
 
 export type ConnectionState = 'connecting' | 'online' | 'offline' | 'closed';
 
+/** (new) What a message carries besides its text. */
+export interface SendOptions {
+  /** Code anchors and diffs (protocol/attachments.ts), at most LIMITS.attachmentsMax. */
+  attachments?: Attachment[];
+}
+
 export interface StateDetail {
   /** With 'offline': when the next attempt starts. */
   retryInMs?: number;
@@ -65,6 +73,11 @@ export interface StateDetail {
 export interface RelayClientOptions {
   /** ws://host:port or wss://host:port */
   url: string;
+  /**
+   * (new) The URLs of the same server's other nodes (one store, several processes). A connection
+   * that is lost, or cannot be made, is tried again on the next node in turn, `url` first.
+   */
+  otherNodes?: readonly string[];
   name: string;
   /** The device token (v1: session) from a previous welcome, if any. */
   session?: string;
@@ -167,8 +180,28 @@ export type RelayClientEvents = {
 const TYPING_INTERVAL_MS = 2000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
+/** How long to wait before resending a say the server answered UNAVAILABLE: what it asks, within reason. */
+function unavailableRetryMs(asked: number | undefined): number {
+  return Math.min(Math.max(asked ?? 2000, 100), 30_000);
+}
+
+/** Throws what is wrong with a server URL: it must parse and be ws:// or wss://. */
+function checkServerUrl(url: string): void {
+  let protocol: string;
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    throw new TypeError(`not a valid server URL: ${JSON.stringify(url)} (expected ws://host:port)`);
+  }
+  if (protocol !== 'ws:' && protocol !== 'wss:') {
+    throw new TypeError(`the server URL must start with ws:// or wss:// (got ${JSON.stringify(url)})`);
+  }
+}
+
 export class RelayClient extends TypedEmitter<RelayClientEvents> {
-  readonly url: string;
+  /** `url`, then the other nodes: the one connected to (or tried next) is `nodes[nodeIndex]`. */
+  private readonly nodes: readonly string[];
+  private nodeIndex = 0;
   private readonly createSocket: (url: string) => WebSocketLike;
   private readonly sessionFor: ((name: string) => Promise<string | undefined>) | undefined;
   private readonly connectTimeoutMs: number;
@@ -214,19 +247,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   constructor(options: RelayClientOptions) {
     super();
-    let protocol: string;
-    try {
-      protocol = new URL(options.url).protocol;
-    } catch {
-      throw new TypeError(`not a valid server URL: ${JSON.stringify(options.url)} (expected ws://host:port)`);
-    }
-    if (protocol !== 'ws:' && protocol !== 'wss:') {
-      throw new TypeError(`the server URL must start with ws:// or wss:// (got ${JSON.stringify(options.url)})`);
-    }
+    for (const url of [options.url, ...(options.otherNodes ?? [])]) checkServerUrl(url);
     if (options.lastSeq !== undefined && !(Number.isInteger(options.lastSeq) && options.lastSeq >= 0)) {
       throw new RangeError(`lastSeq must be a non-negative integer (got ${options.lastSeq})`);
     }
-    this.url = options.url;
+    this.nodes = [options.url, ...(options.otherNodes ?? [])];
     this.displayName = options.name;
     this.sessionSecret = options.session;
     this.sessionFor = options.sessionFor;
@@ -337,18 +362,21 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
 
   /**
    * Sends (or queues, when offline) a message to the group, privately to the user `to` (a name),
-   * or to a conversation (a channel, protocol 2, or a person).
+   * or to a conversation (a channel, protocol 2, or a person), with `attachments` if given
+   * (`text` is then their readable fallback too, see client/code-refs/fallback.ts). What the
+   * server would refuse, a frame over LIMITS.maxFrameBytes included, fails at once ('failed').
    */
-  send(text: string, to?: string | Conversation): OutgoingMessage {
-    const conversation = typeof to === 'string' ? { kind: 'direct' as const, with: to } : to;
-    const message: OutgoingMessage = {
-      id: globalThis.crypto.randomUUID(),
-      text,
-      ...(conversation !== undefined ? sayFields(conversation) : {}),
-      status: 'queued',
-    };
+  send(text: string, to?: string | Conversation, options: SendOptions = {}): OutgoingMessage {
+    const message = outgoingMessage(text, to, options);
     this.enqueue(message);
     return message;
+  }
+
+  /** (new) Why send() with these arguments would be refused before anything is sent, or undefined when it would go. */
+  checkSend(text: string, to?: string | Conversation, options: SendOptions = {}): RelayError | undefined {
+    const message = outgoingMessage(text, to, options);
+    const problem = checkFrame(sayFrame(message), conversationOfOutgoing(message));
+    return problem && new RelayError(problem.code, problem.message);
   }
 
   /** Sends a failed message again, with the same id. Throws if `id` is not a failed message. */
@@ -484,6 +512,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     this.transmit({ type: 'typing', ...(conversation !== undefined ? sayFields(conversation) : {}) });
   }
 
+  /** The node this client is connected to, or will try next. */
+  get url(): string {
+    return this.nodes[this.nodeIndex]!;
+  }
+
   // ---- connection lifecycle ----
 
   private openSocket(): void {
@@ -598,6 +631,8 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   }
 
   private scheduleReconnect(error: string): void {
+    // Another node may be up while this one is not; nothing ties a client to one.
+    this.nodeIndex = (this.nodeIndex + 1) % this.nodes.length;
     const delay = this.backoff.next();
     this.setState('offline', { retryInMs: delay, error });
     this.reconnectTimer = setTimeout(() => this.openSocket(), delay);
@@ -767,6 +802,18 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
       return;
     }
     const message = error.id === undefined ? undefined : this.outbox.pendingById(error.id);
+    if (message && error.code === 'UNAVAILABLE') {
+      // The server could not reach its database and stored nothing: the same say goes again
+      // (same id) after the wait it asks for, and everything else waits with it.
+      this.outbox.requeue(message.id);
+      if (!this.flushTimer) {
+        this.flushTimer = setTimeout(() => {
+          this.flushTimer = undefined;
+          this.flush();
+        }, unavailableRetryMs(error.retryAfterMs));
+      }
+      return;
+    }
     if (message) {
       this.outbox.refuse(message, { code: error.code, message: text });
       this.emit('failed', message);
@@ -875,6 +922,17 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   }
 }
 
+function outgoingMessage(text: string, to: string | Conversation | undefined, options: SendOptions): OutgoingMessage {
+  const conversation = typeof to === 'string' ? { kind: 'direct' as const, with: to } : to;
+  return {
+    id: globalThis.crypto.randomUUID(),
+    text,
+    ...(conversation !== undefined ? sayFields(conversation) : {}),
+    ...(options.attachments !== undefined ? { attachments: options.attachments } : {}),
+    status: 'queued',
+  };
+}
+
 function sayFrame(message: OutgoingMessage): SayFrame {
   return {
     type: 'say',
@@ -882,6 +940,7 @@ function sayFrame(message: OutgoingMessage): SayFrame {
     text: message.text,
     ...(message.to !== undefined ? { to: message.to } : {}),
     ...(message.channel !== undefined ? { channel: message.channel } : {}),
+    ...(message.attachments !== undefined ? { attachments: message.attachments } : {}),
   };
 }
 
@@ -895,10 +954,22 @@ function unknownUserProblem(name: string): Problem | undefined {
   return isValidName(name) ? undefined : unknownUser(name);
 }
 
-/** The server's own checks, run before queueing so bad input fails at once, even offline. */
+/**
+ * The server's own checks, run before queueing so bad input fails at once, even offline. A frame
+ * over the size limit would not be refused but cut off (close 1009): it is refused here instead.
+ */
 function checkFrame(frame: ClientFrame, conversation: Conversation | undefined): Problem | undefined {
   const named = conversation === undefined ? undefined : conversationProblem(conversation);
   if (named) return named;
-  const parsed = parseClientFrame(JSON.stringify(frame));
-  return parsed.ok ? undefined : { code: parsed.code, message: parsed.message };
+  const json = JSON.stringify(frame);
+  const parsed = parseClientFrame(json);
+  if (!parsed.ok) return { code: parsed.code, message: parsed.message };
+  const bytes = utf8Length(json);
+  if (bytes <= LIMITS.maxFrameBytes) return undefined;
+  const what = frame.type === 'say' ? 'this message' : `this ${frame.type} request`;
+  const hint = frame.type === 'say' && frame.attachments !== undefined ? ': send a smaller diff or snippet, or fewer attachments' : '';
+  return {
+    code: 'TOO_LONG',
+    message: `${what} would be a ${bytes}-byte frame; the limit is ${LIMITS.maxFrameBytes} bytes (${LIMITS.maxFrameBytes / 1024} KiB)${hint}`,
+  };
 }

@@ -6,7 +6,9 @@ import * as vscode from 'vscode';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
 import { conversationKey, conversationTitle, sameName, type Conversation } from './model/address';
+import { StagedAttachments } from './model/staged-attachments';
 import { validateMessageText } from './model/validation';
+import type { Attachment } from '../protocol/attachments';
 import { chatHtml, webviewRoots } from './webview-html';
 import type { FromWebview, PanelView, ToWebview } from './webview-protocol';
 
@@ -44,6 +46,8 @@ export class ChatPanel implements vscode.Disposable {
   /** (channels) The members, as the server last listed them; asked once per connection and on each join or leave. */
   private members: string[] | undefined;
   private membersRequested = false;
+  /** (code anchors) What Share Selection / Share Changes put in the message box; kept while the webview is hidden. */
+  private readonly staged = new StagedAttachments();
   private isDisposed = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
@@ -81,6 +85,18 @@ export class ChatPanel implements vscode.Disposable {
 
   reveal(preserveFocus = false): void {
     this.panel.reveal(undefined, preserveFocus);
+  }
+
+  /**
+   * Puts an attachment in the message box, to go with the next message; returns why it cannot
+   * instead (too many, or too large a message together with the others).
+   */
+  async stage(attachment: Attachment): Promise<string | undefined> {
+    // Loaded on first use: it needs the schemas (see extension.ts).
+    const { messageProblem } = await import('./model/send-limits');
+    const problem = this.staged.add(attachment, (all) => messageProblem(this.address, '', all));
+    if (!problem) this.queueRender();
+    return problem;
   }
 
   dispose(): void {
@@ -142,7 +158,8 @@ export class ChatPanel implements vscode.Disposable {
     this.queueRender();
   }
 
-  private async onWebviewMessage(raw: unknown): Promise<void> {
+  /** What the webview posts (the test API hands messages in here too, as the webview would). */
+  async onWebviewMessage(raw: unknown): Promise<void> {
     // The schemas (and zod) load with a panel's first message, not at activation (see extension.ts).
     const { fromWebview } = await import('./webview-protocol');
     if (this.isDisposed) return;
@@ -184,21 +201,29 @@ export class ChatPanel implements vscode.Disposable {
       case 'openLink':
         void vscode.env.openExternal(vscode.Uri.parse(message.url, true));
         return;
+      case 'unstage':
+        if (this.staged.remove(message.index)) this.queueRender();
+        return;
     }
   }
 
+  /** With attachments staged, `text` is their note and may be empty. */
   private send(text: string): void {
-    const problem = validateMessageText(text);
+    const attachments = this.staged.list;
+    const note = attachments.length > 0 && text.trim() === '' ? '' : text;
+    const problem = note === '' && attachments.length > 0 ? undefined : validateMessageText(note);
     if (problem) return this.notice(problem);
     if (!this.model || this.model.connection.state === 'closed') {
       return this.notice('Not connected: run Chat: Connect first.');
     }
     this.unreadFromKey = undefined;
     try {
-      this.model.send(this.address, text);
+      this.model.send(this.address, note, attachments);
     } catch (error) {
-      this.notice(errorText(error));
+      return this.notice(errorText(error));
     }
+    this.staged.clear();
+    this.queueRender();
   }
 
   private loadOlder(): void {
@@ -280,6 +305,7 @@ export class ChatPanel implements vscode.Disposable {
       typing: model?.typingIn(this.address) ?? [],
       ...(this.address.kind === 'channel' ? { channel: this.channelHeader(model, this.address.channel) } : {}),
       mentionable: this.mentionable(model),
+      ...(this.staged.list.length > 0 ? { staged: [...this.staged.list] } : {}),
     };
     if (this.webviewReady) this.lastView = view;
     this.post({ type: 'view', view });

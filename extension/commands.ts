@@ -1,13 +1,10 @@
 /** Every Relay Chat command, registered in this one place (their titles are in package.json). */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatPanelManager } from './chat-panel-manager';
 import type { ConnectionManager } from './connection-manager';
 import type { ChatModel } from './model/chat-model';
-import { conversationLabel, direct, GENERAL, sameName, type Conversation } from './model/address';
+import { direct, GENERAL, type Conversation } from './model/address';
 import type { MutedChannels } from './model/muted-channels';
-import { formatSnippet } from './model/snippet';
-import { validateMessageText } from './model/validation';
 
 export function registerCommands(
   context: vscode.ExtensionContext,
@@ -62,29 +59,15 @@ export function registerCommands(
     if (name) panels.open(direct(name));
   });
 
-  register('relayChat.shareSelection', async (target) => {
-    const editor = vscode.window.activeTextEditor;
-    if (!editor || editor.selection.isEmpty) {
-      void vscode.window.showWarningMessage('Relay Chat: select some text in an editor to share it.');
-      return;
-    }
-    const { document } = editor;
-    const code = document.getText(editor.selection);
-    const text = formatSnippet(code, document.languageId, path.basename(document.fileName));
-    // Before connecting or asking where to: a selection too long to share goes nowhere.
-    const problem = validateMessageText(text);
-    if (problem) {
-      void vscode.window.showErrorMessage(`Relay Chat: cannot share this selection. ${problem}.`);
-      return;
-    }
-    const model = await requireModel(connection);
-    if (!model) return;
-    const conversation = target ?? (await pickConversation(model));
-    if (!conversation) return;
-    model.send(conversation, text);
-    // Show where it went and whether it arrived, without leaving the editor.
-    panels.open(conversation, { preserveFocus: true });
-  });
+  // Loaded with their first use, like the other command modules.
+  const sharing = { connection, panels, requireModel: () => requireModel(connection) };
+  register('relayChat.shareSelection', async (target) => (await import('./code-anchors/share-commands')).shareSelection(sharing, target));
+  // Its argument is what a menu passes (a file, an SCM resource, group or repository), never a conversation.
+  context.subscriptions.push(
+    vscode.commands.registerCommand('relayChat.shareChanges', async (arg?: unknown) =>
+      (await import('./code-anchors/share-commands')).shareChanges(sharing, arg),
+    ),
+  );
 }
 
 /** The current connection, offering to connect when there is none. */
@@ -107,23 +90,4 @@ async function pickUser(model: ChatModel): Promise<string | undefined> {
     { title: 'Message User', placeHolder: 'Who do you want to message?' },
   );
   return picked?.label;
-}
-
-/** The channels the user is in, then the people of their direct conversations and everyone else online. */
-async function pickConversation(model: ChatModel): Promise<Conversation | undefined> {
-  const people: string[] = [];
-  for (const person of [...model.directConversations(), ...model.onlinePeople()]) {
-    if (!person.self && !people.some((name) => sameName(name, person.name))) people.push(person.name);
-  }
-  const items: (vscode.QuickPickItem & { conversation?: Conversation })[] = [
-    { label: 'Channels', kind: vscode.QuickPickItemKind.Separator },
-    ...model.channels().map((channel) => ({
-      label: `$(${channel.private ? 'lock' : 'comment-discussion'}) ${conversationLabel(channel.conversation)}`,
-      conversation: channel.conversation,
-    })),
-    { label: 'People', kind: vscode.QuickPickItemKind.Separator },
-    ...people.map((name) => ({ label: `$(account) ${name}`, conversation: direct(name) })),
-  ];
-  const picked = await vscode.window.showQuickPick(items, { title: 'Share Selection', placeHolder: 'Share with…' });
-  return picked?.conversation;
 }

@@ -11,6 +11,8 @@ import type { TreeRow } from './model/tree-rows';
 import type { StatusBarController } from './status-bar';
 import { BadgeDecorations, type SidebarTreeProvider } from './sidebar-tree';
 import type { Conversation } from './model/address';
+import type { Attachment } from '../protocol/attachments';
+import { conversationKey } from './model/address';
 import type { MessageStatus } from './webview-protocol';
 
 export interface SidebarRowView {
@@ -40,11 +42,19 @@ export interface RelayChatTestApi {
     icon: { light: string; dark: string } | undefined;
     visible: boolean;
     connection: string | undefined;
-    messages: { from: string; text: string; status: MessageStatus }[];
+    messages: { from: string; text: string; status: MessageStatus; attachments?: Attachment[] }[];
     /** A channel panel's header: its topic and members. */
     channel: { topic: string; private: boolean; members?: string[] } | undefined;
     mentionable: string[];
+    /** (code anchors) What waits in the message box to go with the next message. */
+    staged: Attachment[];
   }[];
+  /**
+   * Hands `message` to the conversation's panel as if its webview had posted it (`send` with the
+   * note typed, `unstage`): the webview's own page cannot be driven from the extension host.
+   * Resolves once the panel has handled it.
+   */
+  fromWebview(conversation: Conversation, message: unknown): Promise<void>;
   /** Hands a URI to the extension's URI handler, as VS Code does for vscode://relay-chat.relay-chat/…; resolves when it is done. */
   openUri(uri: vscode.Uri): Promise<void>;
   /**
@@ -84,11 +94,19 @@ export function createTestApi(parts: {
         visible: panel.panel.visible,
         connection: panel.view?.connection.state,
         messages: (panel.view?.entries ?? []).flatMap((entry) =>
-          entry.kind === 'message' ? [{ from: entry.from, text: entry.text, status: entry.status }] : [],
+          entry.kind === 'message'
+            ? [{ from: entry.from, text: entry.text, status: entry.status, ...(entry.attachments ? { attachments: entry.attachments } : {}) }]
+            : [],
         ),
         channel: panel.view?.channel,
         mentionable: panel.view?.mentionable ?? [],
+        staged: panel.view?.staged ?? [],
       })),
+    fromWebview: async (conversation, message) => {
+      const panel = parts.panels.all().find((candidate) => candidate.key === conversationKey(conversation));
+      if (!panel) throw new Error(`no panel of ${conversationKey(conversation)} is open`);
+      await panel.onWebviewMessage(message);
+    },
     openUri: (uri) => parts.inviteLinks.handleUri(uri),
     storedSessionBook: async () => {
       if (parts.extensionMode !== vscode.ExtensionMode.Test) throw new Error('only under test');

@@ -46,6 +46,7 @@ export function chatHtml(webview: vscode.Webview, extensionUri: vscode.Uri, titl
   <div id="notice" class="notice" role="alert" hidden></div>
   <ul id="mention-list" class="mention-list" role="listbox" aria-label="People to mention" hidden></ul>
   <form id="composer" class="composer">
+    <div id="staged" class="staged" role="group" aria-label="Attachments to send with the message" hidden></div>
     <label id="composer-label" for="composer-input" class="visually-hidden">Message</label>
     <textarea id="composer-input" rows="1" aria-describedby="composer-count composer-hint"></textarea>
     <button id="composer-send" type="submit">Send</button>

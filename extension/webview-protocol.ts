@@ -111,7 +111,8 @@ export function isOpenableLink(url: string): boolean {
 
 export const fromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('send'), text: z.string().min(1) }),
+  /** The text typed; empty only when attachments are staged (it is then their note: the extension checks). */
+  z.object({ type: z.literal('send'), text: z.string() }),
   z.object({ type: z.literal('retry'), id: z.string().min(1).max(LIMITS.messageIdMaxLength) }),
   z.object({ type: z.literal('loadOlder') }),
   z.object({ type: z.literal('typing') }),

@@ -43,8 +43,9 @@ export function utf8Length(text: string): number {
 const filePath = wireString().refine(isRelativeFilePath, 'must be a relative path of `/`-separated names, without `.` or `..`');
 const commit = z.string().regex(COMMIT_PATTERN, 'must be a full commit id (40 lower-case hex digits)');
 /**
- * A remote as client/code-refs normalises it: host (lower-case, with a port only where it is not
- * the scheme's) and path, without scheme, user, `.git` or trailing slash: "github.com/org/repo".
+ * A remote as client/code-refs/remote-url.ts normalises it: host (lower-case; an http(s) port that
+ * is not the scheme's kept, ssh ports dropped since the https URL of the same repository has none)
+ * and path, without scheme, user, `.git` or trailing slash: "github.com/org/repo".
  */
 const remote = wireString().min(1).max(LIMITS.attachmentRemoteMaxLength);
 const line = z.number().int().min(1);

@@ -125,5 +125,7 @@ export const ERROR_CODES = [
   'CHANNEL_ARCHIVED',
   /** (new, protocol 2) `@channel` where the server's limit does not allow it. */
   'MENTION_NOT_ALLOWED',
+  /** (new) The store (PostgreSQL) cannot be reached just now: nothing was stored; send again after `retryAfterMs`. */
+  'UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -7,6 +7,7 @@
  * costs one JSON.parse and a short message.
  */
 import type { z } from 'zod';
+import { attachmentsTooLong } from './attachment-limits';
 import { codePointLength, hasVisibleText, isValidName, LIMITS, type ErrorCode } from './limits';
 import { clientFrame, messageId, requestRef, serverFrame, type ClientFrame, type ServerFrame } from './schema';
 
@@ -161,6 +162,9 @@ export function parseClientFrame(text: string): ParseResult<ClientFrame> {
   }
   const parsed = clientFrame.safeParse(value);
   if (!parsed.success) {
+    // An attachment over a size limit is TOO_LONG, as a text over its limit is, not just malformed.
+    const tooLong = type === 'say' ? attachmentsTooLong(value) : undefined;
+    if (tooLong) return { ok: false, code: 'TOO_LONG', message: tooLong, ...replyTagsOf(value) };
     return { ok: false, code: 'BAD_FRAME', message: describeIssues(parsed.error), ...replyTagsOf(value) };
   }
   return checkMeaning(parsed.data);

@@ -412,7 +412,7 @@ export const errorFrame = z.object({
   ref,
   /** One of ERROR_CODES from this server; a client accepts codes it does not know, so codes can be added. */
   code: wireString().min(1).max(64),
-  /** (new) With TOO_MANY_ATTEMPTS: how long to wait before trying again. */
+  /** (new) With TOO_MANY_ATTEMPTS and UNAVAILABLE: how long to wait before trying again. */
   retryAfterMs: z.number().int().nonnegative().optional(),
   message: wireString(),
   id: wireString().optional(),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the "real VS Code" test environment used by test/harness and `npm run test:vscode`:
-# Debian's chromium, and code-server (VS Code 1.100.3 served to a browser) pinned by
+# Installs the test environment: Debian's PostgreSQL and Redis (the scale-out tests start their
+# own, on unix sockets in temporary folders), and for test/harness and `npm run test:vscode` the
+# "real VS Code": Debian's chromium, and code-server (VS Code 1.100.3 served to a browser) pinned by
 # scripts/vscode-test-env/package-lock.json. Safe to re-run: it skips whatever is already in place.
 # `npm test` runs it first (root, or sudo, installs the Debian packages). Background: /work/shared/notes/real-vscode-on-these-machines.md
 set -euo pipefail
@@ -16,9 +17,10 @@ fail() { echo "[test-env] error: $*" >&2; exit 1; }
 install_debian_packages() {
   local missing=() pkg tool
   # Libraries and programs checked through dpkg: the chromium the tests drive, Kerberos headers for
-  # the `kerberos` module built from source, the `rg` that stands in for ripgrep's download, and the
-  # openssl that makes the TLS tests' certificates.
-  for pkg in chromium libkrb5-dev ripgrep openssl; do
+  # the `kerberos` module built from source, the `rg` that stands in for ripgrep's download, the
+  # openssl that makes the TLS tests' certificates, and the PostgreSQL and Redis that the scale-out
+  # tests start privately (installing them starts no service; test/support/postgres.ts runs its own).
+  for pkg in chromium libkrb5-dev ripgrep openssl postgresql redis-server; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   # node-gyp's tools are checked as commands, since they may come from outside Debian (pyenv, ...).

@@ -10,8 +10,24 @@ export interface AdmissionLimits {
   total: number;
 }
 
-/** Frees one admitted place; calling it again does nothing. */
-export type AdmissionTicket = () => void;
+/**
+ * One admitted place, freed by `release` (again does nothing). An object rather than a closure:
+ * every connection holds one for its whole life.
+ */
+export class AdmissionTicket {
+  private released = false;
+
+  constructor(
+    private readonly admission: Admission,
+    readonly address: string,
+  ) {}
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.admission.free(this.address);
+  }
+}
 
 export class Admission {
   private readonly byAddress = new Map<string, number>();
@@ -29,14 +45,14 @@ export class Admission {
     if (held >= this.limits.perAddress || this.total >= this.limits.total) return undefined;
     this.byAddress.set(address, held + 1);
     this.total++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.total--;
-      const left = this.byAddress.get(address)! - 1;
-      if (left === 0) this.byAddress.delete(address);
-      else this.byAddress.set(address, left);
-    };
+    return new AdmissionTicket(this, address);
+  }
+
+  /** A ticket's place, given back (only through AdmissionTicket.release, once). */
+  free(address: string): void {
+    this.total--;
+    const left = this.byAddress.get(address)! - 1;
+    if (left === 0) this.byAddress.delete(address);
+    else this.byAddress.set(address, left);
   }
 }

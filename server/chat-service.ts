@@ -32,6 +32,7 @@ import type { IdentityStore } from './identity/identity-store';
 import { runAdmin, type AdminAction } from './admin';
 import { closeDevices, DISABLED_REASON } from './disconnect';
 import type { MessageStore } from './store/message-store';
+import { StoreUnavailableError } from './store/store-unavailable';
 
 const RELEASED_REASON = 'the server administrator released this name';
 const SIGNED_OUT_WHILE_JOINING = 'this device was signed out while it connected';
@@ -195,8 +196,11 @@ export class ChatService implements FrameHandler {
         text: frame.text,
         conversation: target.conversation,
         ...(mentions.mentions ? { mentions: mentions.mentions, mentioned: mentions.mentioned } : {}),
+        ...(frame.attachments ? { attachments: frame.attachments } : {}),
       });
     } catch (error) {
+      // An outage is answered alike for every frame, by the connection: UNAVAILABLE.
+      if (error instanceof StoreUnavailableError) throw error;
       this.logger.warn(`storing a message failed: ${String(error)}`);
       connection.sendError('INTERNAL', 'the message could not be stored; send it again', tags);
       return;
@@ -217,6 +221,7 @@ export class ChatService implements FrameHandler {
     try {
       result = await this.store.history({ viewer: connection.user!, conversation: target.conversation, limit, before: frame.before });
     } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
       this.logger.warn(`reading history failed: ${String(error)}`);
       connection.sendError('INTERNAL', 'history could not be read; try again', replyTagsOfFrame(frame));
       return;

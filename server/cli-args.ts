@@ -12,6 +12,7 @@ import { PRESENCE_DEFAULTS } from './broker/redis-presence';
 import type { RedisSettings } from './redis-cluster';
 
 export const DEFAULT_DATA_DIR = 'relay-chat-data';
+const POSTGRES_URL = /^postgres(ql)?:\/\//i;
 
 export const USAGE = `Usage:
   relay-chat-server [options]          run the server
@@ -28,8 +29,13 @@ export const USAGE = `Usage:
   relay-chat-server invite [--uses N] [--expires 7d] [--url URL] | invite list | invite revoke ID
                                        an invite code and its link for VS Code (default 1 use,
                                        7 days); the link names the running server's URL, or --url
+  relay-chat-server migrate             bring the store's schema up to date (safe from several nodes at once)
+  relay-chat-server import --from-sqlite DIR --store URL
+                                       move the SQLite store in DIR (accounts, devices, invites,
+                                       channels, read state, history) into an empty PostgreSQL
 Each takes --data DIR; on a running server's DIR it goes through that server, which closes the
-connections of the devices it signs out at once.
+connections of the devices it signs out at once. With --store, those without a running server
+act on PostgreSQL.
 
 Options (environment variables in brackets):
   --registration open|invite|closed
@@ -43,6 +49,11 @@ Options (environment variables in brackets):
   --port PORT             port, 0 picks a free one (default ${DEFAULTS.port}) [RELAY_CHAT_PORT]
   --data DIR              folder of the embedded store (default ./${DEFAULT_DATA_DIR}) [RELAY_CHAT_DATA]
   --sync normal|full      full fsyncs every commit to survive power loss (default normal) [RELAY_CHAT_SYNC]
+  --store URL             keep everything in PostgreSQL (postgres://user@host/db; TLS by its sslmode)
+                          instead of the embedded SQLite store in --data, so several nodes can
+                          share it [RELAY_CHAT_STORE]
+  --store-ca FILE         the PEM CA that signed PostgreSQL's certificate (sets sslmode=verify-full
+                          unless the URL names one) [RELAY_CHAT_STORE_CA]
   --rate-burst N          frames a connection may send at once (default ${DEFAULTS.rateLimit.burst}) [RELAY_CHAT_RATE_BURST]
   --rate-per-second N     frames per second after the burst (default ${DEFAULTS.rateLimit.perSecond}) [RELAY_CHAT_RATE_PER_SECOND]
   --max-buffered BYTES    drop a client whose unread output passes this (default ${DEFAULTS.maxBufferedBytes}) [RELAY_CHAT_MAX_BUFFERED]
@@ -92,7 +103,15 @@ export interface ServeCommand {
   insecure: boolean;
   registration: RegistrationPolicy;
   publicUrl?: string;
+  /** PostgreSQL instead of the SQLite store in dataDir. */
+  store?: StoreConfig;
+  /** Share fan-out, presence and sign-in limits with the other nodes through Redis. */
   redis?: RedisSettings;
+}
+
+export interface StoreConfig {
+  url: string;
+  caFile?: string;
 }
 
 /** An admin action before its password, read from stdin, is hashed in. */
@@ -100,7 +119,9 @@ export type AdminPlan = AdminAction extends infer A ? (A extends { passwordHash:
 
 export type CliCommand =
   | ServeCommand
-  | { command: 'admin'; plan: AdminPlan; dataDir: string }
+  | { command: 'admin'; plan: AdminPlan; dataDir: string; store?: StoreConfig }
+  | { command: 'migrate'; dataDir: string; store?: StoreConfig }
+  | { command: 'import'; fromSqlite: string; store: StoreConfig }
   | { command: 'help' }
   | { command: 'version' };
 
@@ -208,6 +229,15 @@ function adminPlan(positionals: string[], values: { admin?: boolean; all?: boole
   }
 }
 
+function storeConfig(url: string | undefined, caFile: string | undefined): { store?: StoreConfig } {
+  if (url === undefined) {
+    if (caFile !== undefined) throw new UsageError('--store-ca goes with --store');
+    return {};
+  }
+  if (!POSTGRES_URL.test(url)) throw new UsageError('--store takes a PostgreSQL URL: postgres://user@host/database');
+  return { store: { url, ...(caFile !== undefined ? { caFile } : {}) } };
+}
+
 function splitList(value: string | undefined): string[] {
   return value === undefined ? [] : value.split(',').map((item) => item.trim()).filter(Boolean);
 }
@@ -257,6 +287,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         uses: { type: 'string' },
         expires: { type: 'string' },
         url: { type: 'string' },
+        store: { type: 'string' },
+        'store-ca': { type: 'string' },
+        'from-sqlite': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -269,7 +302,19 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
   if (values.version) return { command: 'version' };
   const dataDir = values.data ?? env.RELAY_CHAT_DATA ?? DEFAULT_DATA_DIR;
 
-  if (positionals.length > 0) return { command: 'admin', plan: adminPlan(positionals, values), dataDir };
+  const store = storeConfig(values.store ?? env.RELAY_CHAT_STORE, values['store-ca'] ?? env.RELAY_CHAT_STORE_CA);
+  if (positionals[0] === 'migrate') {
+    if (positionals.length !== 1) throw new UsageError('usage: relay-chat-server migrate [--store URL | --data DIR]');
+    return { command: 'migrate', dataDir, ...store };
+  }
+  if (positionals[0] === 'import') {
+    const fromSqlite = values['from-sqlite'];
+    if (positionals.length !== 1 || fromSqlite === undefined || !store.store) {
+      throw new UsageError('usage: relay-chat-server import --from-sqlite DIR --store URL');
+    }
+    return { command: 'import', fromSqlite, store: store.store };
+  }
+  if (positionals.length > 0) return { command: 'admin', plan: adminPlan(positionals, values), dataDir, ...store };
 
   const sync = values.sync ?? env.RELAY_CHAT_SYNC ?? 'normal';
   if (sync !== 'normal' && sync !== 'full') throw new UsageError(`--sync must be normal or full, got "${sync}"`);
@@ -326,6 +371,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     insecure: values.insecure ?? env.RELAY_CHAT_INSECURE === '1',
     registration: registration !== undefined ? registrationPolicy(registration) : defaultRegistration(host),
     ...(publicUrl !== undefined ? { publicUrl: serverUrl(publicUrl, '--public-url') } : {}),
+    ...store,
     ...redisSettings(values.redis ?? env.RELAY_CHAT_REDIS, values['redis-ca'] ?? env.RELAY_CHAT_REDIS_CA, {
       refresh: values['presence-refresh-ms'] ?? env.RELAY_CHAT_PRESENCE_REFRESH_MS,
       ttl: values['presence-ttl-ms'] ?? env.RELAY_CHAT_PRESENCE_TTL_MS,

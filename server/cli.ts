@@ -3,25 +3,44 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { version } from '../package.json';
-import { parseCli, UsageError, USAGE, type AdminPlan, type ServeCommand } from './cli-args';
+import { parseCli, UsageError, USAGE, type AdminPlan, type ServeCommand, type StoreConfig } from './cli-args';
 import { sendControlRequest } from './control/control-client';
 import { controlSocketPath } from './control/control-protocol';
-import type { Logger } from './options';
+import type { Logger, Storage } from './options';
 import { startRelayServer } from './relay-server';
 import { AdminRefusal, runAdmin, type AdminAction } from './admin';
 import { passwordProblem } from './authentication';
 import { PasswordHasher } from './identity/passwords';
 import { openSqliteBackend } from './store/sqlite-backend';
-import { DATABASE_FILE } from './store/sqlite-database';
+import { DATABASE_FILE, openSqliteDatabase } from './store/sqlite-database';
 
 const logger: Logger = {
   info: (message) => console.log(`${new Date().toISOString()} ${message}`),
   warn: (message) => console.error(`${new Date().toISOString()} warning: ${message}`),
 };
 
+/** Loaded only when asked for, so an installation on SQLite never loads the PostgreSQL client. */
+async function openPostgres(store: StoreConfig): Promise<import('./store/postgres/postgres-backend').PostgresBackend> {
+  const { openPostgresBackend } = await import('./store/postgres/postgres-backend');
+  return openPostgresBackend({
+    url: store.url,
+    ...(store.caFile !== undefined ? { caFile: store.caFile } : {}),
+    onIdleError: (error) => logger.warn(`a PostgreSQL connection failed: ${error.message}`),
+  });
+}
+
+/** Where the data is, for the log: never the URL's password. */
+async function storeLabel(store: StoreConfig | undefined, dataDir: string): Promise<string> {
+  if (!store) return `data in ${dataDir}`;
+  const { describePostgresUrl } = await import('./store/postgres/postgres-pool');
+  return `data in ${describePostgresUrl(store.url)}`;
+}
+
 async function serve(command: ServeCommand): Promise<void> {
   const dataDir = path.resolve(command.dataDir);
+  const storage: Storage | undefined = command.store ? await openPostgres(command.store) : undefined;
   const server = await startRelayServer({
+    ...(storage ? { storage } : {}),
     host: command.host,
     port: command.port,
     dataDir,
@@ -69,7 +88,7 @@ async function serve(command: ServeCommand): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   // Only now: whoever waits for this line (systemd, a test) may signal at once, and an unhandled
   // SIGHUP or SIGTERM would end the process instead of reloading or shutting down cleanly.
-  console.log(`Relay Chat server listening on ${server.url} (data in ${dataDir})`);
+  console.log(`Relay Chat server listening on ${server.url} (${await storeLabel(command.store, dataDir)})`);
   logger.info(`registration is ${server.registration}; clients and invite links use ${server.publicUrl}`);
 }
 
@@ -77,14 +96,14 @@ async function serve(command: ServeCommand): Promise<void> {
  * Through the running server when there is one, so it closes the devices it signs out at once;
  * else on the store itself.
  */
-async function runAdminCommand(plan: AdminPlan, dataDir: string): Promise<string[]> {
+async function runAdminCommand(plan: AdminPlan, dataDir: string, store: StoreConfig | undefined): Promise<string[]> {
   const action = await withPasswordHash(plan);
   const reply = await sendControlRequest(controlSocketPath(dataDir), { command: 'admin', action });
   if (reply !== undefined) {
     if (reply.ok) return reply.output;
     throw reply.refused ? new AdminRefusal(reply.error) : new Error(reply.error);
   }
-  const storage = openSqliteBackend({ dataDir });
+  const storage = store ? await openPostgres(store) : openSqliteBackend({ dataDir });
   try {
     return await runAdmin(action, { ...storage, signedOut: () => {} });
   } finally {
@@ -119,6 +138,42 @@ function readPassword(prompt: string): Promise<string> {
   });
 }
 
+/** Brings the store's schema up to date; several nodes may run it at once (PostgreSQL serialises them). */
+async function migrate(dataDir: string, store: StoreConfig | undefined): Promise<string> {
+  if (!store) {
+    // Opening the SQLite store migrates it.
+    await openSqliteBackend({ dataDir: path.resolve(dataDir) }).close();
+    return `the SQLite store in ${path.resolve(dataDir)} is up to date`;
+  }
+  const { openPool } = await import('./store/postgres/postgres-pool');
+  const { migratePostgres } = await import('./store/postgres/postgres-schema');
+  const pool = openPool({ url: store.url, ...(store.caFile !== undefined ? { caFile: store.caFile } : {}) });
+  try {
+    const { from, to } = await migratePostgres(pool);
+    return from === to ? `the PostgreSQL schema is up to date (version ${to})` : `migrated the PostgreSQL schema from version ${from} to ${to}`;
+  } finally {
+    await pool.end();
+  }
+}
+
+async function importSqlite(fromSqlite: string, store: StoreConfig): Promise<string[]> {
+  const dataDir = path.resolve(fromSqlite);
+  if (!existsSync(path.join(dataDir, DATABASE_FILE))) throw new UsageError(`no Relay Chat store in ${dataDir}`);
+  const { importFromSqlite, ImportRefusal } = await import('./store/postgres/import-sqlite');
+  // Opening brings an older file up to date first, as starting the server on it would.
+  const source = openSqliteDatabase({ dataDir });
+  const target = await openPostgres(store);
+  try {
+    const counts = await importFromSqlite(source, target.pool);
+    return [`imported ${dataDir} into PostgreSQL:`, ...Object.entries(counts).map(([table, rows]) => `  ${table}: ${rows}`)];
+  } catch (error) {
+    throw error instanceof ImportRefusal ? new AdminRefusal(error.message) : error;
+  } finally {
+    source.close();
+    await target.close();
+  }
+}
+
 async function main(): Promise<void> {
   const command = parseCli(process.argv.slice(2), process.env);
   switch (command.command) {
@@ -130,10 +185,16 @@ async function main(): Promise<void> {
       return;
     case 'admin': {
       const dataDir = path.resolve(command.dataDir);
-      if (!existsSync(path.join(dataDir, DATABASE_FILE))) throw new UsageError(`no Relay Chat store in ${dataDir}; pass --data`);
-      for (const line of await runAdminCommand(command.plan, dataDir)) console.log(line);
+      if (!command.store && !existsSync(path.join(dataDir, DATABASE_FILE))) throw new UsageError(`no Relay Chat store in ${dataDir}; pass --data`);
+      for (const line of await runAdminCommand(command.plan, dataDir, command.store)) console.log(line);
       return;
     }
+    case 'migrate':
+      console.log(await migrate(command.dataDir, command.store));
+      return;
+    case 'import':
+      for (const line of await importSqlite(command.fromSqlite, command.store)) console.log(line);
+      return;
     case 'serve':
       await serve(command);
   }

@@ -29,6 +29,7 @@ import { FlushScheduler, OutboundQueue, wireTextFrame, type WireFrame } from './
 import type { Logger } from './options';
 import { TokenBucket, type RateLimit } from './rate-limiter';
 import type { UserRecord } from './store/message-store';
+import { StoreUnavailableError } from './store/store-unavailable';
 
 /** What frames mean. A handler that throws or rejects fails that frame only (INTERNAL), never the process. */
 export interface FrameHandler {
@@ -71,9 +72,16 @@ interface HeldEvent {
   welcomePart: WelcomePart | undefined;
 }
 
+/** What a connection keeps only while its welcome (or a catch-up) is put together (thousands of idle ones keep nothing). */
+interface Welcoming {
+  /** Broker events that arrive meanwhile. */
+  events: HeldEvent[];
+  /** How many events were held when each part of the welcome began to be read: later ones are newer than it. */
+  marks: Partial<Record<WelcomePart, number>>;
+}
+
 export class Connection {
-  /** Unique in the cluster: a takeover on another node names the connection that stays. */
-  readonly id: string;
+  private readonly serial = ++connectionCount;
   user: UserRecord | undefined;
   /** Lower-cased name, set once the hello is accepted. */
   key: string | undefined;
@@ -85,11 +93,8 @@ export class Connection {
   readonly channels = new Set<number>();
   private state: State = 'awaiting-hello';
   /** Frames received while the hello is answered, processed after it in order. */
-  private heldFrames: string[] = [];
-  /** Broker events that arrive while the welcome snapshot is read. */
-  private heldEvents: HeldEvent[] = [];
-  /** How many events were held when each part of the welcome began to be read: later ones are newer than it. */
-  private readonly welcomePartMarks = new Map<WelcomePart, number>();
+  private heldFrames: string[] | undefined;
+  private welcoming: Welcoming | undefined;
   /**
    * Every message up to this seq that this connection may see has reached it, in its welcome or
    * a catch-up: a copy of one that comes later through the broker (from another node, late) is dropped.
@@ -107,11 +112,10 @@ export class Connection {
     private readonly settings: ConnectionSettings,
     private readonly handler: FrameHandler,
     /** This connection's place among those not yet welcomed; given back once it is. */
-    private readonly admissionTicket: AdmissionTicket = ignore,
+    private readonly admissionTicket: AdmissionTicket | undefined = undefined,
     /** The peer's address (the proxy's client, with --trust-proxy), for sign-in limits. */
     readonly address = 'unknown',
   ) {
-    this.id = `${settings.nodeId}:${++connectionCount}`;
     this.bucket = new TokenBucket(settings.rateLimit);
     this.outbound = new OutboundQueue(socket, settings.scheduler, settings.maxBufferedBytes, () =>
       settings.onOverflow(this),
@@ -125,6 +129,11 @@ export class Connection {
     // ws answers protocol violations (1007 invalid UTF-8, 1009 too big) by closing; the error is only informative.
     ws.on('error', ignore);
     ws.on('close', () => this.onClose());
+  }
+
+  /** Unique in the cluster: a takeover on another node names the connection that stays. */
+  get id(): string {
+    return `${this.settings.nodeId}:${this.serial}`;
   }
 
   get isOpen(): boolean {
@@ -145,7 +154,7 @@ export class Connection {
     }
     const text = data.toString('utf8');
     if (this.state === 'hello-pending' || this.state === 'welcoming') {
-      this.heldFrames.push(text);
+      (this.heldFrames ??= []).push(text);
       return;
     }
     this.process(text);
@@ -238,6 +247,11 @@ export class Connection {
   /** A bug met while handling one frame: logged, answered with INTERNAL, and the connection goes on. */
   private failFrame(frame: ClientFrame | undefined, error: unknown): void {
     this.settings.logger.warn(`handling a ${frame?.type ?? 'client'} frame failed: ${describeError(error)}`);
+    if (error instanceof StoreUnavailableError) {
+      const message = 'the store is unreachable just now; nothing was done, send it again (a say with the same id) after retryAfterMs';
+      this.sendError('UNAVAILABLE', message, frame ? replyTagsOfFrame(frame) : {}, error.retryAfterMs);
+      return;
+    }
     this.sendError(
       'INTERNAL',
       'the server failed while handling this frame; a say can be sent again with the same id',
@@ -246,8 +260,8 @@ export class Connection {
   }
 
   private releaseHeldFrames(): void {
-    const held = this.heldFrames;
-    this.heldFrames = [];
+    const held = this.heldFrames ?? [];
+    this.heldFrames = undefined;
     for (const text of held) {
       if (this.state === 'closed') return;
       this.process(text);
@@ -261,11 +275,12 @@ export class Connection {
     this.deviceId = deviceId;
     this.protocol = protocol;
     this.state = 'welcoming';
+    this.welcoming = { events: [], marks: {} };
   }
 
   /** The welcome's `part` is about to be read from the store: events held from now on may be newer than it. */
   readingWelcomePart(part: WelcomePart): void {
-    this.welcomePartMarks.set(part, this.heldEvents.length);
+    if (this.welcoming) this.welcoming.marks[part] = this.welcoming.events.length;
   }
 
   /**
@@ -276,17 +291,17 @@ export class Connection {
    */
   finishWelcome(welcome: string, snapshotSeq: number): void {
     if (this.state !== 'welcoming') return;
-    this.admissionTicket();
+    this.admissionTicket?.release();
     this.sendSerialised(welcome);
-    this.heldEvents.forEach((event, index) => {
+    const { events, marks } = this.welcoming!;
+    this.welcoming = undefined;
+    events.forEach((event, index) => {
       const newer =
         event.seq !== undefined
           ? event.seq > snapshotSeq
-          : event.welcomePart !== undefined && index >= (this.welcomePartMarks.get(event.welcomePart) ?? Infinity);
+          : event.welcomePart !== undefined && index >= (marks[event.welcomePart] ?? Infinity);
       if (newer) this.outbound.enqueue(event.frame);
     });
-    this.heldEvents = [];
-    this.welcomePartMarks.clear();
     this.coveredSeq = snapshotSeq;
     this.state = 'live';
   }
@@ -295,6 +310,7 @@ export class Connection {
   beginCatchUp(): boolean {
     if (this.state !== 'live') return false;
     this.state = 'catching-up';
+    this.welcoming = { events: [], marks: {} };
     return true;
   }
 
@@ -306,10 +322,10 @@ export class Connection {
     if (this.state !== 'catching-up') return;
     for (const json of missed) this.outbound.enqueue(wireTextFrame(json));
     this.coveredSeq = Math.max(this.coveredSeq, snapshotSeq);
-    for (const event of this.heldEvents) {
+    for (const event of this.welcoming!.events) {
       if (event.seq === undefined || event.seq > this.coveredSeq) this.outbound.enqueue(event.frame);
     }
-    this.heldEvents = [];
+    this.welcoming = undefined;
     this.state = 'live';
   }
 
@@ -317,7 +333,7 @@ export class Connection {
   deliver(frame: WireFrame, event: FrameEvent): void {
     if (event.seq !== undefined && event.seq <= this.coveredSeq) return;
     if (this.state === 'live') this.outbound.enqueue(frame, event.lazy);
-    else if (this.state === 'welcoming' || this.state === 'catching-up') this.heldEvents.push({ frame, seq: event.seq, welcomePart: event.welcomePart });
+    else if (this.state === 'welcoming' || this.state === 'catching-up') this.welcoming!.events.push({ frame, seq: event.seq, welcomePart: event.welcomePart });
   }
 
   send(frame: ServerFrame): void {
@@ -331,8 +347,8 @@ export class Connection {
   }
 
   /** `about`: the say's id and the request's ref, which the error echoes. */
-  sendError(code: ErrorCode, message: string, about: ReplyTags = {}): void {
-    this.send({ type: 'error', code, message, ...about });
+  sendError(code: ErrorCode, message: string, about: ReplyTags = {}, retryAfterMs?: number): void {
+    this.send({ type: 'error', code, message, ...about, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
   }
 
   refuseHello(code: ErrorCode, message: string, about: ReplyTags = {}, retryAfterMs?: number): void {
@@ -378,8 +394,8 @@ export class Connection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.stopHelloTimer();
-    this.heldFrames = [];
-    this.heldEvents = [];
+    this.heldFrames = undefined;
+    this.welcoming = undefined;
   }
 
   private onClose(): void {

@@ -173,7 +173,14 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
    * The admission ticket of each accepted socket, by its peer's address and port: the socket an
    * upgrade hands over is, with TLS, not the TCP socket that was admitted, but has the same peer.
    */
+  /** Accepted sockets' tickets by peer, until their upgrade (a TLS upgrade's socket is not the accepted one). */
   const tickets = new Map<string, AdmissionTicket>();
+  /** Each accepted socket's ticket, freed when it closes; one shared listener, so an idle connection keeps no closure for it. */
+  const ticketOfSocket = new WeakMap<net.Socket, AdmissionTicket>();
+  function releaseTicket(this: net.Socket): void {
+    ticketOfSocket.get(this)?.release();
+    tickets.delete(peerOf(this));
+  }
   const peerOf = (socket: { remoteAddress?: string; remotePort?: number }): string => `${socket.remoteAddress}|${socket.remotePort}`;
 
   const headersTimeout = options.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs;
@@ -220,12 +227,9 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       socket.destroy();
       return;
     }
-    const peer = peerOf(socket);
-    tickets.set(peer, ticket);
-    socket.once('close', () => {
-      ticket();
-      tickets.delete(peer);
-    });
+    tickets.set(peerOf(socket), ticket);
+    ticketOfSocket.set(socket, ticket);
+    socket.on('close', releaseTicket);
   });
 
   httpServer.on('upgrade', (request, socket: Duplex, head) => {
@@ -238,8 +242,12 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       return;
     }
     const address = clientAddress(request, options.trustProxy ?? false);
+    // The connection holds its ticket from here on: the map only bridges accept and upgrade.
+    const peer = peerOf(socket as net.Socket);
+    const ticket = tickets.get(peer);
+    tickets.delete(peer);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      connections.add(new Connection(ws, socket, settings, service, tickets.get(peerOf(socket as net.Socket)), address));
+      connections.add(new Connection(ws, socket, settings, service, ticket, address));
     });
   });
 

@@ -3,6 +3,7 @@
  * validates it, draws it, and sends back what the user does. The draft and the conversation
  * are saved with setState so the panel comes back as it was after a reload.
  */
+import * as z from 'zod';
 import { conversationLabel } from '../extension/model/address';
 import { toWebview, type PanelView } from '../extension/webview-protocol';
 import { validateMessageText } from '../extension/model/validation';
@@ -12,12 +13,16 @@ import { MentionPicker } from './mention-picker';
 import { connectHost } from './host';
 import { ConnectionBanner, NoticeLine, typingText } from './indicators';
 import { MessageList } from './message-list';
+import { StagedStrip } from './staged-strip';
 
 function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   const element = document.getElementById(id);
   if (!(element instanceof type)) throw new Error(`the page is missing #${id}`);
   return element;
 }
+
+// zod would probe for eval (new Function) on its first parse; the page's CSP forbids it, and says so in a report.
+z.config({ jitless: true });
 
 const host = connectHost();
 let view: PanelView | undefined;
@@ -31,8 +36,11 @@ const list = new MessageList(byId('messages', HTMLDivElement), byId('new-message
   retry: (id) => host.post({ type: 'retry', id }),
   openLink: (url) => host.post({ type: 'openLink', url }),
   openDirect: (name) => host.post({ type: 'openDirect', with: name }),
+  openAttachment: (key, index, action) => host.post({ type: 'openAttachment', key, index, action }),
+  openCodeLink: (key, link) => host.post({ type: 'openCodeLink', key, link }),
 });
 const header = new ChannelHeader(byId('channel-header', HTMLElement), byId('channel-topic', HTMLDivElement), byId('channel-members', HTMLDivElement));
+const staged = new StagedStrip(byId('staged', HTMLDivElement), (index) => host.post({ type: 'unstage', index }));
 // Before the composer: its keys go first while it is open (see mention-picker.ts).
 const mentions = new MentionPicker(byId('composer-input', HTMLTextAreaElement), byId('mention-list', HTMLUListElement), () =>
   byId('composer-input', HTMLTextAreaElement).dispatchEvent(new Event('input')),
@@ -47,7 +55,8 @@ const composer = new Composer(
   },
   {
     send(text) {
-      const problem = validateMessageText(text);
+      // With attachments waiting, the text is their note, and may be left empty.
+      const problem = staged.count > 0 && text.trim() === '' ? undefined : validateMessageText(text);
       if (problem) {
         notice.show(problem);
         return false;
@@ -81,6 +90,7 @@ function show(next: PanelView): void {
   mentions.setCandidates(conversation.kind === 'channel' ? [...next.mentionable, 'here', 'channel'] : next.mentionable);
   typingLine.textContent = typingText(next.typing);
   list.render(next);
+  staged.render(next.staged ?? []);
   saveState(composer.draft);
 }
 

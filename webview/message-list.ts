@@ -6,6 +6,8 @@
  * messages, Home/End to the first and the newest.
  */
 import { isOpenableLink, type PanelView } from '../extension/webview-protocol';
+import { attachmentsHtml, isAttachmentAction, type AttachmentAction } from './attachment-card';
+import { CodeBlockControls } from './code-block-controls';
 import { renderMarkdown } from './markdown';
 import { splitMentions } from './mentions';
 import { buildRows, countNewSince, newestStoredKey, type Row } from './rows';
@@ -20,6 +22,10 @@ export interface MessageListActions {
   openLink(url: string): void;
   /** A sender's name was clicked. */
   openDirect(name: string): void;
+  /** A button of attachment `index` of message `key` was clicked. */
+  openAttachment(key: string, index: number, action: AttachmentAction): void;
+  /** A code link (one of the entry's `codeLinks`) in message `key` was clicked. */
+  openCodeLink(key: string, link: string): void;
 }
 
 interface RenderedRow {
@@ -38,6 +44,7 @@ export class MessageList {
   private entriesAtLastAutoLoad = -1;
   /** At midnight "today" moves: the rows are labelled again then. */
   private tomorrowTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly codeBlocks = new CodeBlockControls();
 
   constructor(
     private readonly container: HTMLElement,
@@ -170,16 +177,23 @@ export class MessageList {
   private onClick(event: MouseEvent): void {
     const target = event.target;
     if (!(target instanceof Element)) return;
+    const key = target.closest<HTMLElement>('.message')?.dataset.key;
     const link = target.closest('a');
     if (link) {
       // Never navigate the webview itself; the extension opens allowed links outside.
       event.preventDefault();
       const href = link.getAttribute('href') ?? '';
-      if (isOpenableLink(href)) this.actions.openLink(href);
+      if (link.dataset.codeLink !== undefined) {
+        if (key !== undefined) this.actions.openCodeLink(key, link.dataset.codeLink);
+      } else if (isOpenableLink(href)) this.actions.openLink(href);
       return;
     }
     const button = target.closest('button');
-    if (button?.dataset.retry) this.actions.retry(button.dataset.retry);
+    if (button && this.codeBlocks.handleClick(button)) return;
+    const action = button?.dataset.attachmentAction;
+    if (button && key !== undefined && isAttachmentAction(action)) {
+      this.actions.openAttachment(key, Number(button.dataset.attachmentIndex), action);
+    } else if (button?.dataset.retry) this.actions.retry(button.dataset.retry);
     else if (button?.dataset.loadOlder !== undefined) this.actions.loadOlder();
     else if (button?.dataset.sender) this.actions.openDirect(button.dataset.sender);
   }
@@ -198,7 +212,7 @@ export class MessageList {
         rendered = undefined;
       }
       if (!rendered) {
-        rendered = { signature, element: createRow(row) };
+        rendered = { signature, element: createRow(row, this.codeBlocks.isExpanded) };
         this.rendered.set(row.key, rendered);
       }
       if (rendered.element === cursor) cursor = cursor.nextSibling;
@@ -213,13 +227,13 @@ export class MessageList {
 }
 
 /** Every row is an item of the list (role=list on #messages). */
-function createRow(row: Row): HTMLElement {
-  const element = rowElement(row);
+function createRow(row: Row, isExpanded: (blockId: string) => boolean): HTMLElement {
+  const element = rowElement(row, isExpanded);
   element.setAttribute('role', 'listitem');
   return element;
 }
 
-function rowElement(row: Row): HTMLElement {
+function rowElement(row: Row, isExpanded: (blockId: string) => boolean): HTMLElement {
   switch (row.kind) {
     case 'history':
       return historyRow(row.state);
@@ -233,7 +247,7 @@ function rowElement(row: Row): HTMLElement {
       return element;
     }
     case 'message':
-      return messageRow(row);
+      return messageRow(row, isExpanded);
   }
 }
 
@@ -262,13 +276,14 @@ function divider(kind: string, label: string): HTMLElement {
   return element;
 }
 
-function messageRow(row: Extract<Row, { kind: 'message' }>): HTMLElement {
+function messageRow(row: Extract<Row, { kind: 'message' }>, isExpanded: (blockId: string) => boolean): HTMLElement {
   const { entry, showHeader, time } = row;
   const classes = ['message', entry.mine ? 'mine' : '', showHeader ? 'first' : 'continued', `status-${entry.status}`];
   if (row.mentionsMe) classes.push('mentions-me');
   const element = el('article', classes.filter(Boolean).join(' '));
   // Reached with ↑/↓ (see onKeydown), not with Tab: Tab goes on to the message box.
   element.tabIndex = -1;
+  element.dataset.key = entry.key;
   if (showHeader) {
     const meta = el('div', 'meta');
     meta.append(senderElement(entry), timeElement(entry.ts, time));
@@ -279,10 +294,17 @@ function messageRow(row: Extract<Row, { kind: 'message' }>): HTMLElement {
   }
   const body = el('div', 'body');
   body.title = new Date(entry.ts).toLocaleString();
-  // markdown-it runs with html:false and checked links, so this HTML holds no raw user markup.
-  body.innerHTML = renderMarkdown(entry.text);
+  // markdown-it runs with html:false and checked links, and code is escaped by highlight.js,
+  // so this HTML holds no raw user markup.
+  body.innerHTML = renderMarkdown(entry.text, { key: entry.key, isExpanded, ...(entry.codeLinks ? { codeLinks: entry.codeLinks } : {}) });
   highlightMentions(body, row.mentionTokens);
   element.append(body);
+  if (entry.attachments && entry.attachments.length > 0) {
+    // Escaped like the text (attachment-card.ts), and schema-checked when the view arrived.
+    const cards = el('div', 'attachments');
+    cards.innerHTML = attachmentsHtml(entry.key, entry.attachments, isExpanded);
+    element.append(cards);
+  }
   const state = statusLine(entry);
   if (state) element.append(state);
   return element;

@@ -5,7 +5,8 @@ import { untrustedLine } from '../untrusted-text';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:4446';
 
-export const USAGE = `Usage: relay-chat [--url ws://HOST:PORT] [--name NAME] [--password-stdin] [--batch [--channel NAME]]
+export const USAGE = `Usage: relay-chat [--url ws://HOST:PORT] [--name NAME] [--password-stdin] [--batch [--channel NAME]
+                  [--code PATH:START[-END]]... [--attach FILE]...]
        relay-chat login [--url URL] [--name NAME] [--invite CODE|LINK] [--password-stdin] [--device LABEL]
        relay-chat logout [--url URL] [--name NAME]
 
@@ -24,7 +25,8 @@ Commands:
                 admin
 
 Options:
-  --url URL     server to connect to, ws:// or wss:// (env RELAY_CHAT_URL; default ${DEFAULT_URL})
+  --url URL     server to connect to, ws:// or wss:// (env RELAY_CHAT_URL; default ${DEFAULT_URL});
+                for a server of several nodes, their URLs with commas: each is tried in turn
   --ca FILE     a CA certificate (PEM) to trust for wss:// besides the system's, for a team
                 that signs its own (env RELAY_CHAT_CA)
   --name NAME   name to chat as: 1 to ${LIMITS.nameMaxLength} letters, digits, "_", "-", "."
@@ -51,6 +53,17 @@ Options:
                 RELAY_CHAT_CHANNEL; default #general): for a bot in batch mode, which
                 joins it first if it is public (a private one needs an invite from a
                 member); interactive chat starts there
+  --code PATH:START[-END]
+                (batch) attach a code anchor: lines START to END (1-based, inclusive) of
+                the file PATH, with the path from the root of its git repository (else
+                from the current folder), its language, and the repository's remote,
+                commit and whether the file has uncommitted changes. Repeatable.
+  --attach FILE (batch) attach what the JSON file FILE holds: one attachment or a list of
+                them, as the protocol defines them (docs/protocol.md). Repeatable.
+                All attachments, at most ${LIMITS.attachmentsMax} and in the order given, go with the first
+                message line, whose text is their note (without one, alone to --channel);
+                the text sent is the note and a readable version of them, for clients
+                that show only text
   -h, --help    show this help
   -v, --version show the version
 
@@ -66,7 +79,8 @@ it works) in sessions.json (0600) in $RELAY_CHAT_CONFIG_DIR, else
 $XDG_CONFIG_HOME/relay-chat, else ~/.config/relay-chat.
 
 Exit status: 0 done; 1 chat: a line was refused (by the server, or before sending: an
-unknown command, a bad /msg, a message over ${LIMITS.textMaxCodePoints} characters), login and logout: the
+unknown command, a bad /msg, a message over ${LIMITS.textMaxCodePoints} characters), or an --attach file or
+--code anchor cannot be read or sent (nothing is sent then), login and logout: the
 sessions file could not be written; 2 bad usage; 3 could not connect, the name or the
 sign-in was refused, the name connected from elsewhere, or (logout) the server could not
 sign the device out, so its token is still valid there; 130 the password prompt was
@@ -77,13 +91,20 @@ export class UsageError extends Error {}
 /** Which server, and which name on it. */
 export interface ConnectionOptions {
   url: string;
+  /** (new) The same server's other nodes, from a comma-separated --url: tried in turn when one is down. */
+  otherNodes?: string[];
   name: string;
   /** Path of a PEM CA certificate to trust, besides the system's. */
   caFile?: string;
 }
 
+/** (new) Where a bot's attachment comes from: a JSON file (`--attach`) or lines of a file (`--code`). */
+export type AttachmentSource = { kind: 'file'; file: string } | { kind: 'code'; file: string; startLine: number; endLine: number };
+
 export interface ChatOptions extends ConnectionOptions {
   batch: boolean;
+  /** (batch) What to attach to the first message, in the order given on the command line. */
+  attachments?: AttachmentSource[];
   /** Where plain lines go (batch) or start going (interactive), without the `#`. */
   channel?: string;
   /** Read the password from the first line of stdin. */
@@ -121,7 +142,14 @@ const COMMON_FLAGS = {
   version: { type: 'boolean', short: 'v' },
 } as const;
 
-const CHAT_FLAGS = { ...COMMON_FLAGS, batch: { type: 'boolean' }, channel: { type: 'string' }, 'password-stdin': { type: 'boolean' } } as const;
+const CHAT_FLAGS = {
+  ...COMMON_FLAGS,
+  batch: { type: 'boolean' },
+  channel: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  attach: { type: 'string', multiple: true },
+  code: { type: 'string', multiple: true },
+} as const;
 const LOGIN_FLAGS = { ...COMMON_FLAGS, 'password-stdin': { type: 'boolean' }, invite: { type: 'string' }, device: { type: 'string' } } as const;
 
 export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaults: ArgDefaults): TerminalCommand {
@@ -138,12 +166,15 @@ export function parseTerminalArgs(argv: string[], env: NodeJS.ProcessEnv, defaul
   if (values.version) return { command: 'version' };
   const batch = values.batch === true || !defaults.stdinIsTTY;
   const channel = parseChannel(values.channel ?? (env.RELAY_CHAT_CHANNEL || undefined));
+  const attachments = attachmentSources(argv);
+  if (attachments.length > 0 && !batch) throw new UsageError('--attach and --code are for batch mode (--batch)');
   return {
     command: 'chat',
     options: {
       ...connection(values, env, defaults),
       batch,
       ...(channel !== undefined ? { channel } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
       passwordStdin: values['password-stdin'] === true,
     },
   };
@@ -159,6 +190,31 @@ function parseChannel(value: string | undefined): string | undefined {
     );
   }
   return name;
+}
+
+/** Every --attach and --code, in the order given (parseArgs keeps each flag's values apart, so its tokens are read). */
+function attachmentSources(argv: string[]): AttachmentSource[] {
+  const { tokens } = parseArgs({ args: argv, options: CHAT_FLAGS, strict: true, allowPositionals: false, tokens: true });
+  const sources: AttachmentSource[] = [];
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.value === undefined) continue;
+    if (token.name === 'attach') sources.push({ kind: 'file', file: token.value });
+    if (token.name === 'code') sources.push(parseCodeSpec(token.value));
+  }
+  return sources;
+}
+
+const CODE_SPEC = /^(.+):([1-9][0-9]{0,8})(?:-([1-9][0-9]{0,8}))?$/;
+
+/** `--code src/hub.ts:10-24` or `--code src/hub.ts:10`. */
+export function parseCodeSpec(value: string): AttachmentSource {
+  const match = CODE_SPEC.exec(value);
+  const shown = untrustedLine(JSON.stringify(value), 80);
+  if (!match) throw new UsageError(`--code ${shown}: expected PATH:START or PATH:START-END, lines counted from 1 (src/hub.ts:10-24)`);
+  const startLine = Number(match[2]);
+  const endLine = match[3] === undefined ? startLine : Number(match[3]);
+  if (endLine < startLine) throw new UsageError(`--code ${shown}: the range ends (line ${endLine}) before it starts (line ${startLine})`);
+  return { kind: 'code', file: match[1]!, startLine, endLine };
 }
 
 function parseLogin(argv: string[], env: NodeJS.ProcessEnv, defaults: ArgDefaults): TerminalCommand {
@@ -193,8 +249,9 @@ function connection(
   env: NodeJS.ProcessEnv,
   defaults: ArgDefaults,
 ): ConnectionOptions {
-  const url = values.url ?? (env.RELAY_CHAT_URL || DEFAULT_URL);
-  checkUrl(url);
+  // Several nodes of one server: "ws://a:4446,ws://b:4446"; the first names the server (saved tokens).
+  const [url, ...otherNodes] = (values.url ?? (env.RELAY_CHAT_URL || DEFAULT_URL)).split(',').map((part) => part.trim());
+  for (const node of [url!, ...otherNodes]) checkUrl(node);
   const name = values.name ?? (env.RELAY_CHAT_NAME || defaults.userName);
   if (!isValidName(name)) {
     const given = values.name !== undefined || env.RELAY_CHAT_NAME ? 'the name' : 'your user name';
@@ -203,7 +260,7 @@ function connection(
     );
   }
   const caFile = values.ca ?? (env.RELAY_CHAT_CA || undefined);
-  return { url, name, ...(caFile !== undefined ? { caFile } : {}) };
+  return { url: url!, ...(otherNodes.length > 0 ? { otherNodes } : {}), name, ...(caFile !== undefined ? { caFile } : {}) };
 }
 
 function checkUrl(url: string): void {

@@ -6,7 +6,8 @@
  * the input has ended and every line is stored. The exit code says how it went.
  */
 import readline from 'node:readline';
-import { GENERAL_CHANNEL, type Conversation } from '../../protocol';
+import { GENERAL_CHANNEL, type Attachment, type Conversation } from '../../protocol';
+import { composeText } from '../code-refs/fallback';
 import { RelayError, type RelayClient } from '../relay-client';
 import { sanitize } from '../untrusted-text';
 import { EXIT } from './exit-codes';
@@ -31,6 +32,8 @@ export interface BatchIO {
 export interface BatchOptions {
   /** Where plain lines go (`--channel`); without it, #general. A public channel the name is not in is joined first. */
   channel?: string;
+  /** (`--attach`, `--code`) Sent with the first message line, its text the note; with none, alone once the input ends. */
+  attachments?: Attachment[];
 }
 
 /** Reading stops while this many lines wait for their ack, so a huge input is not held in memory. */
@@ -40,8 +43,10 @@ const RESUME_AT = 50;
 export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions = {}): Promise<number> {
   return new Promise((resolve) => {
     const lines = readline.createInterface({ input: io.input, crlfDelay: Infinity });
-    /** Message id -> the input line it came from, until the server stores it. */
-    const unacked = new Map<string, number>();
+    /** Message id -> what it came from ("line 3"), until the server stores it. */
+    const unacked = new Map<string, string>();
+    /** Not sent yet: they go with the first message line. */
+    let attachments = options.attachments;
     /** What waits for the first welcome (a /who before the server said who is online). */
     const onWelcome: Array<() => void> = [];
     let lineNumber = 0;
@@ -80,8 +85,21 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
     const channelNowReady = (): void => {
       channelReady = true;
       for (const line of waitingLines.splice(0)) handleLine(line);
+      if (inputEnded) sendAttachmentsAlone();
       if (unacked.size < PAUSE_AT) lines.resume();
       finishIfDone();
+    };
+    const send = (note: string, target: Conversation | undefined, from: string): void => {
+      const carried = attachments;
+      attachments = undefined;
+      const message = carried ? client.send(composeText(note, carried), target, { attachments: carried }) : client.send(note, target);
+      unacked.set(message.id, from);
+      if (unacked.size >= PAUSE_AT) lines.pause();
+    };
+    /** The input had no message line for the attachments: they go on their own. */
+    const sendAttachmentsAlone = (): void => {
+      if (attachments === undefined || finished) return;
+      send('', options.channel !== undefined ? { kind: 'channel', channel: options.channel } : undefined, 'the attachments');
     };
 
     client.on('state', (state, detail) => {
@@ -129,11 +147,11 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
       finishIfDone();
     });
     client.on('failed', (message) => {
-      const line = unacked.get(message.id);
-      if (line === undefined) return;
+      const from = unacked.get(message.id);
+      if (from === undefined) return;
       unacked.delete(message.id);
       refused++;
-      report(`line ${line}: ${formatNotSent(message)}`);
+      report(`${from}: ${formatNotSent(message)}`);
       finishIfDone();
     });
     client.on('error', (error) => report(formatServerError(error)));
@@ -155,8 +173,7 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
           const channel = command.channel ?? options.channel;
           const target: Conversation | undefined =
             command.to !== undefined ? { kind: 'direct', with: command.to } : channel !== undefined ? { kind: 'channel', channel } : undefined;
-          unacked.set(client.send(command.text, target).id, lineNumber);
-          if (unacked.size >= PAUSE_AT) lines.pause();
+          send(command.text, target, `line ${lineNumber}`);
           return;
         }
         case 'who': {
@@ -202,6 +219,7 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
     }
     lines.on('close', () => {
       inputEnded = true;
+      if (channelReady) sendAttachmentsAlone();
       finishIfDone();
     });
 

@@ -1,15 +1,22 @@
 /** `relay-chat`: the terminal client. Interactive on a terminal, batch mode for scripts. */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { version } from '../../package.json';
+import type { Attachment } from '../../protocol';
+import { composeText } from '../code-refs/fallback';
 import { RelayClient, type RelayClientOptions } from '../relay-client';
+import { untrustedLine } from '../untrusted-text';
 import { SavedSessions } from '../saved-sessions';
 import { fetchServerId } from '../server-id';
 import { SessionFile } from '../session-file';
-import { parseTerminalArgs, UsageError, USAGE, type ChatOptions, type ConnectionOptions, type LoginOptions } from './args';
+import { parseTerminalArgs, UsageError, USAGE, type AttachmentSource, type ChatOptions, type ConnectionOptions, type LoginOptions } from './args';
+import { readAttachmentFile } from './attach-file';
 import { runBatch } from './batch';
+import { buildCodeAnchor } from './code-anchor';
 import { EXIT } from './exit-codes';
 import { readFirstLine } from './first-line';
+import { fileLinker, linkRoots } from './file-links';
 import { runInteractive } from './interactive';
 import { runLogin } from './login';
 import { runLogout } from './logout';
@@ -38,6 +45,7 @@ function connectionTo(options: ConnectionOptions): { ca: Buffer | undefined; fil
 function clientFor(options: ConnectionOptions, ca: Buffer | undefined, rest: Partial<RelayClientOptions>): RelayClient {
   return new RelayClient({
     url: options.url,
+    ...(options.otherNodes ? { otherNodes: options.otherNodes } : {}),
     name: options.name,
     ...(ca !== undefined ? { ca } : {}),
     caHint: "pass your team's CA certificate with --ca FILE",
@@ -45,7 +53,25 @@ function clientFor(options: ConnectionOptions, ca: Buffer | undefined, rest: Par
   });
 }
 
+/** `--attach` files and `--code` anchors, in their order; throws an Error saying what is wrong with one. */
+async function loadAttachments(sources: readonly AttachmentSource[]): Promise<Attachment[]> {
+  const cwd = process.cwd();
+  const lists = await Promise.all(
+    sources.map(async (source) => (source.kind === 'file' ? readAttachmentFile(path.resolve(cwd, source.file)) : [await buildCodeAnchor(source, cwd)])),
+  );
+  return lists.flat();
+}
+
 async function chat(options: ChatOptions): Promise<number> {
+  let attachments: Attachment[] | undefined;
+  if (options.attachments !== undefined) {
+    try {
+      attachments = await loadAttachments(options.attachments);
+    } catch (error) {
+      process.stderr.write(`relay-chat: ${untrustedLine(errorMessage(error), 600)}\n`);
+      return EXIT.refusedMessage;
+    }
+  }
   const { ca, file, sessions } = connectionTo(options);
   // Read before anything else, so in batch mode the rest of stdin is the message input.
   const password = options.passwordStdin ? await readFirstLine(process.stdin) : undefined;
@@ -63,14 +89,24 @@ async function chat(options: ChatOptions): Promise<number> {
     }
   });
   const channel = options.channel !== undefined ? { channel: options.channel } : {};
-  if (options.batch) return runBatch(client, { input: process.stdin, output: process.stdout, errors: process.stderr }, channel);
+  if (attachments !== undefined) {
+    // What the attachments alone cannot pass (too many, too big for a frame) is said before connecting.
+    const problem = client.checkSend(composeText('', attachments), options.channel !== undefined ? { kind: 'channel', channel: options.channel } : undefined, { attachments });
+    if (problem) {
+      process.stderr.write(`relay-chat: the attachments cannot be sent (${problem.code}: ${untrustedLine(problem.message, 600)})\n`);
+      return EXIT.refusedMessage;
+    }
+  }
+  if (options.batch) {
+    return runBatch(client, { input: process.stdin, output: process.stdout, errors: process.stderr }, { ...channel, ...(attachments !== undefined ? { attachments } : {}) });
+  }
   const terminal = process.stdin.isTTY === true && process.stdout.isTTY === true;
   return runInteractive(client, {
     input: process.stdin,
     output: process.stdout,
     errors: process.stderr,
     terminal,
-    style: { color: terminal && !process.env.NO_COLOR },
+    style: { color: terminal && !process.env.NO_COLOR, ...(process.stdout.isTTY === true ? { fileLink: fileLinker(linkRoots(process.cwd())) } : {}) },
     ...channel,
     forgetSession: (session) => {
       try {

@@ -3,10 +3,14 @@
  * `[12:03] alice → you: hi`, `* bob joined`. Everything that came over the wire is stripped of
  * control characters first, so another user cannot move the cursor or recolour the terminal.
  */
-import { conversationLabel, conversationOfMessage, LIMITS, nameKey, type ChannelEvent, type ChannelInfo, type ChatMessage, type Conversation } from '../../protocol';
+import { conversationLabel, conversationOfMessage, LIMITS, nameKey, type Attachment, type ChannelEvent, type ChannelInfo, type ChatMessage, type Conversation } from '../../protocol';
+import { splitNote } from '../code-refs/fallback';
+import { findCodeLinks } from '../code-refs/links';
 import { mentionsMe } from '../mentions';
 import { formatTime } from '../message-time';
 import { sanitize, truncate, untrustedLine } from '../untrusted-text';
+import { attachmentLines } from './attachment-lines';
+import type { FileLinker } from './file-links';
 
 // Kept beside the rest of the terminal's formatting for its tests; the chat panel imports it directly.
 export { formatTime };
@@ -14,6 +18,8 @@ export { formatTime };
 export interface Style {
   /** ANSI colours, only for a terminal (and not with NO_COLOR). */
   color: boolean;
+  /** On a terminal: the files code links in messages may open, as OSC 8 hyperlinks. */
+  fileLink?: FileLinker;
 }
 
 export interface MessageView {
@@ -25,6 +31,8 @@ export interface MessageView {
   ts: number;
   /** Whether it mentions the reader: marked `!`, and bold when styled. */
   mentioned?: boolean;
+  /** (new) Code anchors and diffs: shown after the note, which is `text` without their fallback. */
+  attachments?: Attachment[];
 }
 
 export interface DeviceView {
@@ -67,7 +75,7 @@ function person(name: string, me: string, style: Style): { plain: string; styled
 }
 
 /** How a message from the server is shown to `me`: with its channel (a v1 server's group message is #general's), and whether it mentions them. */
-export function messageView(message: Pick<ChatMessage, 'from' | 'to' | 'channel' | 'text' | 'ts' | 'mentions'>, me: string): MessageView {
+export function messageView(message: Pick<ChatMessage, 'from' | 'to' | 'channel' | 'text' | 'ts' | 'mentions' | 'attachments'>, me: string): MessageView {
   const conversation = conversationOfMessage(message, me);
   return {
     from: message.from,
@@ -76,7 +84,29 @@ export function messageView(message: Pick<ChatMessage, 'from' | 'to' | 'channel'
     text: message.text,
     ts: message.ts,
     mentioned: mentionsMe(message, me),
+    ...(message.attachments !== undefined ? { attachments: message.attachments } : {}),
   };
+}
+
+const OSC8 = '\x1b]8;;';
+const ST = '\x1b\\';
+/** A file URL as pathToFileURL writes it: percent-encoded, so nothing in it can end the escape sequence. */
+const SAFE_FILE_URL = /^file:\/\/[\x21-\x7e]+$/;
+
+/** A cleaned line with its code links to files that exist here made OSC 8 hyperlinks. */
+function withFileLinks(line: string, style: Style): string {
+  const fileLink = style.fileLink;
+  if (!fileLink) return line;
+  let linked = '';
+  let done = 0;
+  for (const link of findCodeLinks(line)) {
+    if (link.target.kind !== 'file') continue;
+    const url = fileLink(link.target);
+    if (url === undefined || !SAFE_FILE_URL.test(url)) continue;
+    linked += `${line.slice(done, link.start)}${OSC8}${url}${ST}${link.text}${OSC8}${ST}`;
+    done = link.end;
+  }
+  return linked + line.slice(done);
 }
 
 /** A channel's name as shown: `#build`, cleaned and bounded whatever a server sends. */
@@ -92,7 +122,8 @@ export function formatConversation(conversation: Conversation): string {
 /**
  * `[12:03] #general alice: hi` for a channel, `[12:03] alice → you: hi` and
  * `[12:03] you → bob: hi` for private messages; `[12:03] ! #build alice: @you look` when it
- * mentions the reader. Lines after the first are indented to where the text starts.
+ * mentions the reader. Lines after the first are indented to where the text starts. With
+ * attachments, the note comes first, then each attachment (header bold, the rest dimmed).
  */
 export function formatMessage(message: MessageView, me: string, now: number, style: Style): string {
   const time = `[${formatTime(message.ts, now)}]`;
@@ -106,10 +137,18 @@ export function formatMessage(message: MessageView, me: string, now: number, sty
   const styledMarker = message.mentioned ? `${paint(style, `${BOLD};${REVERSE}`, '!')} ` : '';
   const styledPrefix = `${paint(style, DIM, time)} ${styledMarker}${channel === '' ? '' : paint(style, MAGENTA, channel)}${from.styled}${styledArrow}: `;
   const indent = ' '.repeat(plainPrefix.length);
+  // Attachments are shown as themselves, so their text fallback is left off.
+  const attachments = (message.attachments ?? []).slice(0, LIMITS.attachmentsMax);
+  const note = attachments.length > 0 ? splitNote(message.text, attachments) : message.text;
   // No longer than the protocol allows, whatever a server sends.
-  const lines = sanitize(truncate(message.text, LIMITS.textMaxCodePoints)).split('\n');
-  const [first, ...rest] = message.mentioned ? lines.map((line) => paint(style, BOLD, line)) : lines;
-  return [styledPrefix + first, ...rest.map((line) => indent + line)].join('\n');
+  const noteLines = note === '' && attachments.length > 0 ? [] : sanitize(truncate(note, LIMITS.textMaxCodePoints)).split('\n');
+  const shown = noteLines.map((line) => withFileLinks(line, style));
+  const lines = [
+    ...(message.mentioned ? shown.map((line) => paint(style, BOLD, line)) : shown),
+    ...attachments.flatMap((attachment) => attachmentLines(attachment).map((line, i) => (i === 0 ? paint(style, BOLD, line) : paint(style, DIM, line)))),
+  ];
+  const [first, ...rest] = lines;
+  return [styledPrefix + (first ?? ''), ...rest.map((line) => indent + line)].join('\n');
 }
 
 /** `2 unread, 1 mention`, or '' when there is nothing. */

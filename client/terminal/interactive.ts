@@ -132,7 +132,14 @@ export function runInteractive(client: RelayClient, io: InteractiveIO): Promise<
     /** Own messages are shown once the server has stored them, with its time and spelling of names. */
     const showSent = (message: OutgoingMessage): void => {
       const to = message.to === undefined ? undefined : client.spellingOf(message.to);
-      const view = { from: client.name, channel: message.channel, text: message.text, ts: message.ts ?? Date.now(), ...(to !== undefined ? { to } : {}) };
+      const view = {
+        from: client.name,
+        channel: message.channel,
+        text: message.text,
+        ts: message.ts ?? Date.now(),
+        ...(to !== undefined ? { to } : {}),
+        ...(message.attachments !== undefined ? { attachments: message.attachments } : {}),
+      };
       show(formatMessage(messageView(view, client.name), client.name, Date.now(), style));
     };
     const setPrompt = (): void => {

@@ -16,6 +16,8 @@ export interface GitBranch {
   readonly name?: string;
   /** The commit HEAD points at; absent in a repository without commits. */
   readonly commit?: string;
+  /** The branch it tracks, when it tracks one: its remote is the one an anchor names first. */
+  readonly upstream?: { readonly name: string; readonly remote: string };
 }
 
 /** One changed file, as the git extension reports it. */

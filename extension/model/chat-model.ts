@@ -3,12 +3,14 @@
  * who is online and typing, unread counts, and the connection state, fed by a RelayClient.
  * The VS Code side (tree, status bar, panels, notifications) only reads this and listens.
  */
-import { GENERAL_CHANNEL, LIMITS, nameKey, type ChatMessage, type WelcomeFrame } from '../../protocol';
+import { GENERAL_CHANNEL, LIMITS, nameKey, type Attachment, type ChatMessage, type WelcomeFrame } from '../../protocol';
+import { composeText } from '../../client/code-refs/fallback';
 import { mentionsMe } from '../../client/mentions';
 import type { ChannelEvent, ConnectionState, OutgoingMessage, RefusalCode, RelayClient, RelayClientEvents } from '../../client/relay-client';
 import type { TimelineEntry } from '../webview-protocol';
 import { conversationKey, conversationOfMessage, direct, GENERAL, sameName, type Conversation } from './address';
 import { ConversationTimeline, entryKey } from './conversation-timeline';
+import { messageProblem } from './send-limits';
 import { Emitter, type Disposable } from './signal';
 import type { ChannelEntry, UserEntry } from './tree-rows';
 import { TypingTracker } from './typing';
@@ -236,8 +238,21 @@ export class ChatModel implements Disposable {
     this.unreadTotalsChanged();
   }
 
-  send(address: Conversation, text: string): OutgoingMessage {
-    const outgoing = this.client.send(text, address);
+  /**
+   * Sends `text`; with attachments, `text` is their note (perhaps empty) and the message's text
+   * is the note with their readable fallback. Then it throws, sending nothing, when the message
+   * would be over the text or the frame limit.
+   */
+  send(address: Conversation, text: string, attachments: readonly Attachment[] = []): OutgoingMessage {
+    let outgoing: OutgoingMessage;
+    if (attachments.length > 0) {
+      const problem = messageProblem(address, text, attachments);
+      if (problem) throw new Error(problem);
+      outgoing = this.client.send(composeText(text, attachments), address, { attachments: [...attachments] });
+    } else {
+      // Plain text is checked by the client, which reports a refusal as a failed message.
+      outgoing = this.client.send(text, address);
+    }
     const conversation = this.conversation(address);
     conversation.track(outgoing, this.now());
     this.conversationChanged.fire(conversation.key);

@@ -4,6 +4,7 @@
  * events, and how far back history has been loaded. Produces the timeline a panel shows.
  */
 import { nameKey, type ChatMessage } from '../../protocol';
+import { splitNote } from '../../client/code-refs/fallback';
 import type { OutgoingMessage } from '../../client/relay-client';
 import type { MessageEntry, TimelineEntry } from '../webview-protocol';
 import { conversationKey, direct, sameName, type Conversation } from './address';
@@ -104,6 +105,7 @@ export class ConversationTimeline {
         ...(outgoing.to !== undefined ? { to: outgoing.to } : {}),
         text: outgoing.text,
         ts: outgoing.ts,
+        ...(outgoing.attachments !== undefined ? { attachments: outgoing.attachments } : {}),
       },
       self,
     );
@@ -155,7 +157,7 @@ function storedEntry(message: StoredMessage, self: string): MessageEntry {
     id: message.id,
     from: message.from,
     ...(message.to !== undefined ? { to: message.to } : {}),
-    text: message.text,
+    ...textAndAttachments(message.text, message.attachments),
     ts: message.ts,
     mine,
     status: mine ? 'sent' : 'received',
@@ -170,12 +172,17 @@ function pendingEntry(outgoing: OutgoingMessage, createdAt: number, self: string
     id: outgoing.id,
     from: self,
     ...(outgoing.to !== undefined ? { to: outgoing.to } : {}),
-    text: outgoing.text,
+    ...textAndAttachments(outgoing.text, outgoing.attachments),
     ts: createdAt,
     mine: true,
     status: outgoing.status,
     ...(outgoing.error ? { error: outgoing.error.message } : {}),
   };
+}
+
+/** With attachments, a panel shows the sender's note: the text less the fallback written for clients without them. */
+function textAndAttachments(text: string, attachments: ChatMessage['attachments']): Pick<MessageEntry, 'text' | 'attachments'> {
+  return attachments?.length ? { text: splitNote(text, attachments), attachments } : { text };
 }
 
 function presenceEntry(summary: PresenceSummary): TimelineEntry {

@@ -157,6 +157,9 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
       END;
     `);
   },
+  // Code anchors and diffs: a message's attachments, as the JSON they came in (schema-checked),
+  // NULL for the messages that have none, which is every message written before.
+  (db) => db.exec('ALTER TABLE messages ADD COLUMN attachments TEXT'),
 ];
 export const SCHEMA_VERSION = MIGRATIONS.length;
 /** The first schema that holds no secret in plain text. */

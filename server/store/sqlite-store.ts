@@ -7,7 +7,7 @@
  * survives power loss, at the cost of an fsync per turn).
  */
 import type Database from 'better-sqlite3';
-import type { ChatMessage } from '../../protocol';
+import type { Attachment, ChatMessage } from '../../protocol';
 import type {
   AppendResult,
   HistoryQuery,
@@ -29,6 +29,7 @@ export interface MessageRow {
   text: string;
   ts: number;
   mentions: string | null;
+  attachments: string | null;
 }
 
 interface PendingAppend {
@@ -37,22 +38,33 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
+/** What a message carries besides its address and text, each absent when it has none. */
+interface MessageExtras {
+  mentions: string[] | undefined;
+  attachments: Attachment[] | undefined;
+}
+
 /** Built in one place, so a message is the same object (the same JSON) however it was read. */
-function chatMessage(seq: number, id: string, from: string, text: string, ts: number, to: string | null, channel: string | null, mentions: string[] | undefined): ChatMessage {
+function chatMessage(seq: number, id: string, from: string, text: string, ts: number, to: string | null, channel: string | null, extras: MessageExtras): ChatMessage {
   const message: ChatMessage = { type: 'message', seq, id, from, text, ts };
   if (to !== null) message.to = to;
   if (channel !== null) message.channel = channel;
-  if (mentions !== undefined) message.mentions = mentions;
+  if (extras.mentions !== undefined) message.mentions = extras.mentions;
+  if (extras.attachments !== undefined) message.attachments = extras.attachments;
   return message;
 }
 
 export function toChatMessage(row: MessageRow): ChatMessage {
-  const mentions = row.mentions === null ? undefined : (JSON.parse(row.mentions) as string[]);
-  return chatMessage(row.seq, row.client_id, row.sender_name, row.text, row.ts, row.recipient_name, row.channel_name, mentions);
+  const extras: MessageExtras = {
+    mentions: row.mentions === null ? undefined : (JSON.parse(row.mentions) as string[]),
+    // Stored only after the schema checked them on the way in.
+    attachments: row.attachments === null ? undefined : (JSON.parse(row.attachments) as Attachment[]),
+  };
+  return chatMessage(row.seq, row.client_id, row.sender_name, row.text, row.ts, row.recipient_name, row.channel_name, extras);
 }
 
 /** A channel message carries the channel's name as it is now: a renamed channel's history moves with it. */
-export const MESSAGE_COLUMNS = `seq, client_id, sender_name, recipient_name, text, ts, mentions,
+export const MESSAGE_COLUMNS = `seq, client_id, sender_name, recipient_name, text, ts, mentions, attachments,
   (SELECT name FROM channels WHERE id = messages.channel_id) AS channel_name`;
 /** What a user sees: the channels in `@channels` (a JSON array of ids), and their direct conversations. */
 const VISIBLE_TO_VIEWER = `(channel_id IN (SELECT value FROM json_each(@channels))
@@ -80,11 +92,12 @@ export class SqliteStore implements MessageStore {
           text: string;
           ts: number;
           mentions: string | null;
+          attachments: string | null;
         },
         { seq: number }
       >(
-        `INSERT INTO messages (conversation, channel_id, sender_id, sender_name, recipient_id, recipient_name, client_id, text, ts, mentions)
-         VALUES (@conversation, @channel, @sender, @senderName, @recipient, @recipientName, @clientId, @text, @ts, @mentions)
+        `INSERT INTO messages (conversation, channel_id, sender_id, sender_name, recipient_id, recipient_name, client_id, text, ts, mentions, attachments)
+         VALUES (@conversation, @channel, @sender, @senderName, @recipient, @recipientName, @clientId, @text, @ts, @mentions, @attachments)
          ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING seq`,
       ),
       insertMention: db.prepare<[number, string, number], unknown>('INSERT OR IGNORE INTO mentions (user_id, conversation, seq) VALUES (?, ?, ?)'),
@@ -140,7 +153,7 @@ export class SqliteStore implements MessageStore {
     batch.forEach((item, index) => item.resolve(results[index]!));
   }
 
-  private insert({ sender, clientId, text, conversation, mentions, mentioned }: NewMessage): AppendResult {
+  private insert({ sender, clientId, text, conversation, mentions, mentioned, attachments }: NewMessage): AppendResult {
     const ts = Date.now();
     const recipient = conversation.kind === 'direct' ? conversation.with : undefined;
     const channel = conversation.kind === 'channel' ? conversation.channel : undefined;
@@ -156,12 +169,13 @@ export class SqliteStore implements MessageStore {
       text,
       ts,
       mentions: mentions === undefined ? null : JSON.stringify(mentions),
+      attachments: attachments === undefined ? null : JSON.stringify(attachments),
     });
     if (inserted) {
       for (const userId of mentioned ?? []) this.statements.insertMention.run(userId, column, inserted.seq);
       // What one sends, from any device, is read by them, and so is all before it.
       this.statements.readUpTo.run(sender.id, column, inserted.seq);
-      const message = chatMessage(inserted.seq, clientId, sender.name, text, ts, recipient?.name ?? null, channel?.name ?? null, mentions);
+      const message = chatMessage(inserted.seq, clientId, sender.name, text, ts, recipient?.name ?? null, channel?.name ?? null, { mentions, attachments });
       return { message, duplicate: false };
     }
     const original = this.statements.messageByClientId.get(sender.id, clientId);

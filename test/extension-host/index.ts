@@ -18,6 +18,7 @@ export async function run(): Promise<void> {
   await import('./relay-chat.test');
   await import('./channels.test');
   await import('./accounts.test');
+  await import('./code-anchors.test');
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} extension-host test${failures === 1 ? '' : 's'} failed`);
 }

@@ -35,7 +35,7 @@ class Prompts {
   readonly messages: ShownMessage[] = [];
   private answers: Array<string | typeof DISMISS> = [];
   private buttons: Array<{ match: RegExp; button: string }> = [];
-  private pick: ((items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined) | undefined;
+  private picks: Array<(items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined> = [];
 
   /** The next input boxes take these, in order. */
   answer(...values: Array<string | typeof DISMISS>): void {
@@ -47,9 +47,9 @@ class Prompts {
     this.buttons.push({ match, button });
   }
 
-  /** The next quick pick is answered with what `choose` returns. */
+  /** The next quick pick is answered with what `choose` returns (called again, the one after it, and so on). */
   choose(choose: (items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined): void {
-    this.pick = choose;
+    this.picks.push(choose);
   }
 
   /** Starts recording afresh; answers still queued are a test's mistake. */
@@ -59,7 +59,7 @@ class Prompts {
     this.messages.length = 0;
     this.answers = [];
     this.buttons = [];
-    this.pick = undefined;
+    this.picks = [];
     if (leftOver > 0) throw new Error(`${leftOver} prompt answer(s) were never asked for`);
   }
 
@@ -67,8 +67,7 @@ class Prompts {
     const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
     window.createInputBox = () => this.fakeBox();
     window.showQuickPick = (async (items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>) => {
-      const choose = this.pick;
-      this.pick = undefined;
+      const choose = this.picks.shift();
       return choose?.(await items);
     }) as unknown as typeof vscode.window.showQuickPick;
     window.showErrorMessage = this.messageFunction('error') as typeof vscode.window.showErrorMessage;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { RelayClient } from '../../client/relay-client';
-import type { ChatMessage } from '../../protocol';
+import { LIMITS, type ChatMessage } from '../../protocol';
 import { CONVERSATION_VIEW_TYPE, LEGACY_GROUP_VIEW_TYPE, LEGACY_PRIVATE_VIEW_TYPE } from '../../extension/chat-panel';
 import type { RelayChatTestApi, SidebarRowView } from '../../extension/test-api';
 import { activateExtension, EXTENSION_ID, eventually, serverUrl, settings } from './helpers';
@@ -47,7 +47,7 @@ describe('Relay Chat in VS Code', () => {
 
   it('contributes its commands and stays disconnected until asked', async () => {
     const commands = await vscode.commands.getCommands(true);
-    const ids = ['connect', 'disconnect', 'reconnect', 'changeServer', 'showLog', 'openGroupChat', 'messageUser', 'shareSelection'];
+    const ids = ['connect', 'disconnect', 'reconnect', 'changeServer', 'showLog', 'openGroupChat', 'messageUser', 'shareSelection', 'shareChanges'];
     for (const id of [...ids, 'signOut', 'changePassword', 'manageDevices']) {
       assert.ok(commands.includes(`relayChat.${id}`), `relayChat.${id} is registered`);
     }
@@ -159,10 +159,10 @@ describe('Relay Chat in VS Code', () => {
     assert.deepEqual(panel.conversation, { kind: 'direct', with: 'alice' });
   });
 
-  it('refuses a selection over the length limit before asking where to share it', async () => {
-    const document = await vscode.workspace.openTextDocument({ content: 'x'.repeat(4001) });
+  it('refuses a selection over the snippet limit before asking where to share it', async () => {
+    const document = await vscode.workspace.openTextDocument({ content: 'x'.repeat(LIMITS.snippetMaxLength + 1) });
     const editor = await vscode.window.showTextDocument(document);
-    editor.selection = new vscode.Selection(0, 0, 0, 4001);
+    editor.selection = new vscode.Selection(0, 0, 0, LIMITS.snippetMaxLength + 1);
     const sharing = vscode.commands.executeCommand('relayChat.shareSelection');
     const finished = await Promise.race([sharing.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, 3000, false))]);
     if (!finished) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
@@ -170,17 +170,24 @@ describe('Relay Chat in VS Code', () => {
     assert.ok(finished, 'it said so at once, without a conversation picker first');
   });
 
-  it('shares the editor selection as a fenced code block', async () => {
+  it("stages the editor selection as an anchor in the conversation's message box, and Enter sends it", async () => {
     const document = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'const answer = 42;\n' });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 1, 0);
     await vscode.commands.executeCommand('relayChat.shareSelection', { kind: 'direct', with: 'alice' });
+    const staged = await eventually(() => api.panels()[0]?.staged[0], 'the anchor staged');
+    // An untitled document is in no folder and no repository: its name is all there is.
+    assert.ok(staged.kind === 'code');
+    assert.match(staged.path, /^Untitled-\d+$/);
+    assert.deepEqual({ ...staged, path: '' }, { kind: 'code', path: '', range: { startLine: 1, endLine: 1 }, language: 'typescript', snippet: 'const answer = 42;' });
+    assert.ok(!aliceReceived.some((m) => m.from === 'tester'), 'nothing sent before Enter');
 
-    const shared = await eventually(() => aliceReceived.find((m) => m.from === 'tester'), 'alice gets the snippet');
+    await api.fromWebview({ kind: 'direct', with: 'alice' }, { type: 'send', text: '' });
+    const shared = await eventually(() => aliceReceived.find((m) => m.from === 'tester'), 'alice gets the anchor');
     assert.equal(shared.to, 'alice');
-    assert.match(shared.text, /^`Untitled-\d+`\n```typescript\nconst answer = 42;\n```$/);
+    assert.deepEqual(shared.attachments, [staged]);
     await eventually(
-      () => api.panels()[0]?.messages.some((m) => m.text === shared.text && m.status === 'sent'),
+      () => api.panels()[0]?.messages.some((m) => m.attachments && m.status === 'sent'),
       'the panel shows it as sent',
     );
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -211,7 +218,9 @@ describe('Relay Chat in VS Code', () => {
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(0, 0, 1, 0);
     await vscode.commands.executeCommand('relayChat.shareSelection', { kind: 'conversation', conversation: { kind: 'channel', channel: 'general' }, unread: 0 });
-    const shared = await eventually(() => aliceReceived.find((m) => m.from === 'tester' && m.text.includes('shared to #general')), 'alice gets it');
+    await eventually(() => api.panels().find((p) => p.conversation.kind === 'channel')?.staged.length === 1, "staged in #general's panel");
+    await api.fromWebview({ kind: 'channel', channel: 'general' }, { type: 'send', text: 'to everyone' });
+    const shared = await eventually(() => aliceReceived.find((m) => m.from === 'tester' && m.attachments?.[0]?.kind === 'code' && m.attachments[0].snippet === 'shared to #general'), 'alice gets it');
     assert.equal(shared.to, undefined, 'to #general, not to a person');
     await eventually(() => api.panels().find((p) => p.conversation.kind === 'channel'), 'the #general panel');
     // The panel opened as the group's active editor; close the document, not it.

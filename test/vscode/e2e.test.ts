@@ -754,14 +754,15 @@ describe('Relay Chat end to end in code-server', () => {
     await build.locator('.message.mentions-me .mention', { hasText: '@erin' }).waitFor(UI_TIMEOUT);
     // The mention's notification would cover the completion list in the screenshot.
     await runCommand(page, 'Notifications: Clear All Notifications');
-    // @ completes the channel's members: ↓ moves, Tab takes the name.
+    // @ completes the channel's members, people before @channel and @here: ↓ and ↑ move, Tab takes the name.
     const buildInput = build.getByLabel('Message #build');
     await buildInput.click();
     await buildInput.pressSequentially('thanks @');
     await build.locator('#mention-list .mention-option', { hasText: '@dana' }).waitFor(UI_TIMEOUT);
-    assert.deepEqual(await build.locator('#mention-list .mention-option').allInnerTexts(), ['@channel', '@dana', '@here']);
+    assert.deepEqual(await build.locator('#mention-list .mention-option').allInnerTexts(), ['@dana', '@channel', '@here']);
     await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-17-channel-header-and-mentions');
     await buildInput.press('ArrowDown');
+    await buildInput.press('ArrowUp');
     await buildInput.press('Tab');
     assert.equal(await buildInput.inputValue(), 'thanks @dana ');
     assert.equal(await build.locator('#mention-list').isVisible(), false);
@@ -790,6 +791,68 @@ describe('Relay Chat end to end in code-server', () => {
     // bob's message is the only one of his in #general: his is the one sender button of that name.
     assert.equal(await decoration(general.getByRole('button', { name: 'bob', exact: true }).first()), 'underline');
     await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-15-high-contrast-links');
+  });
+
+  it('stages a shared selection in the message box with a preview; Remove takes it out, a note and Enter send it', async () => {
+    const page = await openVsCode(
+      { 'relayChat.serverUrl': relay.url, 'relayChat.userName': 'hana' },
+      { 'greet.ts': 'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}\n' },
+    );
+    await startCommand(page, 'Chat: Connect');
+    await answerPassword(page);
+    await page.locator('.statusbar-item', { hasText: 'online as hana' }).waitFor(UI_TIMEOUT);
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('greet.ts');
+    await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: 'greet.ts' }).waitFor(UI_TIMEOUT);
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines', { hasText: 'export function greet' }).waitFor(UI_TIMEOUT);
+    const share = async (how: () => Promise<void>): Promise<void> => {
+      // The panel opens over the editor, in its group: its tab brings the file back.
+      await page.locator('.tabs-container .tab', { hasText: 'greet.ts' }).click();
+      await editor.locator('.view-lines').click();
+      await page.keyboard.press('Control+A');
+      await how();
+      const pick = page.locator('.quick-input-widget .quick-input-box input');
+      await pick.waitFor(UI_TIMEOUT);
+      await pick.fill('#general');
+      await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: '#general' }).waitFor(UI_TIMEOUT);
+      await page.keyboard.press('Enter');
+    };
+
+    // The keybinding, then Remove: the strip empties.
+    await share(() => page.keyboard.press('Control+Alt+C'));
+    const chat = webviewFrame(page);
+    const item = chat.locator('#staged .staged-item');
+    await item.filter({ hasText: 'greet.ts:L1-L3' }).waitFor(UI_TIMEOUT);
+    await item.getByRole('button', { name: 'Remove greet.ts:L1-L3 from this message' }).click();
+    await chat.locator('#staged').waitFor({ state: 'hidden', ...UI_TIMEOUT });
+
+    // The palette, then a note and Enter.
+    await share(() => startCommand(page, 'Chat: Share Selection to…'));
+    await item.filter({ hasText: 'greet.ts:L1-L3' }).waitFor(UI_TIMEOUT);
+    assert.match(await item.locator('.staged-preview').innerText(), /^export function greet\(name: string\): string \{\n {2}return `Hello, \$\{name\}!`;\n\}$/);
+    const input = chat.getByLabel('Message #general');
+    await input.click();
+    await input.pressSequentially('greet is here');
+    await saveScreenshot(page.locator('iframe.webview.ready'), 'e2e-18-staged-anchor');
+    await input.press('Enter');
+    const shared = await eventually(() => bobReceived.find((message) => message.from === 'hana' && message.attachments), 'bob gets the anchor');
+    const [anchor] = shared.attachments ?? [];
+    // The window's folder is a fresh temporary one: its name is whatever mkdtemp made.
+    assert.match((anchor?.kind === 'code' && anchor.folder) || '', /workspace/);
+    assert.deepEqual(shared.attachments, [
+      {
+        kind: 'code',
+        path: 'greet.ts',
+        folder: anchor?.kind === 'code' ? anchor.folder : undefined,
+        range: { startLine: 1, endLine: 3 },
+        language: 'typescript',
+        snippet: 'export function greet(name: string): string {\n  return `Hello, ${name}!`;\n}',
+      },
+    ]);
+    assert.match(shared.text, /^greet is here\n\n/);
+    await chat.locator('#staged').waitFor({ state: 'hidden', ...UI_TIMEOUT });
   });
 
   it('gives a chat tab the chat icon drawn for the theme, not the generic file icon', async () => {

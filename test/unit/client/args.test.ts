@@ -23,6 +23,14 @@ describe('client: terminal command line', () => {
     });
   });
 
+  it('takes the nodes of one server as a comma-separated --url, the first naming the server', () => {
+    assert.deepEqual(parseTerminalArgs(['--url', 'wss://a:4446, wss://b:4446'], {}, onTerminal), {
+      command: 'chat',
+      options: { url: 'wss://a:4446', otherNodes: ['wss://b:4446'], name: 'tester', batch: false, passwordStdin: false },
+    });
+    assert.throws(() => parseTerminalArgs(['--url', 'wss://a:4446,http://b'], {}, onTerminal), /must start with ws:\/\/ or wss:\/\//);
+  });
+
   it('takes --password-stdin', () => {
     const parsed = parseTerminalArgs(['--password-stdin'], {}, onTerminal);
     assert.equal(parsed.command === 'chat' && parsed.options.passwordStdin, true);

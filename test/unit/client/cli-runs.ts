@@ -13,10 +13,11 @@ export interface CliRun {
 export class CliRuns {
   private readonly runs: CliRun[] = [];
 
-  /** Starts the CLI with `configDir` as its config folder; `input` is written to stdin, which ends unless kept open. */
-  run(args: string[], input: string, configDir: string, keepStdinOpen = false): CliRun {
+  /** Starts the CLI with `configDir` as its config folder (in `cwd`, else here); `input` is written to stdin, which ends unless kept open. */
+  run(args: string[], input: string, configDir: string, keepStdinOpen = false, cwd?: string): CliRun {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: { ...process.env, RELAY_CHAT_CONFIG_DIR: configDir, NO_COLOR: '1' },
+      ...(cwd !== undefined ? { cwd } : {}),
     });
     const output = { stdout: '', stderr: '' };
     child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));

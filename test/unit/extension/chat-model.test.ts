@@ -9,6 +9,7 @@ import { ChatModel, MARK_READ_DELAY_MS } from '../../../extension/model/chat-mod
 import { GENERAL } from '../../../extension/model/address';
 import { presenceText } from '../../../extension/model/presence-summary';
 import type { MessageEntry, TimelineEntry } from '../../../extension/webview-protocol';
+import { LIMITS, type CodeAttachment } from '../../../protocol';
 import type { RelayServer } from '../../../server';
 import { startTestServer } from '../../support/server';
 
@@ -351,5 +352,25 @@ describe('ChatModel against a real server', function () {
     await eventually(() => impostor.connection.state === 'closed', 'closed');
     assert.deepEqual(refusals, ['NAME_TAKEN']);
     assert.match(impostor.connection.error ?? '', /NAME_TAKEN/);
+  });
+
+  it('sends a note with attachments, shown as the note and the attachments on both sides; refuses one over the frame limit, sending nothing', async () => {
+    await start();
+    const alice = await model('alice');
+    const bob = await model('bob');
+    const anchor: CodeAttachment = { kind: 'code', path: 'src/a.ts', range: { startLine: 1, endLine: 2 }, snippet: 'a();\nb();' };
+    alice.send(GENERAL, 'see here', [anchor]);
+    const received = await eventually(
+      () => messages(bob.timeline(GENERAL)).find((entry) => entry.from === 'alice'),
+      'bob gets the anchor',
+    );
+    assert.equal(received.text, 'see here');
+    assert.deepEqual(received.attachments, [anchor]);
+    const own = await eventually(() => messages(alice.timeline(GENERAL)).find((entry) => entry.status === 'sent'), 'the ack');
+    assert.deepEqual([own.text, own.attachments], ['see here', [anchor]]);
+
+    const huge = [1, 2, 3, 4].map((n): CodeAttachment => ({ ...anchor, path: `f${n}.ts`, snippet: 'é'.repeat(LIMITS.snippetMaxLength) }));
+    assert.throws(() => alice.send(GENERAL, 'all of it', huge), /^Error: This message is \d+ KiB with its attachments; Relay Chat can send up to 64 KiB at once\.$/);
+    assert.equal(messages(alice.timeline(GENERAL)).length, 1, 'nothing pending');
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { OutgoingMessage } from '../../../client/relay-client';
-import type { ChatMessage } from '../../../protocol';
+import { composeText } from '../../../client/code-refs/fallback';
+import type { ChatMessage, CodeAttachment } from '../../../protocol';
 import { GENERAL } from '../../../extension/model/address';
 import { ConversationTimeline } from '../../../extension/model/conversation-timeline';
 import { presenceText } from '../../../extension/model/presence-summary';
@@ -103,5 +104,31 @@ describe('ConversationTimeline', () => {
       'bob:after:received',
       'erin joined',
     ]);
+  });
+
+  it("shows a message's attachments with the sender's note, the fallback for other clients taken off, pending and stored", () => {
+    const anchor: CodeAttachment = { kind: 'code', path: 'src/a.ts', range: { startLine: 3, endLine: 4 }, snippet: 'a();\nb();', git: { commit: 'c'.repeat(40), dirty: false } };
+    const text = composeText('look at this', [anchor]);
+    assert.notEqual(text, 'look at this', 'the text sent carries the fallback');
+    const conversation = new ConversationTimeline(GENERAL);
+    const outgoing: OutgoingMessage = { id: 'mine-1', text, attachments: [anchor], status: 'queued' };
+    conversation.track(outgoing, 1_700_000_000_500);
+    const pending = conversation.entries('alice').at(-1);
+    assert.ok(pending?.kind === 'message');
+    assert.equal(pending.text, 'look at this');
+    assert.deepEqual(pending.attachments, [anchor]);
+
+    conversation.acknowledge({ ...outgoing, status: 'sent', seq: 7, ts: 1_700_000_000_600 }, 'alice');
+    const stored = conversation.entries('alice').at(-1);
+    assert.ok(stored?.kind === 'message' && stored.status === 'sent');
+    assert.equal(stored.text, 'look at this');
+    assert.deepEqual(stored.attachments, [anchor]);
+
+    // From someone else, with no note: the text is the fallback alone, and the note empty.
+    conversation.addMessage({ ...message(8, 'bob', composeText('', [anchor])), attachments: [anchor] }, 'alice');
+    const received = conversation.entries('alice').at(-1);
+    assert.ok(received?.kind === 'message');
+    assert.equal(received.text, '');
+    assert.deepEqual(received.attachments, [anchor]);
   });
 });

@@ -175,7 +175,7 @@ describe('message markdown', () => {
 
   it('renders code blocks with their language and keeps headings as text', () => {
     const html = renderMarkdown('```ts\nconst a = 1 < 2;\n```');
-    assert.match(html, /<pre><code class="language-ts">const a = 1 &lt; 2;\n<\/code><\/pre>/);
+    assert.match(html, /<pre class="code"><code class="hljs language-ts">.*&lt;.*<\/code><\/pre>/);
     assert.match(renderMarkdown('# not a heading'), /<p># not a heading<\/p>/);
   });
 });
@@ -190,7 +190,11 @@ describe('webview messages', () => {
   });
 
   it('rejects unknown and malformed messages', () => {
-    assert.equal(fromWebview.safeParse({ type: 'send', text: '' }).success, false);
+    assert.equal(fromWebview.safeParse({ type: 'send' }).success, false);
+    assert.equal(fromWebview.safeParse({ type: 'send', text: 42 }).success, false);
+    // Empty is a note left out with attachments staged; the panel refuses it when none are.
+    assert.equal(fromWebview.safeParse({ type: 'send', text: '' }).success, true);
+    assert.equal(fromWebview.safeParse({ type: 'unstage', index: -1 }).success, false);
     assert.equal(fromWebview.safeParse({ type: 'eval', code: '1' }).success, false);
     assert.equal(fromWebview.safeParse('ready').success, false);
     // A retry names one of our message ids, which are bounded; nothing longer reaches an error message.

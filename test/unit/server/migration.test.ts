@@ -112,6 +112,36 @@ describe('server: data files from older versions', () => {
     }
   });
 
+  it('adds attachments in place: older messages are kept without any, new ones keep theirs across a restart', async () => {
+    const data = tempDir();
+    try {
+      writeFirstReleaseStore(data.path);
+      server = await startRelayServer({ host: '127.0.0.1', port: 0, dataDir: data.path });
+      const alice = await TestClient.join(server.url, 'alice', { session: 'alice-plain-secret-0123456789' });
+      const anchor = { kind: 'code', path: 'README.md', range: { startLine: 1, endLine: 1 }, snippet: '# Relay Chat' } as const;
+      alice.send({ type: 'say', id: 'm3', text: 'README.md:L1', attachments: [anchor] });
+      await alice.next('ack');
+      await server.close();
+      server = undefined;
+      const db = new Database(path.join(data.path, DATABASE_FILE), { readonly: true });
+      assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      assert.deepEqual(db.prepare('SELECT client_id, attachments FROM messages ORDER BY seq').all(), [
+        { client_id: 'm1', attachments: null },
+        { client_id: 'm2', attachments: null },
+        { client_id: 'm3', attachments: JSON.stringify([anchor]) },
+      ]);
+      db.close();
+      server = await startRelayServer({ host: '127.0.0.1', port: 0, dataDir: data.path });
+      const back = await TestClient.join(server.url, 'alice', { session: 'alice-plain-secret-0123456789' });
+      assert.deepEqual(
+        back.welcome.messages.map((m) => [m.text, m.attachments]),
+        [['hello from the first release', undefined], ['a private word', undefined], ['README.md:L1', [anchor]]],
+      );
+    } finally {
+      data.remove();
+    }
+  });
+
   it('never writes a session secret to the data folder', async () => {
     const data = tempDir();
     try {

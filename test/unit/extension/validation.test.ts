@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { formatSnippet } from '../../../extension/model/snippet';
 import {
   channelNameFrom,
   lengthCounter,
@@ -7,22 +6,6 @@ import {
   validateMessageText,
   validateUserName,
 } from '../../../extension/model/validation';
-
-describe('formatSnippet', () => {
-  it('fences the code with its language and names the file', () => {
-    assert.equal(formatSnippet('const a = 1;\n', 'typescript', 'main.ts'), '`main.ts`\n```typescript\nconst a = 1;\n```');
-  });
-
-  it('uses a fence longer than any backtick run inside the code', () => {
-    const text = formatSnippet('```js\nx\n```', 'markdown', 'README.md');
-    assert.equal(text, '`README.md`\n````markdown\n```js\nx\n```\n````');
-  });
-
-  it('leaves out plaintext and language ids that would break the fence line', () => {
-    assert.equal(formatSnippet('x', 'plaintext', 'a.txt'), '`a.txt`\n```\nx\n```');
-    assert.equal(formatSnippet('x', 'bad id`', 'a.txt'), '`a.txt`\n```\nx\n```');
-  });
-});
 
 describe('input validation', () => {
   it('accepts names the protocol accepts', () => {
