@@ -1,6 +1,6 @@
 /** Several real servers in this process on one test Redis and one shared SQLite data folder. */
 import http from 'node:http';
-import { openSqliteBackend, type RelayServer, type RelayServerOptions } from '../../server';
+import { openSqliteBackend, type RelayServer, type RelayServerOptions, type Storage } from '../../server';
 import type { TestRedis } from './redis';
 import { startTestServer, tempDir } from './server';
 
@@ -32,11 +32,15 @@ export class TestCluster {
   readonly data = tempDir();
   readonly prefix = `test${++TestCluster.count}:`;
 
-  constructor(readonly redis: TestRedis) {}
+  /** `open` gives each node its storage, all on one store: by default the SQLite store in `data`. */
+  constructor(
+    readonly redis: TestRedis,
+    readonly open: () => Promise<Storage> = async () => openSqliteBackend({ dataDir: this.data.path }),
+  ) {}
 
   async node(extra: RelayServerOptions = {}): Promise<RelayServer> {
     const server = await startTestServer({
-      storage: openSqliteBackend({ dataDir: this.data.path }),
+      storage: await this.open(),
       controlSocket: false,
       passwordCost,
       redis: { url: this.redis.socket, prefix: this.prefix, presence: FAST_PRESENCE },
