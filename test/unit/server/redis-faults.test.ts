@@ -153,6 +153,23 @@ describe('server: nodes on Redis under faults', function () {
     }
   });
 
+  it('hands messages to its connections in seq order when their events come out of order', async () => {
+    const [b] = await cluster.nodes(1);
+    await (await TestClient.join(b!.url, 'ana')).close();
+    const bo = await TestClient.join(b!.url, 'bo');
+    const storage = openSqliteBackend({ dataDir: cluster.data.path });
+    const ana = (await storage.identity.accountByName('ana'))!;
+    const general = { kind: 'channel' as const, channel: await storage.channels.general() };
+    const first = (await storage.store.append({ sender: ana, clientId: 'first', text: 'one', conversation: general })).message;
+    const second = (await storage.store.append({ sender: ana, clientId: 'second', text: 'two', conversation: general })).message;
+    await storage.close();
+    // As from two nodes whose commits crossed: the later seq is published first.
+    for (const message of [second, first]) await publishAsAnotherNode({ audience: { kind: 'everyone' }, payload: JSON.stringify(message), seq: message.seq });
+    await bo.next('message', (m) => m.id === 'second');
+    await bo.sync();
+    assert.deepEqual(bo.frames.flatMap((f) => (f.type === 'message' ? [f.seq] : [])), [first.seq, second.seq]);
+  });
+
   it('drops a second copy of a message event (a publish resent after a reconnect)', async () => {
     const [, b] = await cluster.nodes(2);
     const bo = await TestClient.join(b!.url, 'bo');
