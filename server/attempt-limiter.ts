@@ -1,8 +1,8 @@
 /**
  * Limits failed attempts (wrong passwords and tokens, made-up invites) per key, in a sliding
  * window: past `maxFailures` within `windowMs`, more attempts under that key wait until the
- * oldest failure leaves the window. It is a seam: several nodes share one (in Redis, later), so
- * moving to another node does not reset it.
+ * oldest failure leaves the window. It is a seam: several nodes share one in Redis
+ * (redis-attempt-limiter.ts), so moving to another node does not reset it.
  */
 export interface AttemptLimiter {
   /** How long an attempt under any of these keys must wait; 0 when none is limited. */
@@ -61,10 +61,15 @@ export class MemoryAttemptLimiter implements AttemptLimiter {
   }
 
   private ruleFor(key: string): AttemptRule {
-    const rule = this.rules.find((candidate) => key.startsWith(candidate.prefix));
-    if (!rule) throw new Error(`no attempt rule covers the key ${key.slice(0, 40)}`);
-    return rule;
+    return ruleFor(this.rules, key);
   }
+}
+
+/** The rule whose prefix `key` starts with. */
+export function ruleFor(rules: readonly AttemptRule[], key: string): AttemptRule {
+  const rule = rules.find((candidate) => key.startsWith(candidate.prefix));
+  if (!rule) throw new Error(`no attempt rule covers the key ${key.slice(0, 40)}`);
+  return rule;
 }
 
 /** The keys a sign-in from `address` for `name` counts under. */

@@ -36,6 +36,7 @@ import { StoreUnavailableError } from './store/store-unavailable';
 
 const RELEASED_REASON = 'the server administrator released this name';
 const SIGNED_OUT_WHILE_JOINING = 'this device was signed out while it connected';
+const REPLACED_REASON = 'replaced by a newer connection of the same device';
 /** Why an operator's command closes devices, where it is not a plain sign-out. */
 const ADMIN_REASONS: Partial<Record<AdminAction['kind'], string>> = { 'user-remove': RELEASED_REASON, 'user-disable': DISABLED_REASON };
 
@@ -92,6 +93,8 @@ export class ChatService implements FrameHandler {
       channelRequests: this.channelRequests,
       mentions: this.mentions,
     } = dependencies);
+    // A node that died, or this node's users back after its presence expired: announced like any join or leave.
+    this.presence.onChange?.((change) => this.publishPresence(change.name, change.key, change.online));
   }
 
   stop(): void {
@@ -111,7 +114,12 @@ export class ChatService implements FrameHandler {
     connection.beginWelcome(user, key, claim.device.id, v2 ? 2 : 1);
     const wasHere = this.hub.has(key);
     const { sameDevice, formerOwner } = this.hub.register(key, connection);
-    sameDevice?.close(CloseCode.Replaced, 'replaced by a newer connection of the same device');
+    sameDevice?.close(CloseCode.Replaced, REPLACED_REASON);
+    // And on every other node: the same device connected there is replaced too.
+    this.broker.publish({
+      audience: { kind: 'users', keys: [key] },
+      disconnect: { userId: user.id, deviceId: claim.device.id, code: CloseCode.Replaced, reason: REPLACED_REASON, sparing: connection.id },
+    });
     if (formerOwner.length > 0) {
       // The name was released and taken by someone else while its old holder was still here.
       for (const stale of formerOwner) stale.close(CloseCode.SignedOut, RELEASED_REASON);

@@ -7,6 +7,9 @@ import { defaultRegistration } from './listen-address';
 import { DEFAULTS } from './options';
 import { normaliseOrigin } from './origin-policy';
 import { normalisePublicUrl } from './public-url';
+import { parseRedisTarget } from './broker/redis-connection';
+import { PRESENCE_DEFAULTS } from './broker/redis-presence';
+import type { RedisSettings } from './redis-cluster';
 
 export const DEFAULT_DATA_DIR = 'relay-chat-data';
 const POSTGRES_URL = /^postgres(ql)?:\/\//i;
@@ -71,6 +74,17 @@ Options (environment variables in brackets):
   --channel-mention-max-members N
                           who may mention @channel: admins always, others in channels of at most N
                           members (default ${DEFAULTS.channelMentionMaxMembers}; 0: admins only) [RELAY_CHAT_CHANNEL_MENTION_MAX_MEMBERS]
+  --redis URL             (new) run as one of several nodes on one store: share fan-out, presence and
+                          sign-in limits through this Redis: redis://[user:password@]host[:port][/db],
+                          rediss://… for TLS, or a unix socket path (default: none, all in this
+                          process) [RELAY_CHAT_REDIS]
+  --redis-ca FILE         (new) a PEM CA certificate to trust for rediss:// besides the system's [RELAY_CHAT_REDIS_CA]
+  --redis-prefix PREFIX   (new) prefix of every Redis key and channel, so installations can share one
+                          Redis (default relay-chat:) [RELAY_CHAT_REDIS_PREFIX]
+  --presence-refresh-ms MS --presence-ttl-ms MS
+                          (new) with --redis: how often a node renews its users' presence, and how long
+                          it lasts unrenewed; a dead node's users go offline everywhere within TTL +
+                          refresh (default ${PRESENCE_DEFAULTS.ttlMs} + ${PRESENCE_DEFAULTS.refreshMs}) [RELAY_CHAT_PRESENCE_REFRESH_MS, RELAY_CHAT_PRESENCE_TTL_MS]
   --help                  show this help
   --version               show the version`;
 
@@ -94,6 +108,8 @@ export interface ServeCommand {
   publicUrl?: string;
   /** PostgreSQL instead of the SQLite store in dataDir. */
   store?: StoreConfig;
+  /** Share fan-out, presence and sign-in limits with the other nodes through Redis. */
+  redis?: RedisSettings;
 }
 
 export interface StoreConfig {
@@ -265,6 +281,11 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
         insecure: { type: 'boolean' },
         registration: { type: 'string' },
         'public-url': { type: 'string' },
+        redis: { type: 'string' },
+        'redis-ca': { type: 'string' },
+        'redis-prefix': { type: 'string' },
+        'presence-refresh-ms': { type: 'string' },
+        'presence-ttl-ms': { type: 'string' },
         admin: { type: 'boolean' },
         all: { type: 'boolean' },
         uses: { type: 'string' },
@@ -356,5 +377,45 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
     registration: registration !== undefined ? registrationPolicy(registration) : defaultRegistration(host),
     ...(publicUrl !== undefined ? { publicUrl: serverUrl(publicUrl, '--public-url') } : {}),
     ...store,
+    ...redisSettings(values.redis ?? env.RELAY_CHAT_REDIS, values['redis-ca'] ?? env.RELAY_CHAT_REDIS_CA, {
+      refresh: values['presence-refresh-ms'] ?? env.RELAY_CHAT_PRESENCE_REFRESH_MS,
+      ttl: values['presence-ttl-ms'] ?? env.RELAY_CHAT_PRESENCE_TTL_MS,
+      prefix: values['redis-prefix'] ?? env.RELAY_CHAT_REDIS_PREFIX,
+    }),
   };
+}
+
+/** A key prefix: printable ASCII without spaces, at most 64 characters. */
+const REDIS_PREFIX = /^[!-~]{1,64}$/;
+
+function redisSettings(
+  url: string | undefined,
+  caFile: string | undefined,
+  more: { refresh?: string; ttl?: string; prefix?: string },
+): { redis?: RedisSettings } {
+  if (url === undefined || url === '') {
+    if (caFile !== undefined) throw new UsageError('--redis-ca goes with --redis rediss://…');
+    if (more.refresh !== undefined || more.ttl !== undefined || more.prefix !== undefined) {
+      throw new UsageError('--redis-prefix, --presence-refresh-ms and --presence-ttl-ms go with --redis');
+    }
+    return {};
+  }
+  if (more.prefix !== undefined && !REDIS_PREFIX.test(more.prefix)) {
+    throw new UsageError(`--redis-prefix takes 1 to 64 printable ASCII characters without spaces; got ${quote(more.prefix, 80)}`);
+  }
+  const timing = more;
+  const refreshMs = integer(timing.refresh ?? String(PRESENCE_DEFAULTS.refreshMs), 'presence refresh', 50, 600_000);
+  const ttlMs = integer(timing.ttl ?? String(PRESENCE_DEFAULTS.ttlMs), 'presence TTL', 100, 3_600_000);
+  if (ttlMs <= refreshMs) throw new UsageError(`the presence TTL (${ttlMs} ms) must be longer than its refresh (${refreshMs} ms)`);
+  const presence = { refreshMs, ttlMs, sweepMs: refreshMs };
+  let parsed;
+  try {
+    parsed = parseRedisTarget(url);
+  } catch (error) {
+    throw new UsageError(`--redis: ${(error as Error).message}`);
+  }
+  const settings: RedisSettings = { url, presence, ...(more.prefix !== undefined ? { prefix: more.prefix } : {}) };
+  if (caFile === undefined) return { redis: settings };
+  if (!parsed.options.tls) throw new UsageError('--redis-ca is for TLS: give a rediss:// URL');
+  return { redis: { ...settings, caFile } };
 }

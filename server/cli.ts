@@ -57,6 +57,7 @@ async function serve(command: ServeCommand): Promise<void> {
     ...(command.publicUrl !== undefined ? { publicUrl: command.publicUrl } : {}),
     insecure: command.insecure,
     ...(command.tls ? { tls: command.tls } : {}),
+    ...(command.redis ? { redis: command.redis } : {}),
     logger,
   });
   let stopping = false;

@@ -53,12 +53,18 @@ export interface ConnectionSettings {
   onOverflow: (connection: Connection) => void;
   /** Called once the socket has closed: one shared callback weighs less per connection than a listener of its own. */
   onClosed: (connection: Connection) => void;
+  /** This server process's id in the cluster. */
+  nodeId: string;
 }
 
 /** Shared, so no closure is made per connection. */
 const ignore = (): void => {};
 
-type State = 'awaiting-hello' | 'hello-pending' | 'welcoming' | 'live' | 'closed';
+/** `catching-up`: live, but broker events wait while the messages missed in a Redis outage are read (catch-up.ts). */
+type State = 'awaiting-hello' | 'hello-pending' | 'welcoming' | 'live' | 'catching-up' | 'closed';
+
+/** Numbers connections in this process; with the node id, a connection's id in the cluster. */
+let connectionCount = 0;
 
 interface HeldEvent {
   frame: WireFrame;
@@ -66,7 +72,7 @@ interface HeldEvent {
   welcomePart: WelcomePart | undefined;
 }
 
-/** What a connection keeps only while its welcome is put together (thousands of idle ones keep nothing). */
+/** What a connection keeps only while its welcome (or a catch-up) is put together (thousands of idle ones keep nothing). */
 interface Welcoming {
   /** Broker events that arrive meanwhile. */
   events: HeldEvent[];
@@ -75,6 +81,7 @@ interface Welcoming {
 }
 
 export class Connection {
+  private readonly serial = ++connectionCount;
   user: UserRecord | undefined;
   /** Lower-cased name, set once the hello is accepted. */
   key: string | undefined;
@@ -88,6 +95,11 @@ export class Connection {
   /** Frames received while the hello is answered, processed after it in order. */
   private heldFrames: string[] | undefined;
   private welcoming: Welcoming | undefined;
+  /**
+   * Every message up to this seq that this connection may see has reached it, in its welcome or
+   * a catch-up: a copy of one that comes later through the broker (from another node, late) is dropped.
+   */
+  coveredSeq = 0;
   private readonly bucket: TokenBucket;
   private rateLimitedInARow = 0;
   private alive = true;
@@ -117,6 +129,11 @@ export class Connection {
     // ws answers protocol violations (1007 invalid UTF-8, 1009 too big) by closing; the error is only informative.
     ws.on('error', ignore);
     ws.on('close', () => this.onClose());
+  }
+
+  /** Unique in the cluster: a takeover on another node names the connection that stays. */
+  get id(): string {
+    return `${this.settings.nodeId}:${this.serial}`;
   }
 
   get isOpen(): boolean {
@@ -285,13 +302,38 @@ export class Connection {
           : event.welcomePart !== undefined && index >= (marks[event.welcomePart] ?? Infinity);
       if (newer) this.outbound.enqueue(event.frame);
     });
+    this.coveredSeq = snapshotSeq;
+    this.state = 'live';
+  }
+
+  /** From now until finishCatchUp, broker events wait. False when the connection is not live (a welcome covers it, or it closed). */
+  beginCatchUp(): boolean {
+    if (this.state !== 'live') return false;
+    this.state = 'catching-up';
+    this.welcoming = { events: [], marks: {} };
+    return true;
+  }
+
+  /**
+   * Sends the messages missed (serialised, in seq order), read from the store up to
+   * `snapshotSeq`, then the events that waited meanwhile, without the messages the read held.
+   */
+  finishCatchUp(missed: readonly string[], snapshotSeq: number): void {
+    if (this.state !== 'catching-up') return;
+    for (const json of missed) this.outbound.enqueue(wireTextFrame(json));
+    this.coveredSeq = Math.max(this.coveredSeq, snapshotSeq);
+    for (const event of this.welcoming!.events) {
+      if (event.seq === undefined || event.seq > this.coveredSeq) this.outbound.enqueue(event.frame);
+    }
+    this.welcoming = undefined;
     this.state = 'live';
   }
 
   /** A broker event for this user; `frame` is shared by all recipients and must not be changed. */
   deliver(frame: WireFrame, event: FrameEvent): void {
+    if (event.seq !== undefined && event.seq <= this.coveredSeq) return;
     if (this.state === 'live') this.outbound.enqueue(frame, event.lazy);
-    else if (this.state === 'welcoming') this.welcoming!.events.push({ frame, seq: event.seq, welcomePart: event.welcomePart });
+    else if (this.state === 'welcoming' || this.state === 'catching-up') this.welcoming!.events.push({ frame, seq: event.seq, welcomePart: event.welcomePart });
   }
 
   send(frame: ServerFrame): void {

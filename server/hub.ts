@@ -57,6 +57,11 @@ export class Hub {
     return true;
   }
 
+  /** Every connection registered here. */
+  *connections(): Generator<Connection> {
+    for (const connections of this.byKey.values()) yield* connections;
+  }
+
   /** Whether the user has a connection here. */
   has(key: string): boolean {
     return this.byKey.has(key);
@@ -156,7 +161,10 @@ export class Hub {
   private disconnect({ audience, disconnect }: DisconnectEvent): void {
     for (const key of audience.keys) {
       for (const connection of this.byKey.get(key) ?? []) {
-        const matches = connection.user?.id === disconnect.userId && (disconnect.deviceId === undefined || connection.deviceId === disconnect.deviceId);
+        const matches =
+          connection.user?.id === disconnect.userId &&
+          (disconnect.deviceId === undefined || connection.deviceId === disconnect.deviceId) &&
+          connection.id !== disconnect.sparing;
         if (matches) connection.close(disconnect.code, disconnect.reason);
       }
     }

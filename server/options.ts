@@ -5,6 +5,7 @@ import type { RegistrationPolicy } from './authentication';
 import type { ScryptCost } from './identity/passwords';
 import type { TlsFiles } from './tls';
 import type { Broker, PresenceManager } from './broker/broker';
+import type { RedisSettings } from './redis-cluster';
 import type { RateLimit } from './rate-limiter';
 import type { IdentityStore } from './identity/identity-store';
 import type { ChannelStore } from './store/channel-store';
@@ -40,6 +41,13 @@ export interface RelayServerOptions {
   storage?: Storage;
   broker?: Broker;
   presence?: PresenceManager;
+  /**
+   * (new) Share fan-out, presence and sign-in limits with the other nodes on the same store
+   * through this Redis; it takes the place of `broker`, `presence` and `attemptLimiter`.
+   */
+  redis?: RedisSettings;
+  /** (new) How long a missing message seq may stay missing before the store is asked for it (catch-up.ts). Default 1 s. */
+  catchUpGapMs?: number;
   /** Per-connection token bucket over incoming frames. Default a burst of 30 and 10 per second. */
   rateLimit?: RateLimit;
   /** A connection whose unread output passes this is dropped. Default 1 MiB. */

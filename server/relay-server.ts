@@ -2,6 +2,7 @@
  * The server as a library: an HTTP server that answers `/healthz` and upgrades `/` to the
  * chat WebSocket. The CLI is a thin layer over `startRelayServer`, and tests call it on port 0.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
@@ -14,8 +15,10 @@ import type { AdminAction } from './admin';
 import { AdminRequests } from './admin-requests';
 import { MemoryAttemptLimiter, SIGN_IN_RULES } from './attempt-limiter';
 import { Admission, type AdmissionTicket } from './admission';
+import type { Broker, PresenceManager } from './broker/broker';
 import { MemoryBroker, MemoryPresence } from './broker/memory-broker';
 import { Authenticator, type RegistrationPolicy } from './authentication';
+import { CatchUp } from './catch-up';
 import { ChannelRequests } from './channel-requests';
 import { ChatService } from './chat-service';
 import { Conversations } from './conversations';
@@ -32,6 +35,7 @@ import { FlushScheduler } from './outbound';
 import { derivePublicUrl, normalisePublicUrl } from './public-url';
 import { loadTls } from './tls';
 import { openSqliteBackend } from './store/sqlite-backend';
+import { openRedisCluster, type RedisCluster } from './redis-cluster';
 
 export interface RelayServer {
   readonly url: string;
@@ -43,6 +47,8 @@ export interface RelayServer {
   reloadTls(): void;
   /** Who may register: open, invite or closed. */
   readonly registration: RegistrationPolicy;
+  /** (new) This process's id among the nodes of a cluster (random, per start). */
+  readonly nodeId: string;
   readonly host: string;
   readonly port: number;
   /** Closes every connection with 1001, flushes the storage and stops listening. */
@@ -93,8 +99,17 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       ...(options.commitWindowMs !== undefined ? { commitWindowMs: options.commitWindowMs } : {}),
     });
   const { store, identity, channels } = storage;
-  const broker = options.broker ?? new MemoryBroker();
-  const presence = options.presence ?? new MemoryPresence();
+  const nodeId = randomUUID();
+  let cluster: RedisCluster | undefined;
+  if (options.redis) {
+    cluster = await openRedisCluster(options.redis, nodeId, logger).catch(async (error: unknown) => {
+      await storage.close();
+      throw error;
+    });
+    logger.info(`sharing fan-out, presence and sign-in limits through Redis (node ${nodeId}); presence after a node dies: offline within ${cluster.presence.offlineBoundMs / 1000} s`);
+  }
+  const broker: Broker = cluster?.broker ?? options.broker ?? new MemoryBroker();
+  const presence: PresenceManager = cluster?.presence ?? options.presence ?? new MemoryPresence();
   const hub = new Hub();
   const serverId = await identity.serverId();
   const registration = options.registration ?? defaultRegistration(host);
@@ -103,7 +118,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     logger.info(`no accounts yet, and registration is ${registration}: create the first admin (it asks for the password) with\n  ${firstAdminCommand(options.dataDir)}`);
   }
   const passwords = new PasswordHasher(options.passwordCost);
-  const attempts = options.attemptLimiter ?? new MemoryAttemptLimiter(SIGN_IN_RULES);
+  const attempts = cluster?.attempts ?? options.attemptLimiter ?? new MemoryAttemptLimiter(SIGN_IN_RULES);
   const authenticator = new Authenticator(identity, passwords, registration, attempts);
   const accountRequests = new AccountRequests(identity, passwords, broker);
   const adminRequests = new AdminRequests(identity, broker);
@@ -117,10 +132,19 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   /** Known once the port is: until then an invite made through the control socket has no link. */
   let publicUrl: string | undefined;
   const control = await startControl(options, (action) => service.admin(action, publicUrl), logger).catch(async (error: unknown) => {
+    await cluster?.close();
     await storage.close();
     throw error;
   });
-  const unsubscribe = broker.subscribe(hub.deliver);
+  const catchUp = new CatchUp(hub, store, logger, options.catchUpGapMs);
+  await catchUp.start();
+  const unsubscribeBroker = broker.subscribe(catchUp.deliver);
+  const stopResubscribed = broker.onResubscribed?.(catchUp.resubscribed);
+  const unsubscribe = (): void => {
+    unsubscribeBroker();
+    stopResubscribed?.();
+    catchUp.stop();
+  };
   const connections = new Set<Connection>();
   const startedAt = Date.now();
 
@@ -135,6 +159,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       connection.terminate();
     },
     onClosed: (connection) => connections.delete(connection),
+    nodeId,
   };
 
   const wss = new WebSocketServer({
@@ -167,6 +192,9 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   };
   const tls = options.tls ? loadTls(options.tls) : undefined;
   const answer = (request: http.IncomingMessage, response: http.ServerResponse): void => {
+    health(request, response).catch(() => response.destroy());
+  };
+  const health = async (request: http.IncomingMessage, response: http.ServerResponse): Promise<void> => {
       const pathname = new URL(request.url ?? '/', 'http://localhost').pathname;
       if ((request.method === 'GET' || request.method === 'HEAD') && pathname === '/healthz') {
         const body = JSON.stringify({
@@ -174,6 +202,9 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
           server: serverId,
           online: hub.size,
           uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+          node: nodeId,
+          connections: connections.size,
+          clusterOnline: await clusterOnline(presence),
         });
         response.writeHead(200, {
           'content-type': 'application/json',
@@ -238,6 +269,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     clearInterval(heartbeat);
     unsubscribe();
     await control?.close();
+    await cluster?.close();
     await storage.close();
     throw error;
   }
@@ -269,8 +301,11 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       httpServer.closeAllConnections();
       await serverClosed;
       await control?.close();
+      // This node's users go offline for the other nodes now, not after the presence TTL.
+      await cluster?.withdraw().catch((error: unknown) => logger.warn(`leaving the cluster's presence failed: ${String(error)}`));
       unsubscribe();
       wss.close();
+      await cluster?.close();
       await storage.close();
     })();
     return closing;
@@ -285,10 +320,27 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       httpServer.setSecureContext(loadTls(options.tls));
     },
     registration,
+    nodeId,
     host,
     port,
     close,
   };
+}
+
+/** How long /healthz waits for the cluster's online count (Redis may be away) before it reports null. */
+const HEALTH_PRESENCE_WAIT_MS = 1000;
+
+/** Users online on any node; null when presence does not answer in time. */
+async function clusterOnline(presence: PresenceManager): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), HEALTH_PRESENCE_WAIT_MS)));
+  try {
+    return await Promise.race([presence.online().then((names) => names.length), late]);
+  } catch {
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The one command that makes the first administrator of this data folder, as the operator can paste it. */

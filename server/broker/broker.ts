@@ -1,7 +1,8 @@
 /**
  * The fan-out seam, split the way Centrifuge splits its engine: a Broker carries events to
  * wherever the recipients are connected, a PresenceManager knows who is online. Both live in
- * memory today; a Redis implementation lets several servers share them later.
+ * memory for one process (memory-broker.ts); over Redis for several nodes (redis-broker.ts,
+ * redis-presence.ts).
  */
 
 /**
@@ -43,11 +44,13 @@ export interface FrameEvent {
 
 /**
  * Control, not chat: close the connections of these users that belong to `userId` (and to
- * `deviceId`, when given): a released name, a revoked device. A newer owner of the name stays.
+ * `deviceId`, when given): a released name, a revoked device, a device that connected again
+ * elsewhere (4002; `sparing` is the id of that newer connection, which stays). A newer owner
+ * of the name stays.
  */
 export interface DisconnectEvent {
   audience: { kind: 'users'; keys: readonly string[] };
-  disconnect: { userId: number; deviceId?: number; code: number; reason: string };
+  disconnect: { userId: number; deviceId?: number; code: number; reason: string; sparing?: string };
   subscription?: never;
 }
 
@@ -66,6 +69,12 @@ export interface Broker {
   publish(event: BrokerEvent): void;
   /** Every event published anywhere reaches every subscriber (one per server process). */
   subscribe(handler: (event: BrokerEvent) => void): () => void;
+  /**
+   * Called when this node is subscribed again after a gap (a lost connection to Redis), during
+   * which events published elsewhere may have been missed: the server then reads the messages
+   * it missed from the store. A broker that cannot miss events never calls it.
+   */
+  onResubscribed?(listener: () => void): () => void;
 }
 
 export interface PresenceManager {
@@ -77,4 +86,15 @@ export interface PresenceManager {
   isOnline(key: string): Promise<boolean>;
   /** Display names of everyone online, ordered by key (code unit order), as the welcome lists them. */
   online(): Promise<string[]>;
+  /**
+   * Changes that no join or leave on this node made, for the server to announce: the users of
+   * a node that died, gone offline; this node's users, back after its entry had expired.
+   */
+  onChange?(listener: (change: PresenceChange) => void): () => void;
+}
+
+export interface PresenceChange {
+  key: string;
+  name: string;
+  online: boolean;
 }

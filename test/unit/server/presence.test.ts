@@ -74,8 +74,9 @@ describe('server: presence, heartbeat, health and shutdown', () => {
     await TestClient.join(server.url, 'alice');
     const health = await getJson(`${server.url.replace('ws:', 'http:')}/healthz`);
     assert.equal(health.status, 200);
-    const { server: serverId, ...rest } = health.body as { server: unknown };
-    assert.deepEqual(rest, { ok: true, online: 1, uptimeSeconds: 0 });
+    const { server: serverId, node, ...rest } = health.body as { server: unknown; node: unknown };
+    assert.deepEqual(rest, { ok: true, online: 1, uptimeSeconds: 0, connections: 1, clusterOnline: 1 });
+    assert.match(String(node), /^[\da-f-]{36}$/);
     assert.match(String(serverId), /^[\w-]{22}$/);
     const missing = await getJson(`${server.url.replace('ws:', 'http:')}/nope`);
     assert.equal(missing.status, 404);
