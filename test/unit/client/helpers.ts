@@ -130,3 +130,28 @@ export async function until(check: () => boolean, what: string): Promise<void> {
     await delay(10);
   }
 }
+
+/**
+ * The clients a test makes, closed after it (`closeAll` in afterEach): `client(name)` makes one
+ * for the current test's server (`url`), `track` takes one made otherwise.
+ */
+export class ClientPool {
+  private readonly clients: RelayClient[] = [];
+
+  constructor(private readonly url?: () => string) {}
+
+  readonly client = (name: string, options: Partial<RelayClientOptions> = {}): RelayClient => {
+    if (!this.url) throw new Error('this pool has no server: make the client and track() it');
+    const created = makeClient(this.url(), name, options);
+    this.clients.push(created);
+    return created;
+  };
+
+  track(...clients: RelayClient[]): void {
+    this.clients.push(...clients);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.clients.splice(0).map((client) => client.close()));
+  }
+}

@@ -6,23 +6,19 @@ import { openSqliteBackend, type RelayServer } from '../../../server';
 import { PasswordHasher } from '../../../server/identity/passwords';
 import { startTestServer } from '../../support/server';
 import { onTerminal } from './fake-terminal';
-import { makeClient, nextEvent, online, SocketControl, until } from './helpers';
+import { ClientPool, makeClient, nextEvent, online, SocketControl, until } from './helpers';
 
 describe('client: interactive terminal client', function () {
   this.timeout(15_000);
   let server: RelayServer;
-  const clients: RelayClient[] = [];
-  const client = (name: string, options: Parameters<typeof makeClient>[2] = {}): RelayClient => {
-    const created = makeClient(server.url, name, options);
-    clients.push(created);
-    return created;
-  };
+  const pool = new ClientPool(() => server.url);
+  const client = pool.client;
 
   beforeEach(async () => {
     server = await startTestServer();
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
   });
 
@@ -96,12 +92,8 @@ describe('client: interactive terminal client with accounts', function () {
   this.timeout(15_000);
   const PASSWORD = 'correct horse battery';
   let server: RelayServer;
-  const clients: RelayClient[] = [];
-  const client = (name: string, options: Parameters<typeof makeClient>[2] = {}): RelayClient => {
-    const created = makeClient(server.url, name, options);
-    clients.push(created);
-    return created;
-  };
+  const pool = new ClientPool(() => server.url);
+  const client = pool.client;
   /** Answers the `n`th time `question` is asked, once it is on the screen. */
   const answer = async (term: ReturnType<typeof onTerminal>, question: string, n: number, keys: string): Promise<void> => {
     await until(() => count(term.screen(), question) >= n, `"${question}" is asked (${n})`);
@@ -112,7 +104,7 @@ describe('client: interactive terminal client with accounts', function () {
     server = await startTestServer({ passwordCost: { N: 1024, r: 8, p: 1 } });
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
   });
 
@@ -255,10 +247,10 @@ describe('client: interactive terminal client with accounts', function () {
 
 describe('client: interactive terminal client against a fake server', () => {
   let wss: WebSocketServer;
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
   const fakeClient = (): RelayClient => {
     const created = makeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, 'carol');
-    clients.push(created);
+    pool.track(created);
     return created;
   };
   beforeEach(async () => {
@@ -266,7 +258,7 @@ describe('client: interactive terminal client against a fake server', () => {
     await new Promise((resolve) => wss.once('listening', resolve));
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     for (const socket of wss.clients) socket.terminate();
     await new Promise((resolve) => wss.close(resolve));
   });

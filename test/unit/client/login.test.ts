@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import type { RelayClient } from '../../../client/relay-client';
 import { runLogin, type LoginSetup } from '../../../client/terminal/login';
 import { openSqliteBackend, type RelayServer } from '../../../server';
 import { startTestServer } from '../../support/server';
-import { makeClient, online, until } from './helpers';
+import { ClientPool, makeClient, online, until } from './helpers';
 
 const PASSWORD = 'correct horse battery';
 
@@ -24,7 +23,7 @@ function loginOnTerminal(setup: Omit<LoginSetup, 'remember'>): { type: (keys: st
 
 describe('client: relay-chat login on a terminal', () => {
   let server: RelayServer;
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
   /** The invite a registering login uses. */
   let invite: string | undefined;
   const setupFor = (name: string, rest: Partial<LoginSetup> = {}): Omit<LoginSetup, 'remember'> => ({
@@ -34,7 +33,7 @@ describe('client: relay-chat login on a terminal', () => {
     device: 'test box',
     createClient: (password) => {
       const client = makeClient(server.url, name, { password, device: 'test box', ...(rest.registering ? { invite: invite! } : {}) });
-      clients.push(client);
+      pool.track(client);
       return client;
     },
     ...rest,
@@ -45,7 +44,7 @@ describe('client: relay-chat login on a terminal', () => {
   };
 
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
   });
 

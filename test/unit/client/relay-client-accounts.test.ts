@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { RelayError, type RelayClient } from '../../../client/relay-client';
+import { RelayError } from '../../../client/relay-client';
 import { openSqliteBackend, type RelayServer } from '../../../server';
 import { PasswordHasher } from '../../../server/identity/passwords';
 import { startTestServer } from '../../support/server';
-import { delay, makeClient, nextEvent, online, SocketControl } from './helpers';
+import { ClientPool, delay, makeClient, nextEvent, online, SocketControl } from './helpers';
 
 /** Cheap scrypt for tests. */
 const passwordCost = { N: 1024, r: 8, p: 1 };
@@ -14,18 +14,14 @@ const NO_RECONNECT_WINDOW_MS = 300;
 
 describe('client: RelayClient with accounts', () => {
   let server: RelayServer;
-  const clients: RelayClient[] = [];
-  const client = (name: string, options: Parameters<typeof makeClient>[2] = {}): RelayClient => {
-    const created = makeClient(server.url, name, options);
-    clients.push(created);
-    return created;
-  };
+  const pool = new ClientPool(() => server.url);
+  const client = pool.client;
 
   beforeEach(async () => {
     server = await startTestServer({ passwordCost });
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
   });
 
@@ -136,7 +132,7 @@ describe('client: RelayClient with accounts', () => {
 describe('client: RelayClient account requests against a scripted server', () => {
   let wss: WebSocketServer;
   let url: string;
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
 
   beforeEach(async () => {
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -144,7 +140,7 @@ describe('client: RelayClient account requests against a scripted server', () =>
     url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     for (const socket of wss.clients) socket.terminate();
     await new Promise((resolve) => wss.close(resolve));
   });
@@ -167,7 +163,7 @@ describe('client: RelayClient account requests against a scripted server', () =>
       });
     });
     const dan = makeClient(url, 'dan');
-    clients.push(dan);
+    pool.track(dan);
     await online(dan);
     const first = dan.listDevices();
     const second = dan.listDevices();
@@ -192,7 +188,7 @@ describe('client: RelayClient account requests against a scripted server', () =>
       });
     });
     const eve = makeClient(url, 'eve');
-    clients.push(eve);
+    pool.track(eve);
     eve.connect();
     await nextEvent(eve, 'welcome');
     await nextEvent(eve, 'welcome');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { RelayError, type RelayClient } from '../../../client/relay-client';
+import { RelayError } from '../../../client/relay-client';
 import { LIMITS, type Attachment, type CodeAttachment } from '../../../protocol';
 import type { RelayServer } from '../../../server';
 import { startTestServer } from '../../support/server';
-import { makeClient, nextEvent, online, recordMessages, SocketControl, until } from './helpers';
+import { ClientPool, nextEvent, online, recordMessages, SocketControl, until } from './helpers';
 
 function anchor(snippet = 'return hub.size;'): CodeAttachment {
   return {
@@ -18,18 +18,14 @@ function anchor(snippet = 'return hub.size;'): CodeAttachment {
 
 describe('client: RelayClient with attachments', () => {
   let server: RelayServer;
-  const clients: RelayClient[] = [];
-  const client = (name: string, options: Parameters<typeof makeClient>[2] = {}): RelayClient => {
-    const created = makeClient(server.url, name, options);
-    clients.push(created);
-    return created;
-  };
+  const pool = new ClientPool(() => server.url);
+  const client = pool.client;
 
   beforeEach(async () => {
     server = await startTestServer();
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
   });
 

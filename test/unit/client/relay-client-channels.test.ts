@@ -6,7 +6,7 @@ import { GENERAL, type Conversation } from '../../../protocol';
 import type { RelayServer } from '../../../server';
 import { startTestServer } from '../../support/server';
 import { FakeChannelServer } from './fake-channel-server';
-import { delay, makeClient, nextEvent, online, SocketControl, until } from './helpers';
+import { ClientPool, delay, makeClient, nextEvent, online, SocketControl, until } from './helpers';
 
 const build: Conversation = { kind: 'channel', channel: 'build' };
 
@@ -20,10 +20,10 @@ function codeOf(promise: Promise<unknown>): Promise<string> {
 
 describe('client: RelayClient protocol 2 against a fake channel server', () => {
   let server: FakeChannelServer;
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
   const client = (name: string, options: Parameters<typeof makeClient>[2] = {}): RelayClient => {
     const created = makeClient(server.url, name, { protocol: 2, ...options });
-    clients.push(created);
+    pool.track(created);
     return created;
   };
 
@@ -31,14 +31,14 @@ describe('client: RelayClient protocol 2 against a fake channel server', () => {
     server = await FakeChannelServer.start();
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
   });
 
   it('sends "protocol":2 in its hello only when asked, and exposes the welcome\'s channels', async () => {
     server.addChannel('build', 'CI talk', false, 'bob', ['alice', 'bob']);
     const v1 = await online(makeClient(server.url, 'old'));
-    clients.push(v1);
+    pool.track(v1);
     const alice = await online(client('alice'));
     const [v1Hello, v2Hello] = server.sent.filter((frame) => frame.type === 'hello');
     assert.equal(v1Hello?.protocol, undefined);
@@ -229,7 +229,7 @@ describe('client: RelayClient protocol 2 against a fake channel server', () => {
 
 describe('client: RelayClient protocol 2 replies matched by ref', () => {
   let wss: WebSocketServer;
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
   const frames: Array<Record<string, unknown>> = [];
 
   beforeEach(async () => {
@@ -238,7 +238,7 @@ describe('client: RelayClient protocol 2 replies matched by ref', () => {
     await new Promise((resolve) => wss.once('listening', resolve));
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     for (const socket of wss.clients) socket.terminate();
     await new Promise((resolve) => wss.close(resolve));
   });
@@ -265,7 +265,7 @@ describe('client: RelayClient protocol 2 replies matched by ref', () => {
       });
     });
     const alice = makeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, 'alice', { protocol: 2 });
-    clients.push(alice);
+    pool.track(alice);
     await online(alice);
     const events: string[] = [];
     alice.on('channel', (event) => events.push(`${event.event} ${event.name} ${event.ref === undefined ? 'news' : 'reply'}`));
@@ -286,12 +286,12 @@ describe('client: RelayClient protocol 2 replies matched by ref', () => {
 
 describe('client: RelayClient protocol 1 against the real server', () => {
   let server: RelayServer;
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
   beforeEach(async () => {
     server = await startTestServer();
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
   });
 
@@ -299,7 +299,7 @@ describe('client: RelayClient protocol 1 against the real server', () => {
     const control = new SocketControl();
     const alice = await online(makeClient(server.url, 'alice', { createSocket: control.create }));
     const bob = await online(makeClient(server.url, 'bob'));
-    clients.push(alice, bob);
+    pool.track(alice, bob);
     assert.equal(control.sent[0]?.protocol, undefined);
     assert.deepEqual(alice.channels, []);
     assert.deepEqual(await Promise.all([codeOf(alice.browseChannels()), codeOf(alice.markRead(GENERAL, 1))]), ['NOT_SUPPORTED', 'NOT_SUPPORTED']);

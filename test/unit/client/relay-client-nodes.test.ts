@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import type { RelayClient } from '../../../client/relay-client';
 import { MemoryBroker, MemoryPresence, openSqliteBackend, type RelayServer } from '../../../server';
 import { startTestServer, tempDir } from '../../support/server';
-import { makeClient, nextEvent, online, until } from './helpers';
+import { ClientPool, makeClient, nextEvent, online, until } from './helpers';
 
 /** A loopback port nothing listens on: connecting to it is refused at once. */
 async function deadPort(): Promise<number> {
@@ -15,10 +14,10 @@ async function deadPort(): Promise<number> {
 }
 
 describe('client: RelayClient given the URLs of several nodes', () => {
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
   const servers: RelayServer[] = [];
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
@@ -35,7 +34,7 @@ describe('client: RelayClient given the URLs of several nodes', () => {
       servers.push(second);
       const down = `ws://127.0.0.1:${await deadPort()}`;
       const ann = makeClient(down, 'ann', { otherNodes: [first.url, second.url] });
-      clients.push(ann);
+      pool.track(ann);
       await online(ann);
       assert.equal(ann.url, first.url, 'the dead node was skipped');
 

@@ -1,33 +1,29 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { RelayClient, RelayError, type ConnectionState } from '../../../client/relay-client';
+import { RelayError, type ConnectionState } from '../../../client/relay-client';
 import { createNodeSocket } from '../../../client/socket';
 import type { RelayServer } from '../../../server';
 import { sendControlRequest } from '../../../server/control/control-client';
 import { controlSocketPath } from '../../../server/control/control-protocol';
 import { startTestServer, tempDir } from '../../support/server';
-import { delay, makeClient, nextEvent, online, recordMessages, SocketControl, until } from './helpers';
+import { ClientPool, delay, makeClient, nextEvent, online, recordMessages, SocketControl, until } from './helpers';
 
 /** Longer than several reconnect attempts of a test client (20..100 ms). */
 const NO_RECONNECT_WINDOW_MS = 300;
 
 describe('client: RelayClient against a real server', () => {
   let server: RelayServer;
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool(() => server.url);
   const servers: RelayServer[] = [];
-  const client = (name: string, options: Parameters<typeof makeClient>[2] = {}): RelayClient => {
-    const created = makeClient(server.url, name, options);
-    clients.push(created);
-    return created;
-  };
+  const client = pool.client;
 
   beforeEach(async () => {
     server = await startTestServer();
     servers.push(server);
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await Promise.all(servers.splice(0).map((s) => s.close()));
   });
 
@@ -199,7 +195,7 @@ describe('client: RelayClient against a real server', () => {
       assert.deepEqual(bobGot.map((m) => m.text), ['one', 'sent while the server was down']);
       assert.equal(alice.session, session);
     } finally {
-      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await pool.closeAll();
       data.remove();
     }
   });
@@ -427,7 +423,7 @@ describe('client: RelayClient against a real server', () => {
 describe('client: RelayClient with a misbehaving server', () => {
   let wss: WebSocketServer;
   let url: string;
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
 
   beforeEach(async () => {
     wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
@@ -435,7 +431,7 @@ describe('client: RelayClient with a misbehaving server', () => {
     url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}`;
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     for (const socket of wss.clients) socket.terminate();
     await new Promise((resolve) => wss.close(resolve));
   });
@@ -451,7 +447,7 @@ describe('client: RelayClient with a misbehaving server', () => {
       });
     });
     const alice = makeClient(url, 'alice');
-    clients.push(alice);
+    pool.track(alice);
     const errors: string[] = [];
     alice.on('error', (error) => errors.push(error.code));
     const message = nextEvent(alice, 'message');
@@ -479,7 +475,7 @@ describe('client: RelayClient with a misbehaving server', () => {
       });
     });
     const alice = makeClient(url, 'alice');
-    clients.push(alice);
+    pool.track(alice);
     const problems: string[] = [];
     alice.on('failed', (message) => problems.push(`failed ${message.error?.code}`));
     alice.on('error', (error) => problems.push(`error ${error.code}`));
@@ -517,7 +513,7 @@ describe('client: RelayClient with a misbehaving server', () => {
       });
     });
     const alice = makeClient(url, 'alice');
-    clients.push(alice);
+    pool.track(alice);
     const errors: string[] = [];
     alice.on('error', (error) => errors.push(error.message));
     const offline = nextEvent(alice, 'state', (state) => state === 'offline');
@@ -544,7 +540,7 @@ describe('client: RelayClient with a misbehaving server', () => {
       });
     });
     const alice = makeClient(url, 'alice');
-    clients.push(alice);
+    pool.track(alice);
     const got = recordMessages(alice);
     alice.connect();
     await until(() => got.length >= 3, 'three messages arrived');
@@ -556,7 +552,7 @@ describe('client: RelayClient with a misbehaving server', () => {
     let connections = 0;
     wss.on('connection', () => connections++);
     const alice = makeClient(url, 'alice', { connectTimeoutMs: 100 });
-    clients.push(alice);
+    pool.track(alice);
     const offline = nextEvent(alice, 'state', (state) => state === 'offline');
     alice.connect();
     const [, detail] = await offline;

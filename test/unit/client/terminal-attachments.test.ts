@@ -6,13 +6,12 @@ import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { composeText } from '../../../client/code-refs/fallback';
-import type { RelayClient } from '../../../client/relay-client';
 import { SNIPPET_MAX_LINES } from '../../../client/terminal/attachment-lines';
 import { fileLinker, linkRoots } from '../../../client/terminal/file-links';
 import { formatMessage, messageView } from '../../../client/terminal/format';
 import type { CodeAttachment, DiffAttachment } from '../../../protocol/attachments';
 import { onTerminal } from './fake-terminal';
-import { makeClient, until } from './helpers';
+import { ClientPool, makeClient, until } from './helpers';
 
 const COMMIT = 'abc1234def5678901234567890abcdef12345678';
 const AT = new Date(2025, 10, 21, 12, 3).getTime();
@@ -146,13 +145,13 @@ describe('client: terminal attachments and code links', () => {
 
   describe('on the fake terminal', () => {
     let wss: WebSocketServer;
-    const clients: RelayClient[] = [];
+    const pool = new ClientPool();
     beforeEach(async () => {
       wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
       await new Promise((resolve) => wss.once('listening', resolve));
     });
     afterEach(async () => {
-      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await pool.closeAll();
       for (const socket of wss.clients) socket.terminate();
       await new Promise((resolve) => wss.close(resolve));
     });
@@ -170,7 +169,7 @@ describe('client: terminal attachments and code links', () => {
           }),
         );
         const carol = makeClient(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`, 'carol');
-        clients.push(carol);
+        pool.track(carol);
         const term = onTerminal(carol, undefined, { style: { color: false, fileLink: fileLinker([root]) } });
         await until(() => term.screen().includes('x.ts:1'), 'both messages are shown');
         assert.match(term.screen(), /bob: the bug is here\n +src\/parse\.ts:L10-L11 @ abc1234\n +│ const a = 1;\n +│     const b = 2;/);

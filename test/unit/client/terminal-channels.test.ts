@@ -6,15 +6,15 @@ import { EXIT } from '../../../client/terminal/exit-codes';
 import { FakeChannelServer } from './fake-channel-server';
 import { onTerminal, type FakeTerminal } from './fake-terminal';
 import { startTestServer } from '../../support/server';
-import { makeClient, nextEvent, online, until } from './helpers';
+import { ClientPool, makeClient, nextEvent, online, until } from './helpers';
 
 describe('client: terminal client with channels (protocol 2)', function () {
   this.timeout(15_000);
   let server: FakeChannelServer;
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
   const client = (name: string): RelayClient => {
     const created = makeClient(server.url, name, { protocol: 2 });
-    clients.push(created);
+    pool.track(created);
     return created;
   };
   /** Types a line and waits until the screen shows `expected`. */
@@ -29,7 +29,7 @@ describe('client: terminal client with channels (protocol 2)', function () {
     server.addChannel('random', '', false, 'bob', ['bob']);
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
   });
 
@@ -161,7 +161,7 @@ describe('client: terminal client with channels (protocol 2)', function () {
     const real = await startTestServer();
     try {
       const carol = makeClient(real.url, 'carol', { protocol: 2 });
-      clients.push(carol);
+      pool.track(carol);
       const term = onTerminal(carol);
       await nextEvent(carol, 'welcome');
       await enter(term, '/create #build', 'now talking in #build');
@@ -176,7 +176,7 @@ describe('client: terminal client with channels (protocol 2)', function () {
       term.type('\x15/quit\r');
       assert.equal(await term.exited, 0);
     } finally {
-      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await pool.closeAll();
       await real.close();
       server = await FakeChannelServer.start();
     }

@@ -10,13 +10,13 @@ import type { RelayServer } from '../../../server';
 import { truncate } from '../../../client/untrusted-text';
 import { startTestServer, tempDir } from '../../support/server';
 import { CLI, CliRuns, type CliRun } from './cli-runs';
-import { makeClient, nextEvent, online, until } from './helpers';
+import { ClientPool, makeClient, nextEvent, online, until } from './helpers';
 
 describe('client: relay-chat terminal client (built CLI, batch mode)', function () {
   this.timeout(20_000);
   let server: RelayServer;
   let config: { path: string; remove: () => void };
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
   const runs = new CliRuns();
 
   /** Starts the CLI with its own config folder; `input` is written to stdin, which ends unless kept open. */
@@ -26,7 +26,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
 
   async function watcher(name = 'watcher'): Promise<RelayClient> {
     const client = makeClient(server.url, name);
-    clients.push(client);
+    pool.track(client);
     return online(client);
   }
 
@@ -39,7 +39,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
   });
   afterEach(async () => {
     runs.killAll();
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
     config.remove();
   });
@@ -77,7 +77,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
 
   it('--channel posts a bot\'s lines to a public channel, joining it first; a private one it is not in exits 3', async () => {
     const owner = makeClient(server.url, 'owner', { protocol: 2 });
-    clients.push(owner);
+    pool.track(owner);
     await online(owner);
     await owner.createChannel('build');
     await owner.createChannel('ops', { private: true });
@@ -121,7 +121,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
       bob.child.stdin.end();
       assert.equal(await bob.exited, 0);
     } finally {
-      await Promise.all(clients.splice(0).map((c) => c.close()));
+      await pool.closeAll();
       await server.close();
       data.remove();
     }
@@ -265,7 +265,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     }
 
     const dana = makeClient(server.url, 'dana', { password });
-    clients.push(dana);
+    pool.track(dana);
     await online(dana);
     const labels = (await dana.listDevices()).devices.map((device) => device.label);
     assert.equal(labels[0], truncate(`relay-chat on ${os.hostname()}`, 64));

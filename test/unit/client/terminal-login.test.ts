@@ -3,11 +3,10 @@ import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
-import type { RelayClient } from '../../../client/relay-client';
 import { openSqliteBackend, type RelayServer } from '../../../server';
 import { startTestServer, tempDir } from '../../support/server';
 import { CLI, CliRuns } from './cli-runs';
-import { makeClient, nextEvent } from './helpers';
+import { ClientPool, makeClient, nextEvent } from './helpers';
 
 const PASSWORD = 'correct horse battery';
 const passwordCost = { N: 1024, r: 8, p: 1 };
@@ -16,7 +15,7 @@ describe('client: relay-chat login and logout (built CLI)', function () {
   this.timeout(30_000);
   let server: RelayServer;
   let config: { path: string; remove: () => void };
-  const clients: RelayClient[] = [];
+  const pool = new ClientPool();
   const runs = new CliRuns();
   const run = (args: string[], input = ''): ReturnType<CliRuns['run']> => runs.run(args, input, config.path);
   const sessionsFile = (): string => path.join(config.path, 'sessions.json');
@@ -29,7 +28,7 @@ describe('client: relay-chat login and logout (built CLI)', function () {
   /** What a hello with this token gets now: 'welcome' or the refusal's code. */
   const helloWith = async (name: string, token: string): Promise<string> => {
     const client = makeClient(server.url, name, { session: token });
-    clients.push(client);
+    pool.track(client);
     const answer = Promise.race([nextEvent(client, 'welcome').then(() => 'welcome'), nextEvent(client, 'refused').then(([code]) => code)]);
     client.connect();
     return answer;
@@ -44,7 +43,7 @@ describe('client: relay-chat login and logout (built CLI)', function () {
   });
   afterEach(async () => {
     runs.killAll();
-    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await pool.closeAll();
     await server.close();
     config.remove();
   });
