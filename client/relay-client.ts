@@ -517,6 +517,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
     return this.nodes[this.nodeIndex]!;
   }
 
+  /** How many nodes it knows: `url` and `otherNodes`. */
+  get nodeCount(): number {
+    return this.nodes.length;
+  }
+
   // ---- connection lifecycle ----
 
   private openSocket(): void {
@@ -631,10 +636,11 @@ export class RelayClient extends TypedEmitter<RelayClientEvents> {
   }
 
   private scheduleReconnect(error: string): void {
+    const delay = this.backoff.next();
+    // Reported while `url` is still the node that failed.
+    this.setState('offline', { retryInMs: delay, error });
     // Another node may be up while this one is not; nothing ties a client to one.
     this.nodeIndex = (this.nodeIndex + 1) % this.nodes.length;
-    const delay = this.backoff.next();
-    this.setState('offline', { retryInMs: delay, error });
     this.reconnectTimer = setTimeout(() => this.openSocket(), delay);
   }
 

@@ -53,6 +53,8 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
     let welcomed = false;
     /** Whether the last connection attempt ended offline: then a failure is "still offline". */
     let wasOffline = false;
+    /** Nodes that could not be reached before the first welcome: past all of them, give up. */
+    let unreachableNodes = 0;
     /** Messages up to this seq came with the first welcome: history, not news. */
     let historyUpTo = -1;
     let inputEnded = false;
@@ -105,9 +107,10 @@ export function runBatch(client: RelayClient, io: BatchIO, options: BatchOptions
     client.on('state', (state, detail) => {
       const error = detail?.error ?? 'unknown error';
       if (state === 'offline' && !welcomed) {
-        // A script is better told at once than left waiting for a server that may never come.
+        // A script is better told at once than left waiting for a server that may never come,
+        // once every node it was given has been tried.
         report(formatConnectionProblem('cannot-connect', client.url, error));
-        finish(EXIT.noConnection);
+        if (++unreachableNodes >= client.nodeCount) finish(EXIT.noConnection);
       } else if (state === 'offline') {
         report(formatConnectionProblem(wasOffline ? 'still-offline' : 'lost', client.url, error, detail?.retryInMs));
         wasOffline = true;

@@ -16,7 +16,7 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
   this.timeout(20_000);
   let server: RelayServer;
   let config: { path: string; remove: () => void };
-  const pool = new ClientPool();
+  const pool = new ClientPool(() => server.url);
   const runs = new CliRuns();
 
   /** Starts the CLI with its own config folder; `input` is written to stdin, which ends unless kept open. */
@@ -24,10 +24,8 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     return runs.run(args, input, configDir, keepStdinOpen);
   }
 
-  async function watcher(name = 'watcher'): Promise<RelayClient> {
-    const client = makeClient(server.url, name);
-    pool.track(client);
-    return online(client);
+  function watcher(name = 'watcher'): Promise<RelayClient> {
+    return online(pool.client(name));
   }
 
   before(() => {
@@ -95,6 +93,21 @@ describe('client: relay-chat terminal client (built CLI, batch mode)', function 
     assert.equal(await intruder.exited, 3);
     assert.match(intruder.output.stderr, /cannot post to #ops \(UNKNOWN_CHANNEL: /);
     assert.equal(posted.length, lines.length, 'nothing reached #ops, nor any other channel');
+  });
+
+  it('in batch mode, given several nodes, goes on to the next when the first cannot be reached, and gives up only after all', async () => {
+    const reader = await watcher('reader');
+    const got: string[] = [];
+    reader.on('message', (message) => got.push(message.text));
+    const down = 'ws://127.0.0.1:1';
+    const bot = run(['--url', `${down},${server.url}`, '--name', 'bot', '--batch'], 'via the second node\n');
+    assert.equal(await bot.exited, 0, bot.output.stderr);
+    assert.match(bot.output.stderr, /cannot connect to ws:\/\/127\.0\.0\.1:1 /, 'the node that failed is named');
+    await until(() => got.includes('via the second node'), 'the message arrived');
+
+    const nowhere = run(['--url', `${down},ws://127.0.0.1:2`, '--name', 'bot', '--batch'], 'lost\n');
+    assert.equal(await nowhere.exited, 3);
+    assert.match(nowhere.output.stderr, /cannot connect to ws:\/\/127\.0\.0\.1:1 [^]*cannot connect to ws:\/\/127\.0\.0\.1:2 /);
   });
 
   it('reconnects by itself after a server restart and prints what was sent meanwhile, once', async () => {
