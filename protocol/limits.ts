@@ -84,6 +84,10 @@ export const CloseCode = {
   ServerShutdown: 1001,
   InvalidUtf8: 1007,
   FrameTooBig: 1009,
+  /** (new) A node asks the client to connect again (to resume what it missed): at once. */
+  Reconnect: 1012,
+  /** (new) The server cannot reach its database just now (a hello answered UNAVAILABLE): reconnect with backoff. */
+  TryAgainLater: 1013,
   HelloRefused: 4001,
   Replaced: 4002,
   HelloTimeout: 4003,

@@ -14,14 +14,14 @@
  * `catching-up`). A connection that missed more than a resume returns is closed with 1012, so
  * it reconnects and resumes from its own seq.
  */
-import { LIMITS } from '../protocol';
+import { CloseCode, LIMITS } from '../protocol';
 import type { BrokerEvent, FrameEvent } from './broker/broker';
 import type { Hub } from './hub';
 import type { Logger } from './options';
 import type { MessageStore } from './store/message-store';
 
 /** Close code asking the client to reconnect (and resume): "service restart". */
-const RECONNECT_TO_CATCH_UP = 1012;
+const RECONNECT_TO_CATCH_UP = CloseCode.Reconnect;
 export const DEFAULT_GAP_WAIT_MS = 1000;
 
 export class CatchUp {

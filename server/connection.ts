@@ -205,6 +205,13 @@ export class Connection {
         () => this.releaseHeldFrames(),
         (error: unknown) => {
           this.settings.logger.warn(`answering a hello failed: ${describeError(error)}`);
+          if (error instanceof StoreUnavailableError) {
+            // Not the client's fault and not final: it reconnects with backoff, as after 1001.
+            const message = 'the server cannot reach its database just now; connect again in a moment';
+            this.sendError('UNAVAILABLE', message, replyTagsOfFrame(frame), error.retryAfterMs);
+            this.close(CloseCode.TryAgainLater, 'database unreachable');
+            return;
+          }
           this.sendError('INTERNAL', 'the server could not answer hello; try again', replyTagsOfFrame(frame));
           this.close(1011, 'internal error');
         },

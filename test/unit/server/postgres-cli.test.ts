@@ -181,11 +181,15 @@ describe('server: relay-chat-server on PostgreSQL', function () {
     cleanups.push(() => ana.close(), () => bo.close());
     postgres().stopSync();
     let refused;
+    let hello: { code: string; close: number };
     try {
       refused = await ana.request({ type: 'say', id: 'm1', to: 'bo', text: 'during the outage' }, 's1');
+      // Signing in needs the database too: a retryable answer and close, not INTERNAL and 1011.
+      hello = await TestClient.refused(server.url, { name: 'cy' });
     } finally {
       postgres().startSync();
     }
+    assert.deepEqual({ code: hello.code, close: hello.close }, { code: 'UNAVAILABLE', close: 1013 });
     assert.ok(refused.type === 'error', JSON.stringify(refused));
     assert.equal(refused.code, 'UNAVAILABLE');
     assert.equal(refused.id, 'm1');
