@@ -104,6 +104,10 @@ async function runAdminCommand(plan: AdminPlan, dataDir: string, store: StoreCon
     if (reply.ok) return reply.output;
     throw reply.refused ? new AdminRefusal(reply.error) : new Error(reply.error);
   }
+  // No server answered (a running node answers whatever its store is, PostgreSQL too): the store itself.
+  if (!store && !existsSync(path.join(dataDir, DATABASE_FILE))) {
+    throw new UsageError(`no Relay Chat store in ${dataDir} and no server running there; pass --data (or --store for PostgreSQL)`);
+  }
   const storage = store ? await openPostgres(store) : openSqliteBackend({ dataDir, checkpointWorker: false });
   try {
     return await runAdmin(action, { ...storage, signedOut: () => {} });
@@ -186,7 +190,9 @@ async function main(): Promise<void> {
       return;
     case 'admin': {
       const dataDir = path.resolve(command.dataDir);
-      if (!command.store && !existsSync(path.join(dataDir, DATABASE_FILE))) throw new UsageError(`no Relay Chat store in ${dataDir}; pass --data`);
+      // Said before a password is asked for; a node on PostgreSQL is reached through its control socket.
+      const reachable = command.store || existsSync(path.join(dataDir, DATABASE_FILE)) || existsSync(controlSocketPath(dataDir));
+      if (!reachable) throw new UsageError(`no Relay Chat store in ${dataDir}; pass --data (or --store for PostgreSQL)`);
       for (const line of await runAdminCommand(command.plan, dataDir, command.store)) console.log(line);
       return;
     }
