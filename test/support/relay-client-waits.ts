@@ -2,6 +2,7 @@
  * Waiting on RelayClients in black-box tests, and counting what each one was delivered. Timeouts
  * bound waits only; nothing here asserts how fast anything is.
  */
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { ChatMessage } from '../../protocol';
 import type { OutgoingMessage, RelayClient, RelayClientEvents } from '../../client/relay-client';
@@ -108,4 +109,29 @@ export function getJson(url: string): Promise<Record<string, unknown>> {
       })
       .on('error', reject);
   });
+}
+
+/**
+ * Waits until every log has each of its expected ids, lets late copies come for `settleMs`, then
+ * asserts each got each exactly once (naming the lost and the duplicated), nothing else, in seq order.
+ */
+export async function deliveredOnce(logs: ReadonlyMap<DeliveryLog, readonly string[]>, timeoutMs = 10_000, settleMs = 400): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const [log, expected] of logs) {
+    await eventually(() => log.has(expected), `${log.client.name} received all ${expected.length}`, Math.max(deadline - Date.now(), 0), () => `lost ${brief(log.account(expected).lost)}`);
+  }
+  await sleep(settleMs);
+  for (const [log, expected] of logs) {
+    const { lost, duplicated, unexpected } = log.account(expected);
+    assert.ok(
+      lost.length + duplicated.length + unexpected.length === 0,
+      `at ${log.client.name} (on ${log.client.url}), of ${expected.length}: lost ${brief(lost)}, duplicated ${brief(duplicated)}, unexpected ${brief(unexpected)}`,
+    );
+    assert.deepEqual(log.outOfOrder(), [], `${log.client.name} got its messages in seq order`);
+  }
+}
+
+/** How many, and the first few: a failure message stays readable with hundreds. */
+function brief(ids: readonly string[]): string {
+  return `${ids.length}${ids.length ? ` (${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''})` : ''}`;
 }

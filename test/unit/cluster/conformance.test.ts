@@ -11,11 +11,9 @@ import type { RelayClient, RelayClientOptions } from '../../../client/relay-clie
 import { clusterBehindBalancer, clusterByUrlList, singleNode, type Deployment } from '../../support/deployments';
 import { usePostgres } from '../../support/postgres';
 import { requireRedisServer, startTestRedis, type TestRedis } from '../../support/redis';
-import { acked, DeliveryLog, eventually, getJson, nextEvent, online, sleep } from '../../support/relay-client-waits';
+import { acked, DeliveryLog, deliveredOnce, eventually, getJson, nextEvent, online } from '../../support/relay-client-waits';
 
 const PASSWORD = 'correct horse battery';
-/** Long enough for a late or second copy of a message to have come, if one were coming. */
-const SETTLE_MS = 400;
 
 function conformance(deploy: () => Promise<Deployment>): void {
   let deployment: Deployment;
@@ -46,19 +44,6 @@ function conformance(deploy: () => Promise<Deployment>): void {
   async function sendAll(from: RelayClient, count: number, to?: string | Conversation): Promise<string[]> {
     const sent = Array.from({ length: count }, (_, i) => from.send(`${from.name} ${i}`, to));
     return (await Promise.all(sent.map((message) => acked(from, message)))).map((message) => message.id);
-  }
-
-  /** Waits until every log has each id in `expected`, lets late copies come, then checks each got each exactly once, in seq order. */
-  async function deliveredOnce(logs: ReadonlyMap<DeliveryLog, readonly string[]>): Promise<void> {
-    for (const [log, expected] of logs) {
-      await eventually(() => log.has(expected), `${log.client.name} received all of ${expected.length}`, 10_000, () => `got ${log.ids().join(',')}`);
-    }
-    await sleep(SETTLE_MS);
-    for (const [log, expected] of logs) {
-      const { lost, duplicated, unexpected } = log.account(expected);
-      assert.deepEqual({ lost, duplicated, unexpected }, { lost: [], duplicated: [], unexpected: [] }, `at ${log.client.name} (${log.client.url})`);
-      assert.deepEqual(log.outOfOrder(), [], `${log.client.name} got messages in seq order`);
-    }
   }
 
   it('registers a name with a password and signs it in on another node, by password or device token; a wrong password is refused', async () => {
