@@ -93,7 +93,7 @@ export function clusterTables(results: ClusterResults): string {
       return [CLUSTER_LABELS[row.target], describeConfiguration(row), ratioCell(row.values[NODES_CPU], single?.values[NODES_CPU]), ratioCell(row.values[ALL_CPU], single?.values[ALL_CPU]), ratioCell(row.values[P99], single?.values[P99])];
     }),
   );
-  const killed = results.records.filter((record) => record.kill && record.figures);
+  const killed = CLUSTER_TARGETS.flatMap((target) => results.records.filter((record) => record.target === target && record.kill && record.figures).sort((a, b) => a.run - b.run));
   const kill = killed.length
     ? table(
         ['Kill run', 'run', 'deliveries expected', 'lost', 'dup', 'lost %', 'reconnects'],
