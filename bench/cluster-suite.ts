@@ -95,6 +95,10 @@ export async function runClusterScenario(spec: ClusterSpec, options: ClusterRunO
     return { records: [], skipped: unavailable };
   }
   const targets = CLUSTER_TARGETS.filter((target) => options.targets.includes(target));
+  if (targets.length === 0) {
+    options.log(`[cluster] skipped: none of the chosen targets has a scale-out (${CLUSTER_TARGETS.join(' and ')} do)`);
+    return { records: [], skipped: `none of the chosen targets (${options.targets.join(', ')}) has a scale-out` };
+  }
   const postgres = await TestPostgres.start(postgresBinDir()!);
   const redis = await startTestRedis().catch((error: unknown) => {
     postgres.destroy();
