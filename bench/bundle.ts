@@ -13,6 +13,7 @@ import { BENCH_DIST, REPO_ROOT } from './paths';
 const ENTRIES: Record<string, string> = {
   'minimal-relay': 'bench/targets/minimal-relay.ts',
   'socketio-server': 'bench/targets/socketio-server.ts',
+  'socketio-cluster-server': 'bench/targets/socketio-cluster-server.ts',
   generator: 'bench/generator/main.ts',
   'generator-worker': 'bench/generator/worker.ts',
 };

@@ -5,7 +5,9 @@
  */
 import type { IdleFigures, MaxClientsFigures, ScenarioFigures, StormFigures, TrafficFigures } from './generator/job';
 import { SCENARIO_DESCRIPTIONS, SCENARIO_NAMES, type ScenarioName, type ScenarioSpec } from './scenarios';
-import { spread, type Spread } from './stats';
+import { spread } from './stats';
+import { clusterRelayAlarms, clusterTables } from './cluster-report';
+import { cell, count, fixed, ms, ratioCell, table } from './table-format';
 import type { RunRecord, SuiteResults } from './suite';
 import { RELAY_RATE_LIMIT } from './targets/launch-target';
 import { BASELINE_TARGET, TARGET_LABELS, TARGET_NAMES, type TargetName } from './targets/names';
@@ -22,33 +24,6 @@ interface Column<F> {
 }
 
 const KIB_PER_MIB = 1024;
-
-function fixed(digits: number): (value: number) => string {
-  return (value) => value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-/** Milliseconds with about three significant digits. */
-function ms(value: number): string {
-  return fixed(value < 10 ? 2 : value < 100 ? 1 : 0)(value);
-}
-
-const count = fixed(0);
-
-function cell(values: Spread | undefined, format: (value: number) => string): string {
-  if (!values) return '–';
-  if (values.runs === 1 || values.min === values.max) return format(values.median);
-  return `${format(values.median)} [${format(values.min)}–${format(values.max)}]`;
-}
-
-function ratioCell(value: Spread | undefined, baseline: Spread | undefined): string {
-  if (!value || !baseline || baseline.median === 0) return '–';
-  return `${(value.median / baseline.median).toFixed(2)}×`;
-}
-
-function table(headers: string[], rows: string[][]): string {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 function recordsOf<K extends Kind>(results: SuiteResults, scenario: ScenarioName, target: TargetName, kind: K): Array<{ record: RunRecord; figures: FiguresOf<K> }> {
   return results.records.flatMap((record) =>
@@ -171,6 +146,8 @@ function describeSpec(spec: ScenarioSpec): string {
       return `steps ${spec.steps.join(', ')}; ${spec.senders} senders × ${spec.perSecond} msg/s; warm-up ${spec.warmupMs / 1000} s, measured ${spec.measureMs / 1000} s per step; limit p95 ≤ ${spec.p95LimitMs} ms`;
     case 'idle':
       return `N = ${spec.connections}; each RSS is read ${spec.settleMs / 1000} s after a full GC forced through the server's inspector (before any connection, and once traffic has settled with N)`;
+    case 'cluster':
+      return `${spec.nodeCounts.join(', ')} node(s)${spec.killRunNodes ? `, then a kill run on ${spec.killRunNodes}` : ''}; each: ${describeSpec(spec.traffic)}`;
   }
 }
 
@@ -187,6 +164,8 @@ function scenarioTables(results: SuiteResults, scenario: ScenarioName): string {
       return `${columnTables(results, scenario, 'maxclients', MAX_CLIENTS_COLUMNS)}\n\n${maxClientsSteps(results)}`;
     case 'idle':
       return columnTables(results, scenario, 'idle', IDLE_COLUMNS);
+    case 'cluster':
+      return results.cluster ? clusterTables(results.cluster) : 'Not run.';
   }
 }
 
@@ -215,14 +194,15 @@ export function relayIntegrityAlarms(results: SuiteResults): string[] {
       }
     }
   }
-  return alarms;
+  return [...alarms, ...clusterRelayAlarms(results.cluster)];
 }
 
 export function renderReport(results: SuiteResults): string {
   const { machine } = results;
   const sections = SCENARIO_NAMES.filter((scenario) => results.specs[scenario]).map((scenario) => {
-    const records = results.records.filter((record) => record.scenario === scenario);
-    const runs = Math.max(...records.map((record) => record.run));
+    const records: Array<{ run: number; loadAverage: number }> =
+      scenario === 'cluster' ? (results.cluster?.records ?? []) : results.records.filter((record) => record.scenario === scenario);
+    const runs = Math.max(1, ...records.map((record) => record.run));
     const load = spread(records.map((record) => record.loadAverage));
     const problemNotes = notes(results, scenario);
     return [

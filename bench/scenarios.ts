@@ -5,7 +5,7 @@
 import { CHANNEL_CLIENTS } from './channel-layout';
 import type { Audience } from './generator/delivery-tracker';
 
-export const SCENARIO_NAMES = ['fanout', 'saturation', 'private', 'channels', 'storm', 'maxclients', 'idle'] as const;
+export const SCENARIO_NAMES = ['fanout', 'saturation', 'private', 'channels', 'storm', 'maxclients', 'idle', 'cluster'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** Open loop at a fixed rate, or closed loop: a bounded number of messages in flight per sender. */
@@ -43,7 +43,17 @@ export interface IdleSpec {
   settleMs: number;
 }
 
-export type ScenarioSpec = TrafficSpec | StormSpec | MaxClientsSpec | IdleSpec;
+/** Group traffic against 1..N nodes on one PostgreSQL and one Redis (bench/cluster-suite.ts runs it). */
+export interface ClusterSpec {
+  kind: 'cluster';
+  /** One configuration per count: that many nodes, client i on node i mod N. */
+  nodeCounts: number[];
+  /** Nodes of the kill run (one of them is killed with SIGKILL halfway through the window), or 0 for none. */
+  killRunNodes: number;
+  traffic: TrafficSpec;
+}
+
+export type ScenarioSpec = TrafficSpec | StormSpec | MaxClientsSpec | IdleSpec | ClusterSpec;
 
 export interface ScenarioOverrides {
   clients?: number;
@@ -67,6 +77,8 @@ export const SCENARIO_DESCRIPTIONS: Record<ScenarioName, string> = {
     'Max clients: C grows step by step (clients stay connected); at each step 4 senders send every 250 ms to the whole group; a step holds while p95 delivery latency is ≤ 250 ms and nothing is lost. Reports the largest C that held.',
   idle:
     'Idle memory: server RSS with N idle, joined connections minus its RSS before any connection, divided by N.',
+  cluster:
+    'Cluster: group fan-out against 1, 2 and 3 nodes on one private PostgreSQL and one Redis that the benchmark starts itself (Relay Chat: `--store postgres://… --redis …`; Socket.IO 4: `@socket.io/redis-adapter` on the same Redis); client i connects to node i mod N, so most deliveries cross nodes. Then a kill run: 3 nodes, one killed with SIGKILL halfway through the window; its clients reconnect to the next node in their list (Relay: hello with token and `resume`, unacked sends resent with their id; Socket.IO: a new connection, sends made while disconnected buffered as socket.io-client does). Lost and duplicated deliveries count over the whole phase. Server CPU is the node processes\' sum; PostgreSQL (postmaster and its backends) and Redis are shown apart.',
 };
 
 const FULL_MAX_CLIENT_STEPS = [250, 500, 1000, 2000, 2500, 3000, 3500, 4000, 5000, 6000, 8000];
@@ -87,6 +99,13 @@ function fullSpec(name: ScenarioName): ScenarioSpec {
       return { kind: 'maxclients', steps: FULL_MAX_CLIENT_STEPS, senders: 4, perSecond: 4, warmupMs: 2000, measureMs: 10_000, p95LimitMs: 250 };
     case 'idle':
       return { kind: 'idle', connections: 10_000, settleMs: 3000 };
+    case 'cluster':
+      return {
+        kind: 'cluster',
+        nodeCounts: [1, 2, 3],
+        killRunNodes: 3,
+        traffic: { kind: 'traffic', clients: 600, senders: 10, audience: 'group', send: { kind: 'rate', perSecond: 4 }, warmupMs: 3000, measureMs: 20_000 },
+      };
   }
 }
 
@@ -107,6 +126,14 @@ function quickSpec(name: ScenarioName): ScenarioSpec {
       return { kind: 'maxclients', steps: [10, 20], senders: 4, perSecond: 4, warmupMs: 200, measureMs: 1000, p95LimitMs: 250 };
     case 'idle':
       return { kind: 'idle', connections: 100, settleMs: 300 };
+    case 'cluster':
+      // Two nodes of each target prove the cross-node path; the 1-node and kill runs add nothing to a smoke test.
+      return {
+        kind: 'cluster',
+        nodeCounts: [2],
+        killRunNodes: 0,
+        traffic: { kind: 'traffic', clients: 20, senders: 4, audience: 'group', send: { kind: 'rate', perSecond: 10 }, warmupMs: 200, measureMs: 1000 },
+      };
   }
 }
 
@@ -138,6 +165,14 @@ export function scenarioSpec(name: ScenarioName, quick: boolean, overrides: Scen
       return { ...spec, steps: overrides.steps ?? spec.steps, warmupMs: warmupMs ?? spec.warmupMs, measureMs: measureMs ?? spec.measureMs };
     case 'idle':
       return { ...spec, connections: overrides.clients ?? spec.connections };
+    case 'cluster': {
+      const { traffic } = spec;
+      const clients = overrides.clients ?? traffic.clients;
+      return {
+        ...spec,
+        traffic: { ...traffic, clients, senders: Math.min(traffic.senders, clients), warmupMs: warmupMs ?? traffic.warmupMs, measureMs: measureMs ?? traffic.measureMs },
+      };
+    }
   }
 }
 
@@ -157,5 +192,7 @@ export function peakClients(spec: ScenarioSpec): number {
       return Math.max(...spec.steps);
     case 'idle':
       return spec.connections;
+    case 'cluster':
+      return spec.traffic.clients;
   }
 }

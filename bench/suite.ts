@@ -6,6 +6,7 @@ import { cpus, loadavg, release, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { bundleBenchPrograms } from './bundle';
+import { runClusterScenario, type ClusterResults } from './cluster-suite';
 import { startGenerator } from './generator-process';
 import type { ScenarioFigures } from './generator/job';
 import { REPO_ROOT, RELAY_CLI } from './paths';
@@ -62,6 +63,8 @@ export interface SuiteResults {
   machine: MachineInfo;
   specs: Partial<Record<ScenarioName, ScenarioSpec>>;
   records: RunRecord[];
+  /** The cluster scenario's runs, one per (target, node count) and the kill run. */
+  cluster?: ClusterResults;
 }
 
 function revision(): string {
@@ -108,6 +111,16 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
   for (const scenario of options.scenarios) {
     const spec = scenarioSpec(scenario, options.quick, options.overrides);
     results.specs[scenario] = spec;
+    if (spec.kind === 'cluster') {
+      results.cluster = await runClusterScenario(spec, {
+        targets: options.targets,
+        runs: options.runs ?? defaultRuns(scenario, options.quick),
+        workers: options.workers,
+        cores: 'server' in cores ? cores : undefined,
+        log: options.log,
+      });
+      continue;
+    }
     const openFiles = peakClients(spec);
     const runs = options.runs ?? defaultRuns(scenario, options.quick);
     for (let run = 1; run <= runs; run++) {
@@ -128,7 +141,15 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
         });
         if (server) {
           const generator = startGenerator(
-            { target, url: server.url, serverPid: server.pid, serverInspectorUrl: server.inspectorUrl, workers: options.workers, scenario: spec },
+            {
+              target,
+              urls: [server.url],
+              servers: { nodes: [server.pid] },
+              serverInspectorUrl: server.inspectorUrl,
+              reconnect: false,
+              workers: options.workers,
+              scenario: spec,
+            },
             { core: pinned ? cores.generator : undefined, openFiles },
           );
           try {
@@ -149,7 +170,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResults> {
   return results;
 }
 
-/** Whether a scenario can run against a target: the channels scenario needs a client in several channels at once. */
+/**
+ * Whether the per-target loop runs a scenario against a target: the channels scenario needs a
+ * client in several channels at once; the cluster scenario is never run there, but by
+ * cluster-suite.ts, which starts several nodes per target and keeps its records apart.
+ */
 export function runsAgainst(scenario: ScenarioName, target: TargetName): boolean {
+  if (scenario === 'cluster') return false;
   return scenario !== 'channels' || ADAPTERS[target].channels === true;
 }

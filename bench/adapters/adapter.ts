@@ -17,6 +17,8 @@ export interface ClientEvents {
   problem(description: string): void;
   /** The connection ended (or could not be made); `description` says how. */
   closed(description: string): void;
+  /** With `nodes`: the connection dropped and the client is ready again on another node. */
+  reconnected(): void;
 }
 
 export interface OpenOptions {
@@ -26,6 +28,12 @@ export interface OpenOptions {
   peer: number | undefined;
   /** In the channels scenario, the channels this client is in (it joins them before it is ready). */
   channels?: readonly string[];
+  /**
+   * In the cluster scenario: every node's URL, `url` first. When the connection drops the client
+   * connects to the next one, as a real client given a node list does, and never reports `closed`
+   * for that.
+   */
+  nodes?: readonly string[];
 }
 
 export interface BenchClient {

@@ -8,7 +8,7 @@ import { nowMs } from '../clock';
 import { LatencyHistogram } from '../histogram';
 import { pairPeer, type Audience } from './delivery-tracker';
 import type { ProblemLog } from './problem-log';
-import type { ConnectReport, WorkerCommand } from './worker-protocol';
+import type { ConnectReport, WorkerCommand, WorkerSetup } from './worker-protocol';
 
 export interface PoolClient {
   readonly index: number;
@@ -32,17 +32,25 @@ interface JoinOutcome {
 export class ClientPool {
   private readonly ready = new Map<number, PoolClient>();
   private framesSeen = 0;
+  private reconnects = 0;
   /** Where deliveries go: the traffic phase running now (or the last one, which counts stragglers). */
   sink: DeliverySink | undefined;
 
   constructor(
     private readonly adapter: TargetAdapter,
-    private readonly url: string,
+    private readonly setup: WorkerSetup,
     private readonly problems: ProblemLog,
   ) {}
 
   get frames(): number {
     return this.framesSeen;
+  }
+
+  /** Reconnections since the last call. */
+  takeReconnects(): number {
+    const reconnects = this.reconnects;
+    this.reconnects = 0;
+    return reconnects;
   }
 
   readyClients(): PoolClient[] {
@@ -112,15 +120,21 @@ export class ClientPool {
         else this.problems.record('delivery before any traffic phase');
       },
       problem: (description) => this.problems.record(description),
+      reconnected: () => {
+        this.reconnects += 1;
+      },
       closed: (description) => {
         this.ready.delete(index);
         if (!settled) finish(undefined, description);
         else this.problems.record(`connection lost: ${description}`);
       },
     };
+    const { urls, reconnect } = this.setup;
     const bench = this.adapter.open(
       {
-        url: this.url,
+        url: urls[index % urls.length]!,
+        // From its own node on, so a client that loses its node goes to the next one.
+        ...(reconnect ? { nodes: [...urls.slice(index % urls.length), ...urls.slice(0, index % urls.length)] } : {}),
         client: index,
         peer: audience === 'pairs' ? pairPeer(index) : undefined,
         ...(audience === 'channels' ? { channels: channelsOf(index).map(channelName) } : {}),

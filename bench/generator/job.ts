@@ -3,11 +3,25 @@ import type { LatencySummary } from '../histogram';
 import type { ScenarioSpec } from '../scenarios';
 import type { TargetName } from '../targets/names';
 
+/** The processes that serve the clients, whose CPU (and memory) the generator samples at phase edges. */
+export interface ServerProcesses {
+  /** The server's process, or every node's in a cluster (in the order of `urls`). */
+  nodes: number[];
+  /** A cluster's shared PostgreSQL: its postmaster, whose children are the backends. */
+  postgres?: number;
+  /** A cluster's shared Redis. */
+  redis?: number;
+}
+
 export interface GeneratorJob {
   target: TargetName;
-  url: string;
-  /** The target server's process, whose CPU and memory the generator samples at phase edges. */
-  serverPid: number;
+  /** The server's URL, or every node's: client i connects to urls[i mod N]. */
+  urls: string[];
+  servers: ServerProcesses;
+  /** Clients reconnect to the next node when theirs goes away (the cluster scenario). */
+  reconnect: boolean;
+  /** SIGKILL this node halfway through the measurement window. */
+  killNode?: number;
   /** The server's inspector, for scenarios that force a GC before reading memory. */
   serverInspectorUrl: string | undefined;
   workers: number;
@@ -39,7 +53,19 @@ export interface TrafficFigures {
    * kernel's network processing that is not charged to a process.
    */
   otherCpuPercent: number;
+  /** In a cluster: the CPU of each node, of PostgreSQL and of Redis over the window (serverCpuSec is the nodes' sum). */
+  cluster?: ClusterCpu;
   problems: string[];
+}
+
+export interface ClusterCpu {
+  nodeCpuSec: number[];
+  postgresCpuSec: number;
+  redisCpuSec: number;
+  /** Times a client's connection dropped and it connected to another node. */
+  reconnects: number;
+  /** The node killed halfway through the window, if any. */
+  killedNode?: number;
 }
 
 export interface StormFigures {

@@ -9,8 +9,9 @@ import { collectGarbage } from '../inspector-gc';
 import { cpuSeconds, listenOverflows, machineBusySeconds, memoryKiB } from '../proc-stats';
 import type { IdleSpec, MaxClientsSpec, ScenarioSpec, SendMode, StormSpec, TrafficSpec } from '../scenarios';
 import type { Audience } from './delivery-tracker';
-import type { GeneratorJob, IdleFigures, MaxClientsFigures, MaxClientsStep, ScenarioFigures, StormFigures, TrafficFigures } from './job';
+import type { GeneratorJob, IdleFigures, ServerProcesses, MaxClientsFigures, MaxClientsStep, ScenarioFigures, StormFigures, TrafficFigures } from './job';
 import { describeProblems } from './problem-log';
+import { ServerCpu } from './server-cpu';
 import { WorkerGroup } from './worker-group';
 
 /** Time for every worker to receive a plan before the plan's start instant. */
@@ -39,12 +40,19 @@ function range(from: number, to: number): number[] {
 
 class ScenarioRunner {
   private phase = 0;
+  private readonly serverCpu: ServerCpu;
+  /** The first (or only) node: the one whose memory the idle scenario reads. */
+  private readonly serverPid: number;
 
   constructor(
     private readonly group: WorkerGroup,
-    private readonly serverPid: number,
+    private readonly servers: ServerProcesses,
     private readonly serverInspectorUrl: string | undefined,
-  ) {}
+    private readonly killNode: number | undefined,
+  ) {
+    this.serverCpu = new ServerCpu(servers);
+    this.serverPid = servers.nodes[0]!;
+  }
 
   private problems(): string[] {
     return describeProblems(this.group.problems.take());
@@ -81,13 +89,21 @@ class ScenarioRunner {
     const measureEnd = measureStart + phase.measureMs;
     await this.group.startTraffic({ phase: this.phase, audience: phase.audience, senders: phase.senders, send: phase.send, startAt, measureStart, measureEnd });
     await sleepUntil(measureStart);
-    const serverCpuBefore = cpuSeconds(this.serverPid);
+    const serverCpuBefore = this.serverCpu.sample();
     const generatorCpuBefore = process.cpuUsage();
     const machineBusyBefore = machineBusySeconds();
+    if (this.killNode !== undefined) {
+      await sleepUntil(measureStart + phase.measureMs / 2);
+      this.serverCpu.kill(this.killNode);
+    }
     await sleepUntil(measureEnd);
-    const serverCpuSec = cpuSeconds(this.serverPid) - serverCpuBefore;
+    const serverCpuAfter = this.serverCpu.sample();
     const generatorCpu = process.cpuUsage(generatorCpuBefore);
     const machineBusySec = machineBusySeconds() - machineBusyBefore;
+    const nodeCpuSec = serverCpuAfter.nodes.map((after, node) => after - serverCpuBefore.nodes[node]!);
+    const serverCpuSec = nodeCpuSec.reduce((sum, seconds) => sum + seconds, 0);
+    const postgresCpuSec = serverCpuAfter.postgres - serverCpuBefore.postgres;
+    const redisCpuSec = serverCpuAfter.redis - serverCpuBefore.redis;
     const sent = await this.group.stopTraffic();
     const outcome = await this.group.finishTraffic(sent, DRAIN_QUIET_MS, DRAIN_MAX_MS);
     const measureSec = phase.measureMs / 1000;
@@ -113,7 +129,18 @@ class ScenarioRunner {
       cpuUsPerDelivery: deliveries > 0 ? (serverCpuSec * 1e6) / deliveries : 0,
       generatorCpuSec,
       generatorCpuPercent: (generatorCpuSec / measureSec) * 100,
-      otherCpuPercent: (Math.max(0, machineBusySec - serverCpuSec - generatorCpuSec) / measureSec) * 100,
+      otherCpuPercent: (Math.max(0, machineBusySec - serverCpuSec - postgresCpuSec - redisCpuSec - generatorCpuSec) / measureSec) * 100,
+      ...(this.servers.nodes.length > 1 || this.servers.redis !== undefined
+        ? {
+            cluster: {
+              nodeCpuSec,
+              postgresCpuSec,
+              redisCpuSec,
+              reconnects: outcome.reconnects,
+              ...(this.killNode !== undefined ? { killedNode: this.killNode } : {}),
+            },
+          }
+        : {}),
       problems: this.problems(),
     };
   }
@@ -218,8 +245,8 @@ class ScenarioRunner {
 }
 
 export async function runScenario(job: GeneratorJob): Promise<ScenarioFigures> {
-  const group = await WorkerGroup.start({ target: job.target, url: job.url }, job.workers);
-  const runner = new ScenarioRunner(group, job.serverPid, job.serverInspectorUrl);
+  const group = await WorkerGroup.start({ target: job.target, urls: job.urls, reconnect: job.reconnect }, job.workers);
+  const runner = new ScenarioRunner(group, job.servers, job.serverInspectorUrl, job.killNode);
   const spec: ScenarioSpec = job.scenario;
   switch (spec.kind) {
     case 'traffic':
@@ -230,5 +257,7 @@ export async function runScenario(job: GeneratorJob): Promise<ScenarioFigures> {
       return runner.maxClients(spec);
     case 'idle':
       return runner.idle(spec);
+    case 'cluster':
+      throw new Error('the generator runs one cluster configuration at a time: send its traffic spec');
   }
 }

@@ -123,7 +123,7 @@ export class TrafficRun implements DeliverySink {
    * Waits until every expected delivery arrived, or none arrived for `quietMs`, or `maxDrainMs`
    * passed; then counts what is lost and duplicated.
    */
-  finish(sent: SentCounts, quietMs: number, maxDrainMs: number): Promise<Omit<FinishReport, 'problems'>> {
+  finish(sent: SentCounts, quietMs: number, maxDrainMs: number): Promise<Omit<FinishReport, 'problems' | 'reconnects'>> {
     const sentBySender = new Map(sent);
     const expected = this.tracker.expectedCount(sentBySender);
     const startedAt = nowMs();

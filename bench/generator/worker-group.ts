@@ -25,6 +25,7 @@ export interface FinishOutcome {
   deliveriesInWindow: number;
   latency: LatencyHistogram;
   stale: number;
+  reconnects: number;
 }
 
 type ReplyOf<K extends WorkerReply['kind']> = Extract<WorkerReply, { kind: K }>;
@@ -113,12 +114,14 @@ export class WorkerGroup {
       deliveriesInWindow: 0,
       latency: new LatencyHistogram(),
       stale: 0,
+      reconnects: 0,
     };
     for (const report of reports) {
       for (const key of Object.keys(outcome.counts) as Array<keyof DeliveryCounts>) outcome.counts[key] += report.counts[key];
       outcome.deliveriesInWindow += report.deliveriesInWindow;
       outcome.latency.add(report.latency);
       outcome.stale += report.stale;
+      outcome.reconnects += report.reconnects;
       this.problems.addAll(report.problems);
     }
     return outcome;

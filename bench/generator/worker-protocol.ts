@@ -7,7 +7,10 @@ import type { ProblemCounts } from './problem-log';
 
 export interface WorkerSetup {
   target: TargetName;
-  url: string;
+  /** Client i connects to urls[i mod N]. */
+  urls: string[];
+  /** Clients reconnect to the next URL when their connection drops. */
+  reconnect: boolean;
 }
 
 /** One traffic phase; all times are on the shared clock (nowMs). */
@@ -49,6 +52,8 @@ export interface FinishReport {
   latency: HistogramData;
   /** Deliveries of an earlier phase that arrived after it was over. */
   stale: number;
+  /** Connections that dropped and were made again to another node, since the last finish. */
+  reconnects: number;
   problems: ProblemCounts;
 }
 

@@ -11,7 +11,7 @@ const port = parentPort;
 if (!port) throw new Error('generator-worker must run as a worker thread');
 
 const problems = new ProblemLog();
-const pool = new ClientPool(ADAPTERS[setup.target], setup.url, problems);
+const pool = new ClientPool(ADAPTERS[setup.target], setup, problems);
 let traffic: TrafficRun | undefined;
 
 function currentTraffic(): TrafficRun {
@@ -31,7 +31,7 @@ async function handle(command: WorkerCommand): Promise<WorkerReply> {
     case 'stop':
       return { kind: 'stopped', sent: currentTraffic().stop() };
     case 'finish':
-      return { ...(await currentTraffic().finish(command.sent, command.quietMs, command.maxDrainMs)), problems: problems.take() };
+      return { ...(await currentTraffic().finish(command.sent, command.quietMs, command.maxDrainMs)), reconnects: pool.takeReconnects(), problems: problems.take() };
     case 'frames':
       return { kind: 'frames', count: pool.frames };
   }

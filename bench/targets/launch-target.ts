@@ -31,6 +31,17 @@ export interface TargetLaunch {
   profile?: { dir: string; name: string };
   /** Open the server's inspector on a free loopback port (to force GCs from outside). */
   inspect?: boolean;
+  /** Run as one node of several: on this shared PostgreSQL (Relay only) and Redis. */
+  cluster?: ClusterNode;
+}
+
+export interface ClusterNode {
+  /** postgres:// URL of the shared store (Relay's --store). */
+  store: string;
+  /** Unix socket path of the shared Redis. */
+  redis: string;
+  /** Relay's --redis-prefix: one per configuration, so no state of an earlier one is seen. */
+  prefix: string;
 }
 
 export interface RunningTarget {
@@ -42,7 +53,7 @@ export interface RunningTarget {
   stop(): Promise<void>;
 }
 
-function programArgs(target: TargetName, dataDir: string | undefined): string[] {
+function programArgs(target: TargetName, dataDir: string | undefined, cluster: ClusterNode | undefined): string[] {
   const listen = ['--host', '127.0.0.1', '--port', '0'];
   switch (target) {
     case 'relay':
@@ -60,11 +71,13 @@ function programArgs(target: TargetName, dataDir: string | undefined): string[] 
         String(RELAY_PENDING_LIMIT),
         '--max-pending',
         String(RELAY_PENDING_LIMIT),
+        ...(cluster ? ['--store', cluster.store, '--redis', cluster.redis, '--redis-prefix', cluster.prefix] : []),
       ];
     case 'minimal':
+      if (cluster) throw new Error('the minimal relay has no cluster mode');
       return [benchBundle('minimal-relay'), ...listen];
     case 'socketio':
-      return [benchBundle('socketio-server'), ...listen];
+      return cluster ? [benchBundle('socketio-cluster-server'), ...listen, '--redis', cluster.redis] : [benchBundle('socketio-server'), ...listen];
   }
 }
 
@@ -77,7 +90,7 @@ export async function startTarget(target: TargetName, launch: TargetLaunch): Pro
     ...(launch.profile ? ['--cpu-prof', '--cpu-prof-dir', launch.profile.dir, '--cpu-prof-name', `${launch.profile.name}.cpuprofile`] : []),
     ...(launch.inspect ? ['--inspect=127.0.0.1:0'] : []),
   ];
-  const [command, ...args] = placedCommand([process.execPath, ...nodeArgs, ...programArgs(target, dataDir)], launch.placement);
+  const [command, ...args] = placedCommand([process.execPath, ...nodeArgs, ...programArgs(target, dataDir, launch.cluster)], launch.placement);
   const child = spawn(command!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderrTail: string[] = [];
   let inspectorUrl: string | undefined;
