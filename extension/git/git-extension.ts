@@ -73,9 +73,13 @@ interface GitExtensionExports {
   getAPI(version: 1): GitApi;
 }
 
+/** How long to wait for the git extension to find the repositories before going on without git. */
+const GIT_START_TIMEOUT_MS = 10_000;
+
 /**
  * The git API, once the git extension has found the window's repositories; undefined when git
- * is disabled or missing, in which case callers go on without git (a snapshot still opens).
+ * is disabled or missing, or still not ready after GIT_START_TIMEOUT_MS, in which case callers go
+ * on without git (a snapshot still opens).
  */
 export async function gitApi(): Promise<GitApi | undefined> {
   const extension = vscode.extensions.getExtension<GitExtensionExports>('vscode.git');
@@ -83,14 +87,18 @@ export async function gitApi(): Promise<GitApi | undefined> {
   const exports = extension.isActive ? extension.exports : await extension.activate();
   if (!exports.enabled) return undefined;
   const api = exports.getAPI(1);
-  if (api.state !== 'initialized') {
-    await new Promise<void>((resolve) => {
-      const listener = api.onDidChangeState((state) => {
-        if (state !== 'initialized') return;
-        listener.dispose();
-        resolve();
-      });
+  if (api.state === 'initialized') return api;
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      resolve(false);
+    }, GIT_START_TIMEOUT_MS);
+    const listener = api.onDidChangeState((state) => {
+      if (state !== 'initialized') return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(true);
     });
-  }
-  return api;
+  });
+  return ready ? api : undefined;
 }
