@@ -1,31 +1,15 @@
 /** Shared by the client tests: clients on fast reconnect timers, sockets the test can cut, event waits. */
 import WebSocket from 'ws';
 import type { ChatMessage } from '../../../protocol';
-import { RelayClient, type RelayClientEvents, type RelayClientOptions } from '../../../client/relay-client';
+import { RelayClient, type RelayClientOptions } from '../../../client/relay-client';
 import type { WebSocketLike } from '../../../client/socket';
+import { nextEvent } from '../../support/relay-client-waits';
 
+// One wait for an event, shared with the black-box cluster tests.
+export { nextEvent };
+
+/** How long until() polls before giving up. */
 const WAIT_MS = 5000;
-
-/** Resolves with the arguments of the next `event` that matches; rejects after a while. */
-export function nextEvent<E extends keyof RelayClientEvents>(
-  client: RelayClient,
-  event: E,
-  matches: (...args: RelayClientEvents[E]) => boolean = () => true,
-): Promise<RelayClientEvents[E]> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off(event, listener);
-      reject(new Error(`no matching '${String(event)}' event from ${client.name} within ${WAIT_MS} ms`));
-    }, WAIT_MS);
-    const listener = (...args: RelayClientEvents[E]): void => {
-      if (!matches(...args)) return;
-      clearTimeout(timer);
-      client.off(event, listener);
-      resolve(args);
-    };
-    client.on(event, listener);
-  });
-}
 
 /** Sockets a test can reach into: cut them without a close frame, hide acks, or lose a say. */
 export class SocketControl {

@@ -23,6 +23,26 @@ async function eventually(check: () => Promise<boolean>, what: string, timeoutMs
   }
 }
 
+/** `client` says one message after another (pausing `pauseMs`) until `stop`; `acked` lists the ids the server acked. */
+function sayUntilStopped(client: TestClient, pauseMs: number): { acked: string[]; stop: () => Promise<void> } {
+  const acked: string[] = [];
+  let sending = true;
+  const traffic = (async () => {
+    for (let i = 0; sending; i++) {
+      const reply = await client.request({ type: 'say', id: `m${i}`, text: `message ${i}` }, `r${i}`);
+      if (reply.type === 'ack') acked.push(`m${i}`);
+      await sleep(pauseMs);
+    }
+  })();
+  return {
+    acked,
+    stop: async () => {
+      sending = false;
+      await traffic;
+    },
+  };
+}
+
 describe('server: nodes on Redis under faults', function () {
   this.timeout(30_000);
   let redis: TestRedis;
@@ -51,22 +71,13 @@ describe('server: nodes on Redis under faults', function () {
     const [a, b] = await cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
     const bo = await TestClient.join(b!.url, 'bo');
-    const acked: string[] = [];
-    let sending = true;
-    const traffic = (async () => {
-      for (let i = 0; sending; i++) {
-        const reply = await ana.request({ type: 'say', id: `m${i}`, text: `message ${i}` }, `r${i}`);
-        if (reply.type === 'ack') acked.push(`m${i}`);
-        await sleep(20);
-      }
-    })();
+    const { acked, stop } = sayUntilStopped(ana, 20);
     await sleep(200);
     await redis.restart(1000);
     // Presence recovers: each node writes its users again once it finds its entry gone.
     await eventually(async () => (await healthOf(b!)).clusterOnline === 2 && (await healthOf(a!)).clusterOnline === 2, 'both users online again');
     await sleep(300);
-    sending = false;
-    await traffic;
+    await stop();
     const last = acked.at(-1)!;
     await bo.next('message', (m) => m.id === last, 8000);
     await sleep(1500); // a late copy or a catch-up would come within this
@@ -86,15 +97,7 @@ describe('server: nodes on Redis under faults', function () {
     const [a, b] = await cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
     const bo = await TestClient.join(b!.url, 'bo');
-    const acked: string[] = [];
-    let sending = true;
-    const traffic = (async () => {
-      for (let i = 0; sending; i++) {
-        const reply = await ana.request({ type: 'say', id: `m${i}`, text: `message ${i}` }, `r${i}`);
-        if (reply.type === 'ack') acked.push(`m${i}`);
-        await sleep(5);
-      }
-    })();
+    const { acked, stop } = sayUntilStopped(ana, 5);
     await sleep(100);
     const raw = new Redis({ path: redis.socket });
     let killed = 0;
@@ -111,8 +114,7 @@ describe('server: nodes on Redis under faults', function () {
       raw.disconnect();
     }
     assert.equal(killed, 10, "b's two connections, cut five times");
-    sending = false;
-    await traffic;
+    await stop();
     await bo.next('message', (m) => m.id === acked.at(-1), 8000);
     await sleep(1500);
     const received = bo.frames.flatMap((f) => (f.type === 'message' ? [f.id] : []));
