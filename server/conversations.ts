@@ -57,12 +57,11 @@ export class Conversations {
       return undefined;
     }
     if (address.kind === 'direct') {
-      const other = isValidName(address.with) ? await this.identity.accountByName(address.with) : undefined;
-      if (!other) {
+      const user = isValidName(address.with) ? await this.identity.userByName(address.with) : undefined;
+      if (!user) {
         connection.sendError('UNKNOWN_USER', `no user is named ${quote(address.with)}`, tags);
         return undefined;
       }
-      const user: UserRecord = { id: other.id, name: other.name };
       return { kind: 'direct', with: user, conversation: { kind: 'direct', with: user } };
     }
     return this.channel(connection, address.channel, access, tags);

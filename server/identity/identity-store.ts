@@ -74,6 +74,12 @@ export interface IdentityStore {
   revokeDevices(account: Account, which: readonly number[] | 'all'): Promise<number[]>;
   /** The account with this name, any case. */
   accountByName(name: string): Promise<Account | undefined>;
+  /**
+   * The id and name of the account with this name, any case: all that addressing a conversation
+   * needs (every private say asks). They never change while the account exists, so a store that
+   * alone writes its accounts may answer from memory.
+   */
+  userByName(name: string): Promise<UserRecord | undefined>;
   /** Disables or enables the account with this name, any case. Resolves with it as it is now, or undefined when unknown. */
   setDisabled(name: string, disabled: boolean): Promise<Account | undefined>;
   /** Deletes the account and signs out its devices. Resolves with it, or undefined when unknown. */

@@ -1,6 +1,7 @@
 /** The identity store on PostgreSQL: accounts and devices in the database the PostgreSQL message store uses too. */
 import type pg from 'pg';
 import { nameKey } from '../../protocol';
+import type { UserRecord } from '../store/message-store';
 import { joinGeneral } from '../store/postgres/postgres-channel-store';
 import { query, transaction, type Queryable } from '../store/postgres/postgres-pool';
 import type { Account, Device, IdentityStore, Invite, RegisterRefusal, SignedInDevice } from './identity-store';
@@ -169,6 +170,12 @@ export class PostgresIdentityStore implements IdentityStore {
   async accountByName(name: string): Promise<Account | undefined> {
     const rows = await query<AccountRow>(this.pool, `SELECT ${ACCOUNT_COLUMNS} FROM users u WHERE u.key = $1`, [nameKey(name)]);
     return rows[0] && toAccount(rows[0]);
+  }
+
+  /** Asked of the database each time: another node may remove the account. */
+  async userByName(name: string): Promise<UserRecord | undefined> {
+    const rows = await query<UserRecord>(this.pool, 'SELECT id, name FROM users WHERE key = $1', [nameKey(name)]);
+    return rows[0] && { id: rows[0].id, name: rows[0].name };
   }
 
   async setDisabled(name: string, disabled: boolean): Promise<Account | undefined> {

@@ -1,6 +1,7 @@
 /** The embedded identity store: accounts and devices in the SQLite database the message store uses too. */
 import type Database from 'better-sqlite3';
 import { nameKey } from '../../protocol';
+import type { UserRecord } from '../store/message-store';
 import type { Account, Device, IdentityStore, Invite, RegisterRefusal, SignedInDevice } from './identity-store';
 import { newInviteCode, newToken, tokenHash } from './secrets';
 
@@ -41,10 +42,17 @@ function toDevice(row: DeviceRow): Device {
 }
 
 const ACCOUNT_COLUMNS = 'id, name, admin, password_hash, disabled';
+/** Names userByName remembers; past it the longest-held is forgotten first. */
+const REMEMBERED_USERS = 10_000;
 const DEVICE_COLUMNS = 'id, label, created_at, last_seen_at';
 
 export class SqliteIdentityStore implements IdentityStore {
   private readonly statements;
+  /**
+   * userByName's answers by name key. Only this process writes the file while a server runs (the
+   * command line goes through its control socket), and only removeAccount ends a name's record.
+   */
+  private readonly users = new Map<string, UserRecord>();
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -183,6 +191,18 @@ export class SqliteIdentityStore implements IdentityStore {
     return row ? toAccount(row) : undefined;
   }
 
+  async userByName(name: string): Promise<UserRecord | undefined> {
+    const key = nameKey(name);
+    const known = this.users.get(key);
+    if (known) return known;
+    const row = this.statements.accountByKey.get(key);
+    if (!row) return undefined;
+    if (this.users.size >= REMEMBERED_USERS) this.users.delete(this.users.keys().next().value!);
+    const user: UserRecord = { id: row.id, name: row.name };
+    this.users.set(key, user);
+    return user;
+  }
+
   async setDisabled(name: string, disabled: boolean): Promise<Account | undefined> {
     const row = this.statements.setDisabled.get(disabled ? 1 : 0, nameKey(name));
     return row ? toAccount(row) : undefined;
@@ -195,7 +215,9 @@ export class SqliteIdentityStore implements IdentityStore {
       this.statements.deleteAccount.run(row.id);
       return toAccount(row);
     });
-    return remove.immediate();
+    const removed = remove.immediate();
+    this.users.delete(nameKey(name));
+    return removed;
   }
 
   async serverId(): Promise<string> {

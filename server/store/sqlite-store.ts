@@ -79,7 +79,9 @@ export class SqliteStore implements MessageStore {
     private readonly db: Database.Database,
     commitOptions: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
   ) {
-    this.commits = new GroupCommit((batch) => this.db.transaction(() => batch.map((message) => this.insert(message)))(), commitOptions);
+    // Built once: better-sqlite3 makes a transaction function with defineProperties, too dear per commit.
+    const commitBatch = db.transaction((batch: readonly NewMessage[]) => batch.map((message) => this.insert(message)));
+    this.commits = new GroupCommit((batch) => commitBatch(batch), commitOptions);
     this.statements = {
       insertMessage: db.prepare<
         {

@@ -233,6 +233,19 @@ function conformance(open: () => Promise<Storage>): void {
     assert.equal(await identity.removeAccount('bo'), undefined);
     assert.deepEqual((await storage.channels.members(await storage.channels.general())).map((u) => u.name), ['Root']);
   });
+
+  it('finds a user by name for addressing, any case, until the name is released; taken again, it is the new account', async () => {
+    const { identity } = storage;
+    const first = await account('Ana');
+    assert.deepEqual(await identity.userByName('ANA'), { id: first.id, name: 'Ana' });
+    assert.deepEqual(await identity.userByName('ana'), { id: first.id, name: 'Ana' }, 'asked again, the same');
+    assert.equal(await identity.userByName('nobody'), undefined);
+    await releaseAccount(identity, storage.store, 'ana');
+    assert.equal(await identity.userByName('Ana'), undefined, 'released: nobody of that name');
+    const second = await account('ANA');
+    assert.notEqual(second.id, first.id);
+    assert.deepEqual(await identity.userByName('ana'), { id: second.id, name: 'ANA' });
+  });
 }
 
 describe('stores: conformance on SQLite', () => {
