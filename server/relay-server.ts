@@ -26,6 +26,7 @@ import { Mentions } from './mentions';
 import { Connection, type ConnectionSettings } from './connection';
 import { controlSocketPath } from './control/control-protocol';
 import { startControlServer, type ControlServer } from './control/control-server';
+import { Heartbeats } from './heartbeats';
 import { Hub } from './hub';
 import { defaultRegistration, isLoopbackHost } from './listen-address';
 import { DEFAULTS, silentLogger, type Logger, type RelayServerOptions } from './options';
@@ -145,7 +146,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     stopResubscribed?.();
     catchUp.stop();
   };
-  const connections = new Set<Connection>();
+  const connections = new Heartbeats<Connection>(options.heartbeatMs ?? DEFAULTS.heartbeatMs);
   const startedAt = Date.now();
 
   const settings: ConnectionSettings = {
@@ -252,10 +253,6 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     });
   });
 
-  const heartbeat = setInterval(() => {
-    for (const connection of connections) connection.heartbeat();
-  }, options.heartbeatMs ?? DEFAULTS.heartbeatMs);
-  heartbeat.unref();
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -266,7 +263,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       });
     });
   } catch (error) {
-    clearInterval(heartbeat);
+    connections.stop();
     unsubscribe();
     await control?.close();
     await cluster?.close();
@@ -281,7 +278,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
   const close = (): Promise<void> => {
     closing ??= (async () => {
       service.stop();
-      clearInterval(heartbeat);
+      connections.stop();
       const serverClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
       const socketsClosed = [...connections].map(
         (connection) =>
