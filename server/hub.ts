@@ -12,9 +12,21 @@ import type { BrokerEvent, DisconnectEvent, FrameEvent, SubscriptionEvent } from
 import type { Connection } from './connection';
 import { wireTextFrame } from './outbound';
 
+/** A user's connections here: one alone as it is (most users have one; an array each would be kept by every idle one), several as an array. */
+type Here = Connection | readonly Connection[];
+
+function listOf(here: Here | undefined): readonly Connection[] {
+  if (here === undefined) return [];
+  return Array.isArray(here) ? here : [here as Connection];
+}
+
+function hereOf(connections: readonly Connection[]): Here | undefined {
+  return connections.length > 1 ? connections : connections[0];
+}
+
 export class Hub {
   /** By user key; each user's connections, one per device. */
-  private readonly byKey = new Map<string, Connection[]>();
+  private readonly byKey = new Map<string, Here>();
   /** By channel id; the connections here subscribed to it. */
   private readonly byChannel = new Map<number, Set<Connection>>();
   /**
@@ -34,11 +46,11 @@ export class Hub {
    * account that held the name before it was released.
    */
   register(key: string, connection: Connection): { sameDevice?: Connection; formerOwner: Connection[] } {
-    const current = this.byKey.get(key) ?? [];
+    const current = listOf(this.byKey.get(key));
     const formerOwner = current.filter((other) => other.user!.id !== connection.user!.id);
     const sameDevice = current.find((other) => other.user!.id === connection.user!.id && other.deviceId === connection.deviceId);
     const kept = current.filter((other) => !formerOwner.includes(other) && other !== sameDevice);
-    this.byKey.set(key, [...kept, connection]);
+    this.byKey.set(key, hereOf([...kept, connection])!);
     return { ...(sameDevice ? { sameDevice } : {}), formerOwner };
   }
 
@@ -46,10 +58,10 @@ export class Hub {
   unregister(key: string, connection: Connection): boolean {
     this.loading.delete(connection);
     for (const channelId of connection.channels) this.unsubscribe(connection, channelId);
-    const current = this.byKey.get(key);
-    if (!current?.includes(connection)) return false;
-    const rest = current.filter((other) => other !== connection);
-    if (rest.length > 0) {
+    const current = listOf(this.byKey.get(key));
+    if (!current.includes(connection)) return false;
+    const rest = hereOf(current.filter((other) => other !== connection));
+    if (rest !== undefined) {
       this.byKey.set(key, rest);
       return false;
     }
@@ -59,7 +71,7 @@ export class Hub {
 
   /** Every connection registered here. */
   *connections(): Generator<Connection> {
-    for (const connections of this.byKey.values()) yield* connections;
+    for (const here of this.byKey.values()) yield* listOf(here);
   }
 
   /** Whether the user has a connection here. */
@@ -94,8 +106,8 @@ export class Hub {
     const frame = wireTextFrame(event.payload);
     const audience = event.audience;
     if (audience.kind === 'everyone') {
-      for (const [key, connections] of this.byKey) {
-        if (key !== audience.except) this.deliverTo(connections, frame, event);
+      for (const [key, here] of this.byKey) {
+        if (key !== audience.except) this.deliverTo(here, frame, event);
       }
     } else if (audience.kind === 'channel') {
       const connections = this.byChannel.get(audience.channelId);
@@ -107,15 +119,21 @@ export class Hub {
       }
     } else {
       for (const key of audience.keys) {
-        const connections = this.byKey.get(key);
-        if (connections) this.deliverTo(connections, frame, event);
+        const here = this.byKey.get(key);
+        if (here) this.deliverTo(here, frame, event);
       }
     }
   };
 
-  private deliverTo(connections: readonly Connection[], frame: string, event: FrameEvent): void {
+  private deliverTo(here: Here, frame: string, event: FrameEvent): void {
     const exceptDevice = event.audience.exceptDevice;
-    for (const connection of connections) {
+    // The common case, one device, without making a list.
+    if (!Array.isArray(here)) {
+      const connection = here as Connection;
+      if (exceptDevice === undefined || connection.deviceId !== exceptDevice) connection.deliver(frame, event);
+      return;
+    }
+    for (const connection of here) {
       if (exceptDevice === undefined || connection.deviceId !== exceptDevice) connection.deliver(frame, event);
     }
   }
@@ -129,7 +147,7 @@ export class Hub {
       return;
     }
     for (const key of audience.keys) {
-      for (const connection of this.byKey.get(key) ?? []) {
+      for (const connection of listOf(this.byKey.get(key))) {
         // v1 connections see #general only, whose membership never changes.
         if (connection.protocol < 2 || connection.user?.id !== subscription.userId) continue;
         const changes = this.loading.get(connection);
@@ -147,11 +165,11 @@ export class Hub {
     let connections = this.byChannel.get(channelId);
     if (!connections) this.byChannel.set(channelId, (connections = new Set()));
     connections.add(connection);
-    connection.channels.add(channelId);
+    if (!connection.channels.includes(channelId)) connection.channels = [...connection.channels, channelId];
   }
 
   private unsubscribe(connection: Connection, channelId: number): void {
-    connection.channels.delete(channelId);
+    if (connection.channels.includes(channelId)) connection.channels = connection.channels.filter((id) => id !== channelId);
     const connections = this.byChannel.get(channelId);
     if (!connections) return;
     connections.delete(connection);
@@ -160,7 +178,7 @@ export class Hub {
 
   private disconnect({ audience, disconnect }: DisconnectEvent): void {
     for (const key of audience.keys) {
-      for (const connection of this.byKey.get(key) ?? []) {
+      for (const connection of listOf(this.byKey.get(key))) {
         const matches =
           connection.user?.id === disconnect.userId &&
           (disconnect.deviceId === undefined || connection.deviceId === disconnect.deviceId) &&

@@ -84,7 +84,8 @@ export class FlushScheduler {
 }
 
 export class OutboundQueue {
-  private frames: WireFrame[] = [];
+  /** None queued: undefined, not an empty array, which thousands of idle sockets would each keep. */
+  private frames: WireFrame[] | undefined;
   /** A frame that must not wait is queued, so the queue is marked for this turn's flush. */
   private urgent = false;
 
@@ -92,33 +93,33 @@ export class OutboundQueue {
     private readonly socket: Duplex,
     private readonly scheduler: FlushScheduler,
     private readonly maxBufferedBytes: number,
-    /** Called when the peer stopped reading and its backlog passed the cap. */
-    private readonly onOverflow: () => void,
+    /** Told when the peer stopped reading and its backlog passed the cap. */
+    private readonly owner: { outboundOverflowed(): void },
   ) {}
 
   /** Queues a frame; a `lazy` one may wait up to LAZY_FLUSH_MS for company. Order is always kept. */
   enqueue(frame: WireFrame, lazy = false): void {
     if (lazy) {
-      if (this.frames.length === 0) this.scheduler.markLazy(this);
+      if (this.frames === undefined) this.scheduler.markLazy(this);
     } else if (!this.urgent) {
       this.urgent = true;
       this.scheduler.mark(this);
     }
-    this.frames.push(frame);
+    (this.frames ??= []).push(frame);
   }
 
   /** Writes what is queued now; used directly before a close frame so nothing is reordered. */
   flush(): void {
     this.urgent = false;
     const frames = this.frames;
-    if (frames.length === 0) return;
-    this.frames = [];
+    if (frames === undefined) return;
+    this.frames = undefined;
     const socket = this.socket;
     if (socket.destroyed || !socket.writable) return;
     // What is still unsent from earlier turns is what the peer has not read: a reader that keeps
     // up drains it between turns, however large one burst was.
     if (socket.writableLength > this.maxBufferedBytes) {
-      this.onOverflow();
+      this.owner.outboundOverflowed();
       return;
     }
     // One string, one write: cheaper than a corked writev, which allocates per chunk.

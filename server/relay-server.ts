@@ -23,7 +23,7 @@ import { ChannelRequests } from './channel-requests';
 import { ChatService } from './chat-service';
 import { Conversations } from './conversations';
 import { Mentions } from './mentions';
-import { Connection, type ConnectionSettings } from './connection';
+import { Connection, ConnectionSocket, type ConnectionSettings } from './connection';
 import { controlSocketPath } from './control/control-protocol';
 import { startControlServer, type ControlServer } from './control/control-server';
 import { Heartbeats } from './heartbeats';
@@ -168,6 +168,7 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
     clientTracking: false,
     maxPayload: LIMITS.maxFrameBytes,
     perMessageDeflate: false,
+    WebSocket: ConnectionSocket,
   });
   const admission = new Admission(options.pendingLimits ?? DEFAULTS.pendingLimits);
   const originPolicy = new OriginPolicy(options.allowOrigins ?? [], isLoopbackHost(host));
@@ -175,13 +176,16 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
    * The admission ticket of each accepted socket, by its peer's address and port: the socket an
    * upgrade hands over is, with TLS, not the TCP socket that was admitted, but has the same peer.
    */
-  /** Accepted sockets' tickets by peer, until their upgrade (a TLS upgrade's socket is not the accepted one). */
+  /**
+   * Accepted sockets' tickets by peer, until a Connection holds them (a TLS upgrade's socket is
+   * not the accepted one); a socket that closes before is freed from here, by one shared listener,
+   * so an idle connection keeps no closure for it.
+   */
   const tickets = new Map<string, AdmissionTicket>();
-  /** Each accepted socket's ticket, freed when it closes; one shared listener, so an idle connection keeps no closure for it. */
-  const ticketOfSocket = new WeakMap<net.Socket, AdmissionTicket>();
   function releaseTicket(this: net.Socket): void {
-    ticketOfSocket.get(this)?.release();
-    tickets.delete(peerOf(this));
+    const peer = peerOf(this);
+    tickets.get(peer)?.release();
+    tickets.delete(peer);
   }
   const peerOf = (socket: { remoteAddress?: string; remotePort?: number }): string => `${socket.remoteAddress}|${socket.remotePort}`;
 
@@ -230,7 +234,6 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       return;
     }
     tickets.set(peerOf(socket), ticket);
-    ticketOfSocket.set(socket, ticket);
     socket.on('close', releaseTicket);
   });
 
@@ -244,12 +247,12 @@ export async function startRelayServer(options: RelayServerOptions = {}): Promis
       return;
     }
     const address = clientAddress(request, options.trustProxy ?? false);
-    // The connection holds its ticket from here on: the map only bridges accept and upgrade.
     const peer = peerOf(socket as net.Socket);
-    const ticket = tickets.get(peer);
-    tickets.delete(peer);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      connections.add(new Connection(ws, socket, settings, service, ticket, address));
+      // The connection holds its ticket from here on, and frees it once welcomed or closed.
+      const ticket = tickets.get(peer);
+      tickets.delete(peer);
+      connections.add(new Connection(ws as ConnectionSocket, socket, settings, service, ticket, address));
     });
   });
 

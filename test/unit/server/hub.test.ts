@@ -10,7 +10,7 @@ function fakeConnection(id: number, name: string, protocol: number): Connection 
     key: name,
     deviceId: id * 10,
     protocol,
-    channels: new Set<number>(),
+    channels: [] as number[],
     isOpen: true,
     got,
     deliver: (frame: string) => got.push(frame.slice(2)),
@@ -73,5 +73,26 @@ describe('server: hub channel index', () => {
     hub.unregister('bo', left);
     say(hub, 1, 'anyone?');
     assert.deepEqual([gone.got, left.got, [...gone.channels], [...left.channels]], [[], [], [], []]);
+  });
+
+  it('keeps one connection per device of a user, alone or several, through register and unregister', () => {
+    const hub = new Hub();
+    const laptop = fakeConnection(1, 'ana', 2);
+    const phone = Object.assign(fakeConnection(1, 'ana', 2), { deviceId: 11 });
+    const toAna = (text: string, exceptDevice?: number): void =>
+      hub.deliver({ audience: { kind: 'users', keys: ['ana'], ...(exceptDevice !== undefined ? { exceptDevice } : {}) }, payload: text });
+    hub.register('ana', laptop);
+    toAna('one');
+    hub.register('ana', phone);
+    toAna('two');
+    toAna('not to the phone', 11);
+    assert.deepEqual([...hub.connections()], [laptop, phone]);
+    assert.equal(hub.unregister('ana', laptop), false, 'the phone is still here');
+    toAna('three');
+    assert.deepEqual([laptop.got, phone.got], [['one', 'two', 'not to the phone'], ['two', 'three']]);
+    assert.equal(hub.unregister('ana', laptop), false, 'not registered any more');
+    assert.equal(hub.unregister('ana', phone), true, 'the last one');
+    assert.equal(hub.has('ana'), false);
+    assert.deepEqual([...hub.connections()], []);
   });
 });
