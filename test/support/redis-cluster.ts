@@ -1,25 +1,13 @@
 /** Several real servers in this process on one test Redis and one shared SQLite data folder. */
-import http from 'node:http';
 import { openSqliteBackend, type RelayServer, type RelayServerOptions, type Storage } from '../../server';
-import type { TestRedis } from './redis';
+import { requireRedisServer, startTestRedis, type TestRedis } from './redis';
+import { getJson } from './relay-client-waits';
 import { startTestServer, tempDir } from './server';
 
 /** Cheap scrypt for tests. */
 export const passwordCost = { N: 1024, r: 8, p: 1 };
 /** Short presence times, so a dead node's users go offline within 400 + 100 ms. */
 export const FAST_PRESENCE = { refreshMs: 100, ttlMs: 400, sweepMs: 100 };
-
-export function getJson(url: string): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (response) => {
-        let text = '';
-        response.on('data', (chunk) => (text += chunk));
-        response.on('end', () => resolve(JSON.parse(text) as Record<string, unknown>));
-      })
-      .on('error', reject);
-  });
-}
 
 export function healthOf(server: RelayServer): Promise<Record<string, unknown>> {
   return getJson(`${server.url.replace('ws:', 'http:')}/healthz`);
@@ -60,4 +48,29 @@ export class TestCluster {
     await Promise.all(this.servers.splice(0).map((server) => server.close()));
     this.data.remove();
   }
+}
+
+/** What useTestCluster's hooks set up: the suite's Redis, and the cluster of the test running. */
+export interface ClusterSuite {
+  redis: TestRedis;
+  cluster: TestCluster;
+}
+
+/**
+ * Mocha hooks for a suite of cluster tests: one test Redis for the whole suite (skipped, or failed
+ * in CI, when redis-server is missing: requireRedisServer) and a fresh cluster for each test, its
+ * nodes on the storage that `storageForTest` gives (by default the cluster's own SQLite folder).
+ */
+export function useTestCluster(storageForTest?: () => Promise<() => Promise<Storage>>): ClusterSuite {
+  const suite = {} as ClusterSuite;
+  before(async function () {
+    requireRedisServer(this);
+    suite.redis = await startTestRedis();
+  });
+  after(() => suite.redis?.stop());
+  beforeEach(async () => {
+    suite.cluster = new TestCluster(suite.redis, await storageForTest?.());
+  });
+  afterEach(() => suite.cluster?.close());
+  return suite;
 }

@@ -8,27 +8,16 @@ import path from 'node:path';
 import { openSqliteBackend } from '../../../server';
 import { sendControlRequest } from '../../../server/control/control-client';
 import { PasswordHasher } from '../../../server/identity/passwords';
-import { requireRedisServer, startTestRedis, type TestRedis } from '../../support/redis';
-import { healthOf, passwordCost, TestCluster } from '../../support/redis-cluster';
+import { healthOf, passwordCost, useTestCluster } from '../../support/redis-cluster';
 import { TestClient } from '../../support/ws-test-client';
 
 const PASSWORD = 'correct horse battery';
 
 describe('server: several nodes on one Redis', function () {
-  let redis: TestRedis;
-  let cluster: TestCluster;
-  before(async function () {
-    requireRedisServer(this);
-    redis = await startTestRedis();
-  });
-  after(() => redis?.stop());
-  beforeEach(() => {
-    cluster = new TestCluster(redis);
-  });
-  afterEach(() => cluster.close());
+  const suite = useTestCluster();
 
   it('lists who is online on every node in a welcome, and carries typing and direct messages to a user on another node', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
     const bo = await TestClient.join(b!.url, 'bo');
     assert.deepEqual(bo.welcome.users, ['ana', 'bo']);
@@ -42,7 +31,7 @@ describe('server: several nodes on one Redis', function () {
   });
 
   it('replaces a device connected on one node when the same device connects on another (4002 on the old one)', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     const first = await TestClient.join(a!.url, 'bo', { password: PASSWORD, device: 'laptop' });
     const other = await TestClient.join(a!.url, 'bo', { password: PASSWORD, device: 'desktop' });
     const second = await TestClient.join(b!.url, 'bo', { token: first.welcome.token });
@@ -54,10 +43,10 @@ describe('server: several nodes on one Redis', function () {
   });
 
   it('closes a device on another node with 4004 when it is revoked, when its account is disabled, and when its name is released', async () => {
-    const [a] = await cluster.nodes(1);
-    const controlSocket = path.join(cluster.data.path, 'b.sock');
-    const b = await cluster.node({ controlSocket });
-    const storage = openSqliteBackend({ dataDir: cluster.data.path });
+    const [a] = await suite.cluster.nodes(1);
+    const controlSocket = path.join(suite.cluster.data.path, 'b.sock');
+    const b = await suite.cluster.node({ controlSocket });
+    const storage = openSqliteBackend({ dataDir: suite.cluster.data.path });
     await storage.identity.createAccount('root', await new PasswordHasher(passwordCost).hash(PASSWORD), true);
     await storage.close();
 
@@ -81,7 +70,7 @@ describe('server: several nodes on one Redis', function () {
   });
 
   it('carries channel membership changes to the other node\'s hub', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     const ana = await TestClient.join2(a!.url, 'ana');
     const cy = await TestClient.join2(b!.url, 'cy');
     await ana.request({ type: 'create', channel: 'build' }, 'c');
@@ -95,7 +84,7 @@ describe('server: several nodes on one Redis', function () {
   });
 
   it('reports this node\'s users and connections and the cluster\'s online count on /healthz', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     await TestClient.join(a!.url, 'ana');
     await TestClient.join(a!.url, 'bo', { password: PASSWORD, device: 'one' });
     await TestClient.join(a!.url, 'bo', { password: PASSWORD, device: 'two' });
@@ -108,7 +97,7 @@ describe('server: several nodes on one Redis', function () {
   });
 
   it('takes a user online on two nodes offline only when both connections are gone', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
     const cy = await TestClient.join(b!.url, 'cy');
     const boOnA = await TestClient.join(a!.url, 'bo', { password: PASSWORD, device: 'one' });
@@ -126,7 +115,7 @@ describe('server: several nodes on one Redis', function () {
   });
 
   it('shares sign-in throttling: failures on one node count on the others', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     (await TestClient.join(a!.url, 'jo', { password: PASSWORD })).ws.close();
     for (let i = 0; i < 5; i++) {
       const node = i % 2 === 0 ? a! : b!;
@@ -139,11 +128,11 @@ describe('server: several nodes on one Redis', function () {
   });
 
   it('catches up from the store a message whose event never reached this node, once', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
     const bo = await TestClient.join(b!.url, 'bo');
     // Stored as a node would that died between its commit and its publish: in the store, never announced.
-    const storage = openSqliteBackend({ dataDir: cluster.data.path });
+    const storage = openSqliteBackend({ dataDir: suite.cluster.data.path });
     const general = await storage.channels.general();
     const anaRecord = (await storage.identity.accountByName('ana'))!;
     await storage.store.append({ sender: anaRecord, clientId: 'lost', text: 'never published', conversation: { kind: 'channel', channel: general } });

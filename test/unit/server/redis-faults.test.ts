@@ -8,9 +8,8 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import Redis from 'ioredis';
 import { openSqliteBackend } from '../../../server';
-import { requireRedisServer, startTestRedis, type TestRedis } from '../../support/redis';
 import { TestClient } from '../../support/ws-test-client';
-import { healthOf, TestCluster } from '../../support/redis-cluster';
+import { healthOf, useTestCluster } from '../../support/redis-cluster';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -45,35 +44,25 @@ function sayUntilStopped(client: TestClient, pauseMs: number): { acked: string[]
 
 describe('server: nodes on Redis under faults', function () {
   this.timeout(30_000);
-  let redis: TestRedis;
-  let cluster: TestCluster;
-  before(async function () {
-    requireRedisServer(this);
-    redis = await startTestRedis();
-  });
-  after(() => redis?.stop());
-  beforeEach(() => {
-    cluster = new TestCluster(redis);
-  });
-  afterEach(() => cluster.close());
+  const suite = useTestCluster();
 
   /** Publishes on the cluster's channel as another node would. */
   async function publishAsAnotherNode(event: object, times = 1): Promise<void> {
-    const raw = new Redis({ path: redis.socket });
+    const raw = new Redis({ path: suite.redis.socket });
     try {
-      for (let i = 0; i < times; i++) await raw.publish(`${cluster.prefix}events`, `some-other-node ${JSON.stringify(event)}`);
+      for (let i = 0; i < times; i++) await raw.publish(`${suite.cluster.prefix}events`, `some-other-node ${JSON.stringify(event)}`);
     } finally {
       raw.disconnect();
     }
   }
 
   it('delivers every message acked before, during and after a Redis restart exactly once, resubscribes and recovers presence', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
     const bo = await TestClient.join(b!.url, 'bo');
     const { acked, stop } = sayUntilStopped(ana, 20);
     await sleep(200);
-    await redis.restart(1000);
+    await suite.redis.restart(1000);
     // Presence recovers: each node writes its users again once it finds its entry gone.
     await eventually(async () => (await healthOf(b!)).clusterOnline === 2 && (await healthOf(a!)).clusterOnline === 2, 'both users online again');
     await sleep(300);
@@ -94,12 +83,12 @@ describe('server: nodes on Redis under faults', function () {
   });
 
   it('catches a node up that lost Redis while the others kept it, delivering every message once', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
     const bo = await TestClient.join(b!.url, 'bo');
     const { acked, stop } = sayUntilStopped(ana, 5);
     await sleep(100);
-    const raw = new Redis({ path: redis.socket });
+    const raw = new Redis({ path: suite.redis.socket });
     let killed = 0;
     try {
       for (let cut = 0; cut < 5; cut++) {
@@ -122,16 +111,16 @@ describe('server: nodes on Redis under faults', function () {
   });
 
   it('catches up, once subscribed again after a Redis restart, on a message whose event was lost meanwhile', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
     const bo = await TestClient.join(b!.url, 'bo');
-    await redis.kill();
+    await suite.redis.kill();
     // Committed while Redis is away, its event lost: nothing later shows a gap, only the resubscription tells.
-    const storage = openSqliteBackend({ dataDir: cluster.data.path });
+    const storage = openSqliteBackend({ dataDir: suite.cluster.data.path });
     const anaRecord = (await storage.identity.accountByName('ana'))!;
     await storage.store.append({ sender: anaRecord, clientId: 'lost', text: 'in the outage', conversation: { kind: 'channel', channel: await storage.channels.general() } });
     await storage.close();
-    await redis.start();
+    await suite.redis.start();
     assert.equal((await bo.next('message', (m) => m.id === 'lost', 8000)).text, 'in the outage');
     assert.equal((await ana.next('message', (m) => m.id === 'lost', 8000)).from, 'ana', "the sender's other devices get it too");
     await sleep(300);
@@ -142,24 +131,24 @@ describe('server: nodes on Redis under faults', function () {
   });
 
   it('shuts a node down while Redis is away, and serves its own connections meanwhile', async () => {
-    const [a, b] = await cluster.nodes(2);
+    const [a, b] = await suite.cluster.nodes(2);
     const ana = await TestClient.join(a!.url, 'ana');
     const other = await TestClient.join(a!.url, 'al');
-    await redis.kill();
+    await suite.redis.kill();
     try {
       await ana.request({ type: 'say', id: 'local', text: 'on this node' }, 's');
       assert.equal((await other.next('message', (m) => m.id === 'local')).text, 'on this node');
       await b!.close();
     } finally {
-      await redis.start();
+      await suite.redis.start();
     }
   });
 
   it('hands messages to its connections in seq order when their events come out of order', async () => {
-    const [b] = await cluster.nodes(1);
+    const [b] = await suite.cluster.nodes(1);
     await (await TestClient.join(b!.url, 'ana')).close();
     const bo = await TestClient.join(b!.url, 'bo');
-    const storage = openSqliteBackend({ dataDir: cluster.data.path });
+    const storage = openSqliteBackend({ dataDir: suite.cluster.data.path });
     const ana = (await storage.identity.accountByName('ana'))!;
     const general = { kind: 'channel' as const, channel: await storage.channels.general() };
     const first = (await storage.store.append({ sender: ana, clientId: 'first', text: 'one', conversation: general })).message;
@@ -173,7 +162,7 @@ describe('server: nodes on Redis under faults', function () {
   });
 
   it('drops a second copy of a message event (a publish resent after a reconnect)', async () => {
-    const [, b] = await cluster.nodes(2);
+    const [, b] = await suite.cluster.nodes(2);
     const bo = await TestClient.join(b!.url, 'bo');
     const message = { type: 'message', seq: bo.welcome.seq + 1, id: 'twice', from: 'ana', text: 'sent twice', ts: Date.now() };
     await publishAsAnotherNode({ audience: { kind: 'everyone' }, payload: JSON.stringify(message), seq: message.seq }, 2);
@@ -184,9 +173,9 @@ describe('server: nodes on Redis under faults', function () {
   });
 
   it('does not deliver again a message its welcome held when the message\'s event comes late', async () => {
-    const [b] = await cluster.nodes(1);
+    const [b] = await suite.cluster.nodes(1);
     await (await TestClient.join(b!.url, 'ana')).close();
-    const storage = openSqliteBackend({ dataDir: cluster.data.path });
+    const storage = openSqliteBackend({ dataDir: suite.cluster.data.path });
     const general = await storage.channels.general();
     const ana = (await storage.identity.accountByName('ana'))!;
     const { message } = await storage.store.append({ sender: ana, clientId: 'late', text: 'committed, announced late', conversation: { kind: 'channel', channel: general } });
@@ -200,11 +189,11 @@ describe('server: nodes on Redis under faults', function () {
   });
 
   it('takes the users of a closed node offline on the others at once, and those of a killed node within TTL + refresh', async () => {
-    const [a] = await cluster.nodes(1);
+    const [a] = await suite.cluster.nodes(1);
     const watcher = await TestClient.join(a!.url, 'watcher');
 
     // Closed: it withdraws its users as it goes (default presence times: 15 s would fail the wait below).
-    const closing = await cluster.node({ redis: { url: redis.socket, prefix: cluster.prefix } });
+    const closing = await suite.cluster.node({ redis: { url: suite.redis.socket, prefix: suite.cluster.prefix } });
     await TestClient.join(closing.url, 'leaver');
     await watcher.next('presence', (p) => p.name === 'leaver' && p.online);
     await closing.close();
@@ -214,7 +203,7 @@ describe('server: nodes on Redis under faults', function () {
     const cli = path.resolve('dist/server/cli.js');
     const child = spawn(
       process.execPath,
-      [cli, '--port', '0', '--data', cluster.data.path, '--redis', redis.socket, '--redis-prefix', cluster.prefix, '--presence-refresh-ms', '100', '--presence-ttl-ms', '500'],
+      [cli, '--port', '0', '--data', suite.cluster.data.path, '--redis', suite.redis.socket, '--redis-prefix', suite.cluster.prefix, '--presence-refresh-ms', '100', '--presence-ttl-ms', '500'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {

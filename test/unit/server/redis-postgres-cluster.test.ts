@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { openPostgresBackend } from '../../../server/store/postgres/postgres-backend';
 import { usePostgres } from '../../support/postgres';
-import { requireRedisServer, startTestRedis, type TestRedis } from '../../support/redis';
-import { healthOf, TestCluster } from '../../support/redis-cluster';
+import { healthOf, useTestCluster } from '../../support/redis-cluster';
 import { TestClient } from '../../support/ws-test-client';
 
 const PASSWORD = 'correct horse battery';
@@ -11,22 +10,13 @@ const PASSWORD = 'correct horse battery';
 describe('server: three nodes on PostgreSQL and Redis', function () {
   this.timeout(20_000);
   const postgres = usePostgres('the PostgreSQL and Redis cluster tests');
-  let redis: TestRedis;
-  let cluster: TestCluster;
-  let databaseUrl: string;
-  before(async function () {
-    requireRedisServer(this);
-    redis = await startTestRedis();
+  const suite = useTestCluster(async () => {
+    const url = await postgres().createDatabase();
+    return () => openPostgresBackend({ url });
   });
-  after(() => redis?.stop());
-  beforeEach(async () => {
-    databaseUrl = await postgres().createDatabase();
-    cluster = new TestCluster(redis, () => openPostgresBackend({ url: databaseUrl }));
-  });
-  afterEach(() => cluster.close());
 
   it('carries messages, typing, presence and a device takeover between the nodes', async () => {
-    const [a, b, c] = await cluster.nodes(3);
+    const [a, b, c] = await suite.cluster.nodes(3);
     const ana = await TestClient.join2(a!.url, 'ana');
     const bo = await TestClient.join2(b!.url, 'bo', { password: PASSWORD, device: 'laptop' });
     const cy = await TestClient.join2(c!.url, 'cy');
@@ -48,17 +38,17 @@ describe('server: three nodes on PostgreSQL and Redis', function () {
   });
 
   it('catches a node up from PostgreSQL on a message committed while Redis was away', async () => {
-    const [, b] = await cluster.nodes(2);
+    const [, b] = await suite.cluster.nodes(2);
     const bo = await TestClient.join(b!.url, 'bo');
-    await redis.kill();
-    const storage = await cluster.open();
+    await suite.redis.kill();
+    const storage = await suite.cluster.open();
     try {
       const bob = (await storage.identity.accountByName('bo'))!;
       const general = await storage.channels.general();
       await storage.store.append({ sender: bob, clientId: 'lost', text: 'committed in the outage', conversation: { kind: 'channel', channel: general } });
     } finally {
       await storage.close();
-      await redis.start();
+      await suite.redis.start();
     }
     assert.equal((await bo.next('message', (m) => m.id === 'lost', 8000)).text, 'committed in the outage');
   });
