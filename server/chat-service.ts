@@ -181,23 +181,37 @@ export class ChatService implements FrameHandler {
   async say(connection: Connection, frame: SayFrame): Promise<void> {
     const sender = connection.user!;
     const tags = replyTagsOfFrame(frame);
-    const target = await this.conversations.resolve(connection, frame, 'write', tags);
-    if (!target) return;
-    const mentions = await this.mentions.resolve(sender, target, frame.text);
-    if (mentions === 'not-allowed') {
-      connection.sendError('MENTION_NOT_ALLOWED', '@channel is for administrators here, or for channels small enough; nothing was sent', tags);
-      return;
+    // Says go to the store in the order they came, whatever each waits for before (a mention's
+    // look-up), so one sender's messages get their seqs in the order sent.
+    const turn = connection.takeStoreTurn();
+    let appending;
+    try {
+      const target = await this.conversations.resolve(connection, frame, 'write', tags);
+      if (!target) return;
+      const mentions = await this.mentions.resolve(sender, target, frame.text);
+      if (mentions === 'not-allowed') {
+        connection.sendError('MENTION_NOT_ALLOWED', '@channel is for administrators here, or for channels small enough; nothing was sent', tags);
+        return;
+      }
+      await turn.ready;
+      appending = {
+        target,
+        result: this.store.append({
+          sender,
+          clientId: frame.id,
+          text: frame.text,
+          conversation: target.conversation,
+          ...(mentions.mentions ? { mentions: mentions.mentions, mentioned: mentions.mentioned } : {}),
+          ...(frame.attachments ? { attachments: frame.attachments } : {}),
+        }),
+      };
+    } finally {
+      turn.done();
     }
+    const { target } = appending;
     let result;
     try {
-      result = await this.store.append({
-        sender,
-        clientId: frame.id,
-        text: frame.text,
-        conversation: target.conversation,
-        ...(mentions.mentions ? { mentions: mentions.mentions, mentioned: mentions.mentioned } : {}),
-        ...(frame.attachments ? { attachments: frame.attachments } : {}),
-      });
+      result = await appending.result;
     } catch (error) {
       // An outage is answered alike for every frame, by the connection: UNAVAILABLE.
       if (error instanceof StoreUnavailableError) throw error;

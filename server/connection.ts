@@ -64,6 +64,16 @@ export class ConnectionSocket extends WebSocket {
 
 /** Shared, so no closure is made per connection. */
 const ignore = (): void => {};
+/** The store turn of a connection with no say in flight: shared, so an idle one keeps no promise of its own. */
+const NO_SAY_IN_FLIGHT: Promise<void> = Promise.resolve();
+
+/** A say's place in its connection's arrival order (takeStoreTurn). */
+export interface StoreTurn {
+  /** Settles once every earlier say of the connection has been handed to the store or given up. */
+  ready: Promise<void>;
+  /** This say has been handed to the store, or given up: the next may go. */
+  done(): void;
+}
 
 /** `catching-up`: live, but broker events wait while the messages missed in a Redis outage are read (catch-up.ts). */
 type State = 'awaiting-hello' | 'hello-pending' | 'welcoming' | 'live' | 'catching-up' | 'closed';
@@ -109,6 +119,8 @@ export class Connection {
    * a catch-up: a copy of one that comes later through the broker (from another node, late) is dropped.
    */
   coveredSeq = 0;
+  /** Settles when the latest say taken a turn for has been handed to the store or given up. */
+  private lastStoreTurn = NO_SAY_IN_FLIGHT;
   private readonly bucket: TokenBucket;
   private rateLimitedInARow = 0;
   private alive = true;
@@ -152,6 +164,19 @@ export class Connection {
 
   private static onSocketClose(this: WebSocket): void {
     (this as ConnectionSocket).connection!.onClose();
+  }
+
+  /** The next place in the order in which this connection's says reach the store. */
+  takeStoreTurn(): StoreTurn {
+    const ready = this.lastStoreTurn;
+    let handOver!: () => void;
+    const handedOver = new Promise<void>((resolve) => (handOver = resolve));
+    this.lastStoreTurn = handedOver;
+    const done = (): void => {
+      handOver();
+      if (this.lastStoreTurn === handedOver) this.lastStoreTurn = NO_SAY_IN_FLIGHT;
+    };
+    return { ready, done };
   }
 
   /** The peer stopped reading and its backlog passed the cap (OutboundQueue). */

@@ -18,6 +18,27 @@ describe('server: mentions', () => {
     assert.equal(mentionCandidates(Array.from({ length: 50 }, (_, i) => `@u${i}`).join(' ')).length, 20);
   });
 
+  it('gives one sender’s says seqs in the order sent, though a mention is looked up first and a refused one comes between', async () => {
+    server = await startTestServer({ passwordCost, channelMentionMaxMembers: 1 });
+    const ana = await TestClient.join2(server.url, 'ana');
+    await TestClient.join2(server.url, 'bo');
+    const says = [
+      { type: 'say', id: 's1', text: '@bo look at this' },
+      { type: 'say', id: 's2', text: 'plain' },
+      { type: 'say', id: 's3', text: '@channel everyone' },
+      { type: 'say', id: 's4', to: 'bo', text: 'direct' },
+      { type: 'say', id: 's5', text: 'last' },
+    ] as const;
+    for (const say of says) ana.send(say);
+    const seqs: number[] = [];
+    for (const id of ['s1', 's2', 's4', 's5']) {
+      const ack = await ana.next('ack', (a) => a.id === id);
+      seqs.push(ack.seq);
+    }
+    assert.deepEqual([...seqs].sort((a, b) => a - b), seqs, `seqs ${seqs.join(', ')} in the order sent`);
+    assert.equal((await ana.next('error', (e) => e.id === 's3')).code, 'MENTION_NOT_ALLOWED');
+  });
+
   it('parses mentions on the server: @name of one who may read the conversation, @here, and @channel within the limit', async () => {
     server = await startTestServer({ passwordCost, channelMentionMaxMembers: 2 });
     const ana = await TestClient.join2(server.url, 'ana');
